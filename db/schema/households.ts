@@ -1,0 +1,60 @@
+// The roster (建档立卡): households and their members.
+import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { townships, villages, people } from './township';
+
+export const households = sqliteTable(
+  'households',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull().references(() => villages.id),
+    /** 户编号 */
+    number: text('number').notNull(),
+    headName: text('head_name').notNull(),
+    /** applied | qualified | rejected | evaluated | on_notice | passed_notice | township_approved | county_approved | included | removed */
+    status: text('status').notNull(),
+    /** true when the household entered through an application (申请) this campaign */
+    applicant: integer('applicant', { mode: 'boolean' }).notNull().default(false),
+    qualification: text('qualification', { enum: ['pass', 'fail'] }),
+    qualificationReason: text('qualification_reason'),
+    povertyCause: text('poverty_cause'),
+    housing: text('housing'),
+    zone: text('zone'),
+    /** 全家外出 */
+    allAway: integer('all_away', { mode: 'boolean' }).notNull().default(false),
+    phone: text('phone'),
+    /** 识别责任人 */
+    identificationOwner: text('identification_owner'),
+    helperId: integer('helper_id').references(() => people.id),
+    helpCardReturnedAt: integer('help_card_returned_at'),
+    /** five batches and the two extra, stacked */
+    batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    removalReason: text('removal_reason'),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('households_township_number').on(t.townshipId, t.number),
+    index('households_village').on(t.villageId),
+  ],
+);
+
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    householdId: integer('household_id').notNull().references(() => households.id),
+    name: text('name').notNull(),
+    idCard: text('id_card').notNull(),
+    relation: text('relation').notNull(),
+    labour: text('labour'),
+    health: text('health'),
+    disability: text('disability'),
+    disabilityCert: text('disability_cert'),
+    batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  },
+  (t) => [
+    uniqueIndex('members_household_id_card').on(t.householdId, t.idCard),
+    index('members_id_card').on(t.idCard),
+  ],
+);

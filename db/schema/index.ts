@@ -1,0 +1,4 @@
+export * from './township';
+export * from './households';
+export * from './review';
+export * from './runtime';

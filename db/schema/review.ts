@@ -1,0 +1,74 @@
+// The campaign's progress: stages done, meetings, notices and objections.
+import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import { townships } from './township';
+
+/** A stage marked done, per village (villageId) or for the township (villageId 0). */
+export const stageProgress = sqliteTable(
+  'stage_progress',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull().default(0),
+    stage: text('stage').notNull(),
+    doneAt: integer('done_at').notNull(),
+    doneBy: text('done_by').notNull(),
+    source: text('source').notNull(),
+  },
+  (t) => [uniqueIndex('stage_progress_unique').on(t.townshipId, t.villageId, t.stage)],
+);
+
+export const meetings = sqliteTable(
+  'meetings',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull(),
+    kind: text('kind').notNull(),
+    date: text('date').notNull(),
+    eligible: integer('eligible').notNull(),
+    present: integer('present').notNull(),
+    votes: text('votes', { mode: 'json' }),
+    absenteeOpinions: text('absentee_opinions'),
+    /** open_ids of the overseers who confirmed presence, and the signatures on the minutes */
+    confirmations: text('confirmations', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
+    evidence: text('evidence', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    valid: integer('valid', { mode: 'boolean' }).notNull().default(false),
+    recordedBy: text('recorded_by').notNull(),
+    cardMessageId: text('card_message_id'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('meetings_village').on(t.townshipId, t.villageId)],
+);
+
+/** 公示: a village notice (villageId) or the township notice (villageId 0). */
+export const notices = sqliteTable(
+  'notices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull().default(0),
+    startDate: text('start_date').notNull(),
+    endDate: text('end_date').notNull(),
+    startedBy: text('started_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('notices_scope').on(t.townshipId, t.villageId)],
+);
+
+export const objections = sqliteTable(
+  'objections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    noticeId: integer('notice_id').notNull().references(() => notices.id),
+    /** numbered per notice: 1, 2, 3… */
+    no: integer('no').notNull(),
+    household: text('household').notNull(),
+    content: text('content').notNull(),
+    raisedBy: text('raised_by').notNull(),
+    raisedAt: integer('raised_at').notNull(),
+    resolution: text('resolution'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: integer('resolved_at'),
+  },
+  (t) => [uniqueIndex('objections_notice_no').on(t.noticeId, t.no)],
+);

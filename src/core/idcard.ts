@@ -1,0 +1,228 @@
+/**
+ * Chinese resident identity card numbers (居民身份证号码), GB 11643-1999.
+ *
+ * Layout of the 18 characters:
+ *   1-6   administrative region code (地区码)
+ *   7-14  birth date YYYYMMDD
+ *   15-17 sequence number; the 17th digit is odd for men, even for women
+ *   18    check character, ISO 7064 MOD 11-2: one of 0-9 or X
+ *
+ * Nothing in this module logs or throws with a full ID number in the message:
+ * reasons only mention the parts that are wrong (date, region, check digit).
+ */
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
+const CHECK_CHARS = '10X98765432';
+
+/** Province-level codes (first two digits of the region code) with their names. */
+export const PROVINCE_CODES: Readonly<Record<string, string>> = {
+  '11': '北京市',
+  '12': '天津市',
+  '13': '河北省',
+  '14': '山西省',
+  '15': '内蒙古自治区',
+  '21': '辽宁省',
+  '22': '吉林省',
+  '23': '黑龙江省',
+  '31': '上海市',
+  '32': '江苏省',
+  '33': '浙江省',
+  '34': '安徽省',
+  '35': '福建省',
+  '36': '江西省',
+  '37': '山东省',
+  '41': '河南省',
+  '42': '湖北省',
+  '43': '湖南省',
+  '44': '广东省',
+  '45': '广西壮族自治区',
+  '46': '海南省',
+  '50': '重庆市',
+  '51': '四川省',
+  '52': '贵州省',
+  '53': '云南省',
+  '54': '西藏自治区',
+  '61': '陕西省',
+  '62': '甘肃省',
+  '63': '青海省',
+  '64': '宁夏回族自治区',
+  '65': '新疆维吾尔自治区',
+  '71': '台湾省',
+  '81': '香港特别行政区',
+  '82': '澳门特别行政区',
+};
+
+export type IdCardValid = {
+  ok: true;
+  /** Normalised: trimmed, 18 characters, upper-case X. */
+  id: string;
+  /** YYYY-MM-DD */
+  birthDate: string;
+  gender: 'male' | 'female';
+  /** The 6-digit administrative region code. */
+  region: string;
+  /** Name of the province-level division of the region code, e.g. 贵州省. */
+  province: string;
+};
+
+export type IdCardInvalid = {
+  ok: false;
+  /** Why the number is not valid, in Chinese. Never contains the full number. */
+  reason: string;
+};
+
+export type IdCardResult = IdCardValid | IdCardInvalid;
+
+export interface ValidateIdCardOptions {
+  /**
+   * "Today" for the not-born-in-the-future check: a Date (its calendar day in
+   * China Standard Time is used) or a 'YYYY-MM-DD' string. Defaults to now.
+   */
+  today?: Date | string;
+}
+
+/** Check character (0-9 or X) for the first 17 digits. */
+export function idCardCheckChar(first17: string): string {
+  if (!/^\d{17}$/.test(first17)) {
+    throw new Error('idCardCheckChar: expected exactly 17 digits');
+  }
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    sum += (first17.charCodeAt(i) - 48) * WEIGHTS[i];
+  }
+  return CHECK_CHARS[sum % 11];
+}
+
+/** True when y-m-d is a real Gregorian calendar date. */
+function isRealDate(y: number, m: number, d: number): boolean {
+  if (m < 1 || m > 12 || d < 1) return false;
+  const dim = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
+  return d <= dim;
+}
+
+function isLeap(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/** 'YYYYMMDD' of the given moment in China Standard Time (UTC+8, no DST). */
+function cstDayKey(d: Date): string {
+  const shifted = new Date(d.getTime() + 8 * 3600 * 1000);
+  const y = shifted.getUTCFullYear();
+  const m = shifted.getUTCMonth() + 1;
+  const day = shifted.getUTCDate();
+  return `${y}${String(m).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+}
+
+function todayKey(today: Date | string | undefined): string {
+  if (today === undefined) return cstDayKey(new Date());
+  if (typeof today === 'string') {
+    const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(today.trim());
+    if (!m) throw new Error(`validateIdCard: bad today option ${JSON.stringify(today)}`);
+    return `${m[1]}${m[2]}${m[3]}`;
+  }
+  return cstDayKey(today);
+}
+
+/**
+ * Validates an 18-character ID number. Surrounding whitespace and a lower-case
+ * x are accepted; the normalised number is returned.
+ */
+export function validateIdCard(s: string, options: ValidateIdCardOptions = {}): IdCardResult {
+  if (typeof s !== 'string') return { ok: false, reason: '身份证号不能为空' };
+  const id = s.trim().toUpperCase();
+  if (id.length === 0) return { ok: false, reason: '身份证号不能为空' };
+  if (id.length !== 18) {
+    const hint = /^\d{15}$/.test(id) ? '（这是 15 位旧号码，请改用 18 位新号码）' : '';
+    return { ok: false, reason: `身份证号应为 18 位，实际 ${id.length} 位${hint}` };
+  }
+  if (!/^\d{17}[\dX]$/.test(id)) {
+    return { ok: false, reason: '身份证号只能由 17 位数字和末位数字或 X 组成' };
+  }
+
+  const region = id.slice(0, 6);
+  const province = PROVINCE_CODES[region.slice(0, 2)];
+  if (province === undefined) {
+    return { ok: false, reason: `地区码 ${region} 无效` };
+  }
+
+  const birth = id.slice(6, 14);
+  const y = Number(birth.slice(0, 4));
+  const mo = Number(birth.slice(4, 6));
+  const d = Number(birth.slice(6, 8));
+  if (!isRealDate(y, mo, d)) {
+    return { ok: false, reason: `出生日期 ${birth} 不存在` };
+  }
+  if (y < 1900) {
+    return { ok: false, reason: `出生日期 ${birth} 早于 1900 年` };
+  }
+  if (birth > todayKey(options.today)) {
+    return { ok: false, reason: `出生日期 ${birth} 晚于今天` };
+  }
+
+  const expected = idCardCheckChar(id.slice(0, 17));
+  if (id[17] !== expected) {
+    return { ok: false, reason: `校验位错误（应为 ${expected}）` };
+  }
+
+  return {
+    ok: true,
+    id,
+    birthDate: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`,
+    gender: (id.charCodeAt(16) - 48) % 2 === 1 ? 'male' : 'female',
+    region,
+    province,
+  };
+}
+
+/** True when `s` is a valid 18-character ID number (see validateIdCard). */
+export function isValidIdCard(s: string, options: ValidateIdCardOptions = {}): boolean {
+  return validateIdCard(s, options).ok;
+}
+
+const MASK = '********';
+
+/**
+ * The first 6 and last 4 characters with 8 asterisks between; never reveals
+ * more. Input that is too short to keep 10 characters is masked entirely.
+ */
+export function maskIdCard(id: string): string {
+  const s = String(id ?? '').trim().toUpperCase();
+  if (s.length < 14) return MASK;
+  return s.slice(0, 6) + MASK + s.slice(-4);
+}
+
+// ID-like sequences: a standalone run of 15 to 18 characters of digits whose
+// last one may be X (18-character IDs, 15-digit old IDs, and mistyped IDs one or
+// two digits short), and 18-character IDs written in 6-8-4 groups separated by one
+// space or hyphen. A match must not be glued to a preceding letter, digit or
+// underscore (Feishu ids such as ou_… / om_… whose hex happens to contain a long
+// digit run are left alone) nor to a following digit (longer numbers stay whole).
+const ID_IN_TEXT =
+  /(?<![0-9A-Za-z_])(?:\d{6}([ -]?)\d{8}\1\d{3}[0-9Xx]|\d{14,17}[0-9Xx])(?![0-9])/g;
+
+/**
+ * Replaces every ID-like sequence in free text with its mask. Used by every
+ * message builder as the last safety net before anything is sent or logged.
+ */
+export function maskIdsInText(text: string): string {
+  if (typeof text !== 'string' || text.length < 15) return text;
+  return text.replace(ID_IN_TEXT, (m) => maskIdCard(m.replace(/[ -]/g, '')));
+}
+
+/**
+ * Builds a valid ID number from its parts, computing the check character.
+ * Used by tests and example generators.
+ *
+ * @param region6 6-digit region code, e.g. '522630'
+ * @param birth   'YYYYMMDD' (or 'YYYY-MM-DD')
+ * @param seq3    sequence number 0-999 (odd last digit = male)
+ */
+export function makeIdCard(region6: string, birth: string, seq3: string | number): string {
+  const b = birth.replace(/-/g, '');
+  const seq = typeof seq3 === 'number' ? String(seq3).padStart(3, '0') : seq3;
+  if (!/^\d{6}$/.test(region6)) throw new Error('makeIdCard: region must be 6 digits');
+  if (!/^\d{8}$/.test(b)) throw new Error('makeIdCard: birth must be YYYYMMDD');
+  if (!/^\d{3}$/.test(seq)) throw new Error('makeIdCard: seq must be 3 digits or 0-999');
+  const first17 = region6 + b + seq;
+  return first17 + idCardCheckChar(first17);
+}

@@ -1,0 +1,86 @@
+// Sliding-window pacing for Feishu's send limits (FEISHU.md "Limits"): 50/s and 1000/min
+// per app, 5/s into one chat or to one user. Pure: time is passed in; `reserve` books the
+// earliest instant at which one more send stays within every window.
+export interface Window {
+  limit: number;
+  ms: number;
+}
+
+export const FEISHU_APP_WINDOWS: Window[] = [
+  { limit: 50, ms: 1000 },
+  { limit: 1000, ms: 60_000 },
+];
+export const FEISHU_TARGET_WINDOWS: Window[] = [{ limit: 5, ms: 1000 }];
+
+/** Sorted send times of one key, pruned to the longest window. */
+class Log {
+  times: number[] = [];
+  head = 0;
+  prune(before: number) {
+    while (this.head < this.times.length && this.times[this.head]! <= before) this.head++;
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.head = 0;
+    }
+  }
+  /** earliest t ≥ at such that fewer than w.limit entries lie in (t - w.ms, t] */
+  earliest(at: number, w: Window): number {
+    const n = this.times.length - this.head;
+    if (n < w.limit) return at;
+    // entry that must leave the window: the (n - limit + 1)-th from the end
+    const blocking = this.times[this.times.length - w.limit]!;
+    return Math.max(at, blocking + w.ms);
+  }
+  insert(t: number) {
+    let i = this.times.length;
+    while (i > this.head && this.times[i - 1]! > t) i--;
+    this.times.splice(i, 0, t);
+  }
+}
+
+export class SendPacer {
+  private app = new Log();
+  private targets = new Map<string, Log>();
+  private pausedUntil = 0;
+
+  constructor(
+    private appWindows: Window[] = FEISHU_APP_WINDOWS,
+    private targetWindows: Window[] = FEISHU_TARGET_WINDOWS,
+    /** margin added to each window so clock jitter at the server never counts 6 in a second */
+    private marginMs = 5,
+  ) {}
+
+  /** Feishu said "wait": nothing is booked before `until`. */
+  pause(until: number) {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  reserve(target: string, now: number): number {
+    let log = this.targets.get(target);
+    if (!log) this.targets.set(target, (log = new Log()));
+    const longest = Math.max(...this.appWindows.map((w) => w.ms), ...this.targetWindows.map((w) => w.ms));
+    this.app.prune(now - longest - this.marginMs);
+    log.prune(now - longest - this.marginMs);
+    let t = Math.max(now, this.pausedUntil);
+    // Iterate to a fixed point: pushing t for one window can never break another (all monotone).
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (const w of this.appWindows) {
+        const e = this.app.earliest(t, { limit: w.limit, ms: w.ms + this.marginMs });
+        if (e > t) (t = e), (changed = true);
+      }
+      for (const w of this.targetWindows) {
+        const e = log.earliest(t, { limit: w.limit, ms: w.ms + this.marginMs });
+        if (e > t) (t = e), (changed = true);
+      }
+    }
+    this.app.insert(t);
+    log.insert(t);
+    if (this.targets.size > 10_000) this.forgetIdle(now - longest);
+    return t;
+  }
+
+  private forgetIdle(before: number) {
+    for (const [k, log] of this.targets) if (log.times[log.times.length - 1]! <= before) this.targets.delete(k);
+  }
+}

@@ -1,0 +1,95 @@
+// Verifies an inbound request from Feishu from its raw bytes: size, JSON, decryption,
+// URL verification, signature (constant time), replay window, verification token, envelope.
+// Runtime-free: used by the Hono routes on Node and on Workers.
+import { decrypt, safeEqual, sign } from './crypto';
+import { envelopeSchema, type Envelope } from './events';
+
+export interface WebhookConfig {
+  verificationToken?: string;
+  encryptKey?: string;
+  /** how far a request's timestamp may be from now; longer than Feishu's ~7.1 h retry window */
+  maxSkewSeconds: number;
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_WEBHOOK_LIMITS = { maxSkewSeconds: 12 * 3600, maxBodyBytes: 1024 * 1024 } as const;
+
+export type Verified =
+  | { kind: 'challenge'; challenge: string }
+  | { kind: 'event'; envelope: Envelope };
+export type Refused = { kind: 'refused'; status: 400 | 401 | 413; reason: string };
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const refuse = (status: 400 | 401 | 413, reason: string): Refused => ({ kind: 'refused', status, reason });
+
+export function verifyWebhook(
+  raw: Uint8Array,
+  headers: (name: string) => string | undefined | null,
+  cfg: WebhookConfig,
+  nowMs: number,
+): Verified | Refused {
+  if (raw.byteLength > cfg.maxBodyBytes) return refuse(413, 'body too large');
+  let text: string;
+  try {
+    text = decoder.decode(raw);
+  } catch {
+    return refuse(400, 'body is not UTF-8');
+  }
+  const outer = parseJson(text);
+  if (!outer || typeof outer !== 'object' || Array.isArray(outer)) return refuse(400, 'body is not a JSON object');
+
+  let body = outer as Record<string, unknown>;
+  const encrypted = typeof body.encrypt === 'string';
+  if (encrypted) {
+    if (!cfg.encryptKey) return refuse(400, 'encrypted body but no encrypt key configured');
+    let plain: string;
+    try {
+      plain = decrypt(body.encrypt as string, cfg.encryptKey);
+    } catch {
+      return refuse(401, 'cannot decrypt');
+    }
+    const inner = parseJson(plain);
+    if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return refuse(400, 'decrypted body is not JSON');
+    body = inner as Record<string, unknown>;
+  } else if (cfg.encryptKey && body.type !== 'url_verification') {
+    // With an Encrypt Key set, Feishu encrypts everything; plaintext events are forged or misrouted.
+    return refuse(401, 'plaintext event while an encrypt key is configured');
+  }
+
+  // URL verification may come without signature headers: answer it on the token alone.
+  if (body.type === 'url_verification') {
+    if (typeof body.challenge !== 'string') return refuse(400, 'challenge missing');
+    if (cfg.verificationToken && !safeEqual(String(body.token ?? ''), cfg.verificationToken)) {
+      return refuse(401, 'bad verification token');
+    }
+    return { kind: 'challenge', challenge: body.challenge };
+  }
+
+  if (cfg.encryptKey) {
+    const ts = headers('x-lark-request-timestamp');
+    const nonce = headers('x-lark-request-nonce');
+    const signature = headers('x-lark-signature');
+    if (!ts || !nonce || !signature) return refuse(401, 'signature headers missing');
+    if (!safeEqual(sign(ts, nonce, cfg.encryptKey, raw), signature.toLowerCase())) return refuse(401, 'bad signature');
+    const tsNum = Number(ts);
+    if (!Number.isFinite(tsNum) || Math.abs(nowMs / 1000 - tsNum) > cfg.maxSkewSeconds) {
+      return refuse(401, 'timestamp outside the replay window');
+    }
+  }
+
+  const parsed = envelopeSchema.safeParse(body);
+  if (!parsed.success) return refuse(400, 'not a schema 2.0 event');
+  if (cfg.verificationToken && !safeEqual(parsed.data.header.token ?? '', cfg.verificationToken)) {
+    return refuse(401, 'bad verification token');
+  }
+  return { kind: 'event', envelope: parsed.data };
+}

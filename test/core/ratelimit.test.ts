@@ -1,0 +1,43 @@
+import { describe, it, expect } from 'vitest';
+import { SendPacer } from '../../src/core/ratelimit';
+
+function maxInWindow(times: number[], ms: number): number {
+  const s = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; i < s.length; i++) {
+    while (s[i]! - s[j]! >= ms) j++;
+    best = Math.max(best, i - j + 1);
+  }
+  return best;
+}
+
+describe('SendPacer', () => {
+  it('never books more than 5 per second into one chat', () => {
+    const p = new SendPacer();
+    const times = Array.from({ length: 20 }, () => p.reserve('oc_a', 0));
+    expect(maxInWindow(times, 1000)).toBe(5);
+    expect(times[5]).toBeGreaterThanOrEqual(1000);
+    expect(Math.max(...times)).toBeLessThan(4000); // 20 messages need just over 3 s
+  });
+
+  it('keeps the app within 50/s and 1000/min over 2,000 messages to 100 chats', () => {
+    const p = new SendPacer();
+    const times: number[] = [];
+    for (let i = 0; i < 2000; i++) times.push(p.reserve(`oc_${i % 100}`, 0));
+    expect(maxInWindow(times, 1000)).toBeLessThanOrEqual(50);
+    expect(maxInWindow(times, 60_000)).toBeLessThanOrEqual(1000);
+    const perChat = new Map<string, number[]>();
+    times.forEach((t, i) => perChat.set(`oc_${i % 100}`, [...(perChat.get(`oc_${i % 100}`) ?? []), t]));
+    for (const ts of perChat.values()) expect(maxInWindow(ts, 1000)).toBeLessThanOrEqual(5);
+    // The floor is ~80 s: 1000 in the first 20 s, then the minute window opens at 60 s.
+    const last = Math.max(...times);
+    expect(last).toBeGreaterThanOrEqual(79_000);
+    expect(last).toBeLessThan(82_000);
+  });
+
+  it('waits when Feishu asks it to', () => {
+    const p = new SendPacer();
+    p.pause(7000);
+    expect(p.reserve('oc_a', 100)).toBe(7000);
+  });
+});
