@@ -47,6 +47,23 @@ export function verifyWebhook(
   const outer = parseJson(text);
   if (!outer || typeof outer !== 'object' || Array.isArray(outer)) return refuse(400, 'body is not a JSON object');
 
+  // Check the signature before anything else is done with the bytes. Only a URL verification
+  // may arrive unsigned (FEISHU.md: unconfirmed), and it is answered on the token alone.
+  let signed = false;
+  if (cfg.encryptKey) {
+    const ts = headers('x-lark-request-timestamp');
+    const nonce = headers('x-lark-request-nonce');
+    const signature = headers('x-lark-signature');
+    if (ts && nonce && signature) {
+      if (!safeEqual(sign(ts, nonce, cfg.encryptKey, raw), signature.toLowerCase())) return refuse(401, 'bad signature');
+      const tsNum = Number(ts);
+      if (!Number.isFinite(tsNum) || Math.abs(nowMs / 1000 - tsNum) > cfg.maxSkewSeconds) {
+        return refuse(401, 'timestamp outside the replay window');
+      }
+      signed = true;
+    }
+  }
+
   let body = outer as Record<string, unknown>;
   const encrypted = typeof body.encrypt === 'string';
   if (encrypted) {
@@ -74,17 +91,7 @@ export function verifyWebhook(
     return { kind: 'challenge', challenge: body.challenge };
   }
 
-  if (cfg.encryptKey) {
-    const ts = headers('x-lark-request-timestamp');
-    const nonce = headers('x-lark-request-nonce');
-    const signature = headers('x-lark-signature');
-    if (!ts || !nonce || !signature) return refuse(401, 'signature headers missing');
-    if (!safeEqual(sign(ts, nonce, cfg.encryptKey, raw), signature.toLowerCase())) return refuse(401, 'bad signature');
-    const tsNum = Number(ts);
-    if (!Number.isFinite(tsNum) || Math.abs(nowMs / 1000 - tsNum) > cfg.maxSkewSeconds) {
-      return refuse(401, 'timestamp outside the replay window');
-    }
-  }
+  if (cfg.encryptKey && !signed) return refuse(401, 'signature headers missing');
 
   const parsed = envelopeSchema.safeParse(body);
   if (!parsed.success) return refuse(400, 'not a schema 2.0 event');

@@ -1,0 +1,88 @@
+// The Hono app, runtime-free: Node and Workers entries build it with their store and their
+// way of running work after the answer (setImmediate / ctx.waitUntil).
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { sql } from 'drizzle-orm';
+import { verifyWebhook, type WebhookConfig } from './feishu/webhook';
+import { CARD_ACTION, HANDLED_EVENT_TYPES, MESSAGE_RECEIVE, type Envelope } from './feishu/events';
+import { acceptEvent, claimEvents } from './store/inbox';
+import { processPending, runCardAction, type BotDeps } from './bot/dispatch';
+import type { CardAnswer } from './bot/context';
+
+export interface AppDeps extends BotDeps {
+  webhook: WebhookConfig;
+  /** runs work after the response is sent; it must not be lost if it throws */
+  defer(work: () => Promise<unknown>): void;
+  /** how long a card callback may work before it answers "in progress" (Feishu allows 3 s) */
+  cardTimeoutMs?: number;
+}
+
+function cardResponse(a: CardAnswer) {
+  return {
+    ...(a.toast ? { toast: a.toast } : {}),
+    ...(a.card ? { card: { type: 'raw', data: a.card } } : {}),
+  };
+}
+
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+
+  app.get('/healthz', async (c) => {
+    await deps.d.db.get(sql`select 1`);
+    return c.json({ ok: true });
+  });
+
+  const feishu = async (c: Context) => {
+    const raw = new Uint8Array(await c.req.arrayBuffer());
+    const now = Date.now();
+    const v = verifyWebhook(raw, (n) => c.req.header(n), deps.webhook, now);
+    if (v.kind === 'refused') {
+      deps.log.warn('webhook refused', { status: v.status, reason: v.reason });
+      return c.json({ error: v.reason }, v.status);
+    }
+    if (v.kind === 'challenge') return c.json({ challenge: v.challenge });
+
+    const env: Envelope = v.envelope;
+    const type = env.header.event_type;
+    if (!HANDLED_EVENT_TYPES.has(type)) return c.json({});
+    const message = (env.event as { message?: { message_id?: unknown } }).message;
+    const messageId = type === MESSAGE_RECEIVE && typeof message?.message_id === 'string' ? message.message_id : null;
+    const id = await acceptEvent(deps.d, { eventId: env.header.event_id, messageId, eventType: type, payload: JSON.stringify(env) }, now);
+
+    if (type === CARD_ACTION) {
+      if (id === null) return c.json(cardResponse({ toast: { type: 'info', content: '这次操作已经处理过了。' } }));
+      const claimed = await claimEvents(deps.d, now, { id, limit: 1 });
+      if (claimed.length === 0) return c.json(cardResponse({ toast: { type: 'info', content: '正在处理，请稍候。' } }));
+      const work = runCardAction(deps, env, id);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), deps.cardTimeoutMs ?? 2500)));
+      const answer = await Promise.race([work, late]).catch((e: Error) => {
+        deps.log.error('card action failed', { inbox: id, error: e.message });
+        return { toast: { type: 'error' as const, content: '处理失败，请稍后再试；如仍不行请联系乡扶贫办。' } };
+      });
+      clearTimeout(timer);
+      if (answer === null) {
+        deps.defer(() => work.catch((e: Error) => deps.log.error('card action failed', { inbox: id, error: e.message })));
+        return c.json(cardResponse({ toast: { type: 'info', content: '正在处理，结果稍后发到群里。' } }));
+      }
+      return c.json(cardResponse(answer));
+    }
+
+    if (id !== null) deps.defer(() => processPending(deps, id));
+    return c.json({});
+  };
+
+  const limit = bodyLimit({
+    maxSize: deps.webhook.maxBodyBytes,
+    onError: (c) => c.json({ error: 'body too large' }, 413),
+  });
+  app.post('/feishu/events', limit, feishu);
+  app.post('/feishu/card', limit, feishu);
+
+  app.notFound((c) => c.json({ error: 'not found' }, 404));
+  app.onError((e, c) => {
+    deps.log.error('request failed', { path: c.req.path, error: e.message });
+    return c.json({ error: 'internal error' }, 500);
+  });
+  return app;
+}

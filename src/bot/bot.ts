@@ -1,0 +1,103 @@
+// The command and card-action registry. Each feature registers its commands (with usage line
+// and allowed roles) and its card actions; the router never grows a switch.
+import { allows, roleList, type Role } from '../core/roles';
+import type { BotContext } from './context';
+import type { ParsedText } from './parse';
+
+/** Where a command makes sense: in a village's chat, in any bound chat, or anywhere. */
+export type Where = 'village' | 'bound' | 'any';
+
+export interface CommandSpec {
+  name: string;
+  aliases?: string[];
+  /** e.g. `完成 <阶段>` */
+  usage: string;
+  summary: string;
+  /** roles that may use it; undefined means anyone */
+  roles?: readonly Role[];
+  where?: Where;
+  run(ctx: BotContext, p: ParsedText): Promise<void> | void;
+}
+
+export interface ActionInput {
+  value: Record<string, unknown>;
+  form: Record<string, unknown>;
+}
+
+export interface ActionSpec {
+  /** the `a` field of the button's value */
+  name: string;
+  roles?: readonly Role[];
+  where?: Where;
+  run(ctx: BotContext, input: ActionInput): Promise<void> | void;
+}
+
+export class Bot {
+  private commands = new Map<string, CommandSpec>();
+  private actions = new Map<string, ActionSpec>();
+  private ordered: CommandSpec[] = [];
+
+  command(spec: CommandSpec): this {
+    for (const key of [spec.name, ...(spec.aliases ?? [])]) {
+      if (this.commands.has(key)) throw new Error(`command ${key} registered twice`);
+      this.commands.set(key, spec);
+    }
+    this.ordered.push(spec);
+    return this;
+  }
+
+  action(spec: ActionSpec): this {
+    if (this.actions.has(spec.name)) throw new Error(`action ${spec.name} registered twice`);
+    this.actions.set(spec.name, spec);
+    return this;
+  }
+
+  use(feature: (bot: Bot) => void): this {
+    feature(this);
+    return this;
+  }
+
+  /** Commands this person may use here, for 帮助. */
+  available(ctx: BotContext): CommandSpec[] {
+    return this.ordered.filter((c) => !c.roles || allows(ctx.actor.grants, c.roles, ctx.village?.id));
+  }
+
+  findCommand(name: string): CommandSpec | undefined {
+    return this.commands.get(name);
+  }
+
+  /** Refusal text, or null when the person may go on. */
+  private gate(ctx: BotContext, name: string, roles: readonly Role[] | undefined, where: Where = 'any'): string | null {
+    if (roles && !ctx.actor.person) return '你还不在本乡的人员名单里，请联系乡扶贫办登记后再用。';
+    if (where === 'village' && !ctx.village) {
+      return `请在村工作群里使用“${name}”。本群还没有绑定村，乡扶贫办可发送：绑定 <村名>。`;
+    }
+    if (where === 'bound' && !ctx.chat) return `本群还没有绑定。乡扶贫办可发送：绑定 <村名> / 绑定 领导群 / 绑定 纪委群。`;
+    if (roles && !allows(ctx.actor.grants, roles, ctx.village?.id)) {
+      const here = ctx.village ? `（${ctx.village.name}）` : '';
+      return `只有${roleList(roles)}${here}可以使用“${name}”。如需开通，请联系乡扶贫办。`;
+    }
+    return null;
+  }
+
+  async onMessage(ctx: BotContext, p: ParsedText): Promise<void> {
+    const spec = this.commands.get(p.command);
+    if (!spec) {
+      const hint = p.command ? `没有“${p.command}”这个命令。` : '';
+      ctx.reply(`${hint}发送“帮助”查看可用命令，例如：进度`);
+      return;
+    }
+    const refusal = this.gate(ctx, spec.name, spec.roles, spec.where);
+    if (refusal) return ctx.reply(refusal);
+    await spec.run(ctx, p);
+  }
+
+  async onAction(ctx: BotContext, input: ActionInput): Promise<void> {
+    const name = String(input.value.a ?? '');
+    const spec = this.actions.get(name);
+    if (!spec) return ctx.toast('error', '这个按钮已失效，请发送“进度”获取新卡片。');
+    const refusal = this.gate(ctx, '此操作', spec.roles, spec.where);
+    if (refusal) return ctx.toast('error', refusal);
+    await spec.run(ctx, input);
+  }
+}

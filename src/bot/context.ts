@@ -1,0 +1,128 @@
+// What a handler sees and does. Reads go straight to the store; writes, audit entries and
+// outgoing messages are collected and committed together with the inbox row, so a handler's
+// effects happen all at once or not at all (and re-processing after a crash is harmless).
+import { createHash } from 'node:crypto';
+import type { Database, Statement } from '../store/database';
+import { auditLog } from '../../db/schema/index';
+import { enqueue, type NewMessage } from '../store/outbox';
+import type { ChatRow, PersonRow, TownshipRow, VillageRow } from '../store/township';
+import type { RoleGrant } from '../core/roles';
+import { maskIdsInText } from '../core/idcard';
+
+export interface Actor {
+  openId: string;
+  person: PersonRow | null;
+  grants: RoleGrant[];
+}
+
+/** A card (JSON 2.0) or a text. */
+export type Outgoing = string | { card: Record<string, unknown> };
+
+export interface AuditEntry {
+  action: string;
+  entity: string;
+  entityId: string | number;
+  villageId?: number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface CardAnswer {
+  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
+  card?: Record<string, unknown>;
+}
+
+export class BotContext {
+  readonly writes: Statement[] = [];
+  private messages: NewMessage[] = [];
+  answer: CardAnswer = {};
+
+  constructor(
+    readonly d: Database,
+    readonly now: Date,
+    /** what caused this: `message:om_x`, `card:<event_id>`, `cli:...` */
+    readonly source: string,
+    readonly actor: Actor,
+    readonly township: TownshipRow | null,
+    readonly chat: ChatRow | null,
+    readonly chatId: string | null,
+    readonly village: VillageRow | null,
+    /** the message to reply to, for text commands */
+    readonly replyTo: string | null = null,
+  ) {}
+
+  private toMessage(msg: Outgoing): Pick<NewMessage, 'msgType' | 'content'> {
+    // Last safety net: no full ID card number leaves in a chat message.
+    if (typeof msg === 'string') return { msgType: 'text', content: JSON.stringify({ text: maskIdsInText(msg) }) };
+    return { msgType: 'interactive', content: maskIdsInText(JSON.stringify(msg.card)) };
+  }
+
+  private uuid(): string {
+    return createHash('sha256').update(`${this.source}#${this.messages.length}`).digest('hex').slice(0, 40);
+  }
+
+  /** Answers in the chat the request came from (as a reply to the message when there is one). */
+  reply(msg: Outgoing) {
+    if (!this.chatId) return;
+    this.messages.push({
+      uuid: this.uuid(),
+      townshipId: this.township?.id ?? null,
+      receiveIdType: 'chat_id',
+      receiveId: this.chatId,
+      replyTo: this.replyTo,
+      ...this.toMessage(msg),
+    });
+  }
+
+  send(to: { chatId: string } | { openId: string }, msg: Outgoing) {
+    this.messages.push({
+      uuid: this.uuid(),
+      townshipId: this.township?.id ?? null,
+      receiveIdType: 'chatId' in to ? 'chat_id' : 'open_id',
+      receiveId: 'chatId' in to ? to.chatId : to.openId,
+      ...this.toMessage(msg),
+    });
+  }
+
+  write(...statements: Statement[]) {
+    this.writes.push(...statements);
+  }
+
+  audit(e: AuditEntry) {
+    if (!this.township) throw new Error('audit needs a township');
+    this.writes.push(
+      this.d.db.insert(auditLog).values({
+        townshipId: this.township.id,
+        villageId: e.villageId ?? this.village?.id ?? null,
+        at: this.now.getTime(),
+        actor: this.actor.person ? `${this.actor.person.name}(${this.actor.openId})` : this.actor.openId,
+        action: e.action,
+        entity: e.entity,
+        entityId: String(e.entityId),
+        before: e.before ?? null,
+        after: e.after ?? null,
+        source: this.source,
+      }),
+    );
+  }
+
+  toast(type: NonNullable<CardAnswer['toast']>['type'], content: string) {
+    this.answer.toast = { type, content };
+  }
+
+  /** Everything this handler wants to happen, in order, for one atomic write. */
+  effects(): Statement[] {
+    const now = this.now.getTime();
+    return [...this.writes, ...this.messages.map((m) => enqueue(this.d, m, now))];
+  }
+
+  get outgoing(): readonly NewMessage[] {
+    return this.messages;
+  }
+
+  /** Drops what was collected: used when a handler fails half-way. */
+  discard() {
+    this.writes.length = 0;
+    this.messages = [];
+  }
+}

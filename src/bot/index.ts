@@ -1,0 +1,7 @@
+// The bot with every feature registered. Features add themselves here, one line each.
+import { Bot } from './bot';
+import { help } from './features/help';
+
+export function createBot(): Bot {
+  return new Bot().use(help);
+}

@@ -1,0 +1,79 @@
+// Node entry: embedded SQLite (migrated on start), the HTTP server, the outbox sender,
+// and the inbox sweep that finishes events acknowledged before a crash.
+import { serve, type ServerType } from '@hono/node-server';
+import { existsSync } from 'node:fs';
+import { loadConfig, isOnline, type Config } from './config';
+import { openSqlite, type SqliteDatabase } from './store/sqlite';
+import { buildServices, type Services } from './server';
+import { consoleLogger, type Logger } from './log';
+
+export interface NodeServer extends Services {
+  d: SqliteDatabase;
+  server: ServerType;
+  port: number;
+  close(): Promise<void>;
+}
+
+export async function startNodeServer(config: Config, log: Logger = consoleLogger()): Promise<NodeServer> {
+  const d = openSqlite(config.DATABASE_PATH);
+  log.info(`数据库 ${config.DATABASE_PATH} 已就绪（WAL，已迁移）`);
+  if (!isOnline(config)) log.info('未配置 FEISHU_APP_ID / FEISHU_APP_SECRET：离线运行，要发送的消息写入日志。');
+
+  const pending = new Set<Promise<unknown>>();
+  const defer = (work: () => Promise<unknown>) => {
+    const p = new Promise((r) => setImmediate(r))
+      .then(work)
+      .catch((e: Error) => log.error('deferred work failed', { error: e.message }))
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  const services = buildServices(config, d, log, defer);
+
+  // Events acknowledged before the last stop but not processed: do them now.
+  const recovered = await services.sweep();
+  if (recovered) log.info(`启动时补处理了 ${recovered} 条未处理的事件`);
+  services.sender.start();
+  const sweepTimer = setInterval(() => void services.sweep().catch((e: Error) => log.error('sweep failed', { error: e.message })), 5000);
+
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: services.app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  log.info(`扶贫复核助手已启动：http://localhost:${port}  (POST /feishu/events, POST /feishu/card, GET /healthz)`);
+
+  return {
+    ...services,
+    d,
+    server,
+    port,
+    async close() {
+      clearInterval(sweepTimer);
+      await new Promise<void>((r) => server.close(() => r()));
+      await Promise.allSettled([...pending]);
+      await services.sender.stop();
+      d.close?.();
+    },
+  };
+}
+
+const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
+if (isMain) {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const log = consoleLogger();
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
+  const s = await startNodeServer(config, log);
+  const stop = async () => {
+    log.info('正在停止…');
+    await s.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}

@@ -1,0 +1,76 @@
+// The inbox: every acknowledged Feishu event, written before the 200 goes out.
+// Its unique indexes on event_id and message_id are the deduplication store.
+import { and, asc, eq, lt, ne, inArray, sql } from 'drizzle-orm';
+import { inbox } from '../../db/schema/index';
+import type { Database, Statement } from './database';
+
+export type InboxRow = typeof inbox.$inferSelect;
+
+export interface InboundEvent {
+  eventId: string;
+  messageId?: string | null;
+  eventType: string;
+  payload: string;
+}
+
+/** Inserts the event unless its event_id or message_id was seen; returns the new row id or null. */
+export async function acceptEvent(d: Database, e: InboundEvent, now: number): Promise<number | null> {
+  const rows = await d.db
+    .insert(inbox)
+    .values({ eventId: e.eventId, messageId: e.messageId ?? null, eventType: e.eventType, payload: e.payload, receivedAt: now })
+    .onConflictDoNothing()
+    .returning({ id: inbox.id });
+  return rows[0]?.id ?? null;
+}
+
+/**
+ * Claims up to `limit` pending rows (or one row by id) for `leaseMs`. Claiming is one UPDATE,
+ * so two processors (or two isolates) never work the same row at the same time.
+ */
+export async function claimEvents(
+  d: Database,
+  now: number,
+  { limit = 50, leaseMs = 60_000, id }: { limit?: number; leaseMs?: number; id?: number } = {},
+): Promise<InboxRow[]> {
+  const due = d.db
+    .select({ id: inbox.id })
+    .from(inbox)
+    .where(and(eq(inbox.status, 'pending'), lt(inbox.leaseUntil, now), id === undefined ? undefined : eq(inbox.id, id)))
+    .orderBy(asc(inbox.id))
+    .limit(limit);
+  const rows = await d.db
+    .update(inbox)
+    .set({ leaseUntil: now + leaseMs, attempts: sql`${inbox.attempts} + 1` })
+    .where(and(inArray(inbox.id, due), eq(inbox.status, 'pending'), lt(inbox.leaseUntil, now)))
+    .returning();
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+export function markEventDone(d: Database, id: number, now: number): Statement {
+  return d.db.update(inbox).set({ status: 'done', processedAt: now, error: null }).where(eq(inbox.id, id));
+}
+
+/** A handler crashed: keep the row for a retry, or give up after `maxAttempts`. */
+export async function markEventError(d: Database, row: InboxRow, error: string, now: number, maxAttempts = 5) {
+  const giveUp = row.attempts >= maxAttempts;
+  await d.db
+    .update(inbox)
+    .set(giveUp ? { status: 'failed', error, processedAt: now } : { error, leaseUntil: now + 2 ** row.attempts * 1000 })
+    .where(eq(inbox.id, row.id));
+}
+
+/** Drops handled rows older than the retention (≥ 8 h: Feishu retries for about 7.1 h). */
+export async function pruneInbox(d: Database, now: number, retentionMs: number): Promise<void> {
+  await d.db.delete(inbox).where(and(ne(inbox.status, 'pending'), lt(inbox.receivedAt, now - retentionMs)));
+}
+
+export async function countInbox(d: Database) {
+  const rows = await d.db
+    .select({ status: inbox.status, n: sql<number>`count(*)` })
+    .from(inbox)
+    .groupBy(inbox.status);
+  const out = { pending: 0, done: 0, failed: 0 };
+  for (const r of rows) out[r.status] = Number(r.n);
+  return out;
+}
+

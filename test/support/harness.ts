@@ -1,0 +1,69 @@
+// A real bot for tests: the Node server on 127.0.0.1 with a real SQLite file, the real Lark SDK
+// talking to the fake Feishu server.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig, type Config } from '../../src/config';
+import { startNodeServer, type NodeServer } from '../../src/node';
+import { memoryLogger } from '../../src/log';
+import { countInbox } from '../../src/store/inbox';
+import { outboxCounts } from '../../src/store/outbox';
+import { startFakeFeishu, type FakeFeishu } from './fake-feishu';
+import { BOT_OPEN_ID, ENCRYPT_KEY, VERIFICATION_TOKEN, signedRequest } from './events';
+
+export const tempDbPath = () => join(mkdtempSync(join(tmpdir(), 'fupin-')), 'test.sqlite');
+
+export interface Harness {
+  fake: FakeFeishu;
+  server: NodeServer;
+  config: Config;
+  log: ReturnType<typeof memoryLogger>;
+  url: string;
+  post(payload: unknown, path?: string): Promise<Response>;
+  /** waits until every pending event is processed and every due message is sent */
+  settle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: { dbPath?: string; online?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+  const fake = await startFakeFeishu();
+  const online = opts.online ?? true;
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATABASE_PATH: opts.dbPath ?? tempDbPath(),
+    FEISHU_DOMAIN: fake.url,
+    FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+    FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+    FEISHU_BOT_OPEN_ID: BOT_OPEN_ID,
+    SEED_EXAMPLE: 'never',
+    ...(online ? { FEISHU_APP_ID: 'cli_test', FEISHU_APP_SECRET: 'secret' } : {}),
+    ...opts.env,
+  });
+  const log = memoryLogger();
+  const server = await startNodeServer(config, log);
+  const url = `http://127.0.0.1:${server.port}`;
+  return {
+    fake,
+    server,
+    config,
+    log,
+    url,
+    post: (payload, path = '/feishu/events') => fetch(url + path, signedRequest(payload)),
+    async settle() {
+      for (let i = 0; i < 200; i++) {
+        await server.sweep();
+        await server.sender.drainAll();
+        const inbox = await countInbox(server.d);
+        const out = await outboxCounts(server.d);
+        if (inbox.pending === 0 && out.pending === 0) return;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      throw new Error('harness did not settle');
+    },
+    async close() {
+      await server.close();
+      await fake.close();
+    },
+  };
+}
