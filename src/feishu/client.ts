@@ -27,6 +27,8 @@ export class FeishuError extends Error {
 }
 
 export interface FeishuApi {
+  /** fetches the tenant token if it is not cached, so a burst of sends does not each ask for one */
+  prepare(): Promise<void>;
   send(msg: OutgoingMessage): Promise<{ messageId: string }>;
   /** open_ids for mobiles / emails; missing entries were not found or are outside the app's scope */
   openIdsByContact(q: { mobiles?: string[]; emails?: string[] }): Promise<Map<string, string>>;
@@ -100,8 +102,20 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
     }
   };
 
+  let tokenInFlight: Promise<unknown> | null = null;
+  const prepare = async () => {
+    tokenInFlight ??= (client.tokenManager.getTenantAccessToken() as Promise<unknown>).finally(() => (tokenInFlight = null));
+    try {
+      await tokenInFlight;
+    } catch (e) {
+      throw classifyError(e);
+    }
+  };
+
   return {
+    prepare,
     async send(msg) {
+      await prepare();
       const data = msg.replyTo
         ? await call(() =>
             client.im.message.reply({

@@ -46,6 +46,8 @@ export class OutboxSender {
       for (const row of rows) await this.logOffline(row);
       return rows.length;
     }
+    // One token fetch before the burst; if Feishu is unreachable, each send fails and retries.
+    await this.o.api.prepare().catch(() => undefined);
     const start = this.now();
     await Promise.all(
       rows.map(async (row) => {

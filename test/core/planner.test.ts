@@ -332,6 +332,9 @@ describe('digestStats', () => {
       helpCardsReturned: 2,
       helpCardsMissing: 6,
     });
+    // toMatchObject is lenient on nested objects; the batch maps must match exactly.
+    expect(s.batchesByHousehold).toEqual({ medical: 2, minimum_living: 1, relocation: 1, production_employment: 1 });
+    expect(s.batchesByPerson).toEqual({ medical: 1, minimum_living: 1, education: 1, production_employment: 1 });
   });
 
   it('is all zeros for no villages', () => {
