@@ -17,6 +17,8 @@ export interface Services {
   api: FeishuApi | null;
   /** processes what is pending in the inbox and prunes old dedup keys */
   sweep(): Promise<number>;
+  /** the scheduled work of one cron tick at `now`: sweep, due jobs, drain the outbox */
+  tick(now: Date): Promise<void>;
 }
 
 export function buildServices(
@@ -36,5 +38,9 @@ export function buildServices(
     await pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000);
     return n;
   };
-  return { app, deps, sender, api, sweep };
+  const tick = async (_now: Date) => {
+    await sweep();
+    await sender.drainAll();
+  };
+  return { app, deps, sender, api, sweep, tick };
 }
