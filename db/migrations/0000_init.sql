@@ -44,6 +44,7 @@ CREATE TABLE `roles` (
 	`person_id` integer NOT NULL,
 	`role` text NOT NULL,
 	`village_id` integer DEFAULT 0 NOT NULL,
+	`source` text DEFAULT 'file' NOT NULL,
 	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`person_id`) REFERENCES `people`(`id`) ON UPDATE no action ON DELETE no action
 );
@@ -56,6 +57,10 @@ CREATE TABLE `townships` (
 	`campaign` text NOT NULL,
 	`leaders_chat_id` text,
 	`inspectors_chat_id` text,
+	`township_meeting_at` integer,
+	`report_exported_at` integer,
+	`report_submitted_at` integer,
+	`archived_at` integer,
 	`created_at` integer NOT NULL,
 	`updated_at` integer NOT NULL
 );
@@ -67,6 +72,8 @@ CREATE TABLE `villages` (
 	`poor` integer DEFAULT false NOT NULL,
 	`assisting_department` text,
 	`chat_id` text,
+	`data_filed_at` integer,
+	`data_filed_by` text,
 	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
@@ -117,6 +124,41 @@ CREATE TABLE `members` (
 --> statement-breakpoint
 CREATE UNIQUE INDEX `members_household_id_card` ON `members` (`household_id`,`id_card`);--> statement-breakpoint
 CREATE INDEX `members_id_card` ON `members` (`id_card`);--> statement-breakpoint
+CREATE TABLE `alerts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`village_id` integer DEFAULT 0 NOT NULL,
+	`stage` text NOT NULL,
+	`date` text NOT NULL,
+	`ack_by` text,
+	`ack_at` integer,
+	`ack_date` text,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `alerts_unique` ON `alerts` (`township_id`,`village_id`,`stage`,`date`);--> statement-breakpoint
+CREATE TABLE `contacts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`household_id` integer NOT NULL,
+	`method` text NOT NULL,
+	`note` text,
+	`recorded_by` text NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `inspections` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`village_id` integer DEFAULT 0 NOT NULL,
+	`finding` text NOT NULL,
+	`action` text,
+	`recorded_by` text NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `meetings` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`township_id` text NOT NULL,
@@ -164,6 +206,17 @@ CREATE TABLE `objections` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `objections_notice_no` ON `objections` (`notice_id`,`no`);--> statement-breakpoint
+CREATE TABLE `publicity` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`village_id` integer NOT NULL,
+	`method` text NOT NULL,
+	`reached` integer NOT NULL,
+	`recorded_by` text NOT NULL,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
 CREATE TABLE `stage_progress` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`township_id` text NOT NULL,

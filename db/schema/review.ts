@@ -72,3 +72,52 @@ export const objections = sqliteTable(
   },
   (t) => [uniqueIndex('objections_notice_no').on(t.noticeId, t.no)],
 );
+
+/** 政策宣讲: publicity activities per village (群众会, 入户, 资料, 专栏) and the number reached. */
+export const publicity = sqliteTable('publicity', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  townshipId: text('township_id').notNull().references(() => townships.id),
+  villageId: integer('village_id').notNull(),
+  method: text('method').notNull(),
+  reached: integer('reached').notNull(),
+  recordedBy: text('recorded_by').notNull(),
+  at: integer('at').notNull(),
+});
+
+/** Contact with a household whose members are all away (全家外出), by phone or message. */
+export const contacts = sqliteTable('contacts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  townshipId: text('township_id').notNull().references(() => townships.id),
+  householdId: integer('household_id').notNull(),
+  method: text('method').notNull(),
+  note: text('note'),
+  recordedBy: text('recorded_by').notNull(),
+  at: integer('at').notNull(),
+});
+
+/** Overdue alerts sent to the discipline committee, and their acknowledgement (已督办). */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull().default(0),
+    stage: text('stage').notNull(),
+    date: text('date').notNull(),
+    ackBy: text('ack_by'),
+    ackAt: integer('ack_at'),
+    ackDate: text('ack_date'),
+  },
+  (t) => [uniqueIndex('alerts_unique').on(t.townshipId, t.villageId, t.stage, t.date)],
+);
+
+/** 督办 / 明察暗访: an inspection finding recorded by the discipline committee. */
+export const inspections = sqliteTable('inspections', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  townshipId: text('township_id').notNull().references(() => townships.id),
+  villageId: integer('village_id').notNull().default(0),
+  finding: text('finding').notNull(),
+  action: text('action'),
+  recordedBy: text('recorded_by').notNull(),
+  at: integer('at').notNull(),
+});

@@ -10,6 +10,11 @@ export const townships = sqliteTable('townships', {
   campaign: text('campaign', { mode: 'json' }).notNull(),
   leadersChatId: text('leaders_chat_id'),
   inspectorsChatId: text('inspectors_chat_id'),
+  /** township_review / county_report facts */
+  townshipMeetingAt: integer('township_meeting_at'),
+  reportExportedAt: integer('report_exported_at'),
+  reportSubmittedAt: integer('report_submitted_at'),
+  archivedAt: integer('archived_at'),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -25,6 +30,9 @@ export const villages = sqliteTable(
     /** 帮扶部门 (poor villages) */
     assistingDepartment: text('assisting_department'),
     chatId: text('chat_id'),
+    /** 资料填报: the village's review data was filed */
+    dataFiledAt: integer('data_filed_at'),
+    dataFiledBy: text('data_filed_by'),
   },
   (t) => [uniqueIndex('villages_township_name').on(t.townshipId, t.name)],
 );
@@ -58,6 +66,8 @@ export const roles = sqliteTable(
     role: text('role').notNull(),
     /** village id, or 0 for a township-wide role (0 keeps the unique index strict) */
     villageId: integer('village_id').notNull().default(0),
+    /** 'file' roles are replaced by the next init; 'chat' roles were given with 角色 and stay */
+    source: text('source', { enum: ['file', 'chat'] }).notNull().default('file'),
   },
   (t) => [uniqueIndex('roles_unique').on(t.personId, t.role, t.villageId)],
 );

@@ -141,7 +141,7 @@ export const RELATIONS: EnumDef<Relation> = {
 };
 
 export const LABOR: EnumDef<Labor> = {
-  labels: { able: '有', weak: '弱', none: '无' },
+  labels: { able: '有', none: '无', weak: '弱' },
   aliases: {
     有劳动能力: 'able',
     有劳动力: 'able',
@@ -447,7 +447,8 @@ type SheetRows = Array<[number, unknown[]]>;
 async function xlsxSheets(source: RosterSource): Promise<SheetRows[]> {
   const wb = new ExcelJS.Workbook();
   if (typeof source === 'string') await wb.xlsx.readFile(source);
-  else await wb.xlsx.load(Buffer.from(source.data.buffer, source.data.byteOffset, source.data.byteLength) as never);
+  // exceljs types its Buffer as an ArrayBuffer; JSZip reads either. A copy has exactly the file's bytes.
+  else await wb.xlsx.load(new Uint8Array(source.data).buffer);
   return wb.worksheets.map((ws) => {
     const rows: SheetRows = [];
     ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
@@ -520,10 +521,10 @@ class CsvDecoder extends Transform {
 }
 
 async function csvSheet(source: RosterSource): Promise<SheetRows> {
-  const input =
+  const input: Readable =
     typeof source === 'string' ? createReadStream(source) : Readable.from([Buffer.from(source.data)]);
   const decoded = input.pipe(new CsvDecoder());
-  input.on('error', (e) => decoded.destroy(e));
+  input.on('error', (e: Error) => decoded.destroy(e));
   const wb = new ExcelJS.Workbook();
   // map keeps every cell as text: the default would turn ID numbers into floats
   const ws = await wb.csv.read(decoded, { map: (v: unknown) => v, parserOptions: { ignoreEmpty: false } });
@@ -603,6 +604,19 @@ function findHeader(rows: SheetRows): HeaderInfo {
 
 type RowValues = Partial<Record<RosterField, string>>;
 
+const HOUSEHOLD_ENUMS: Partial<Record<RosterField, EnumDef<string>>> = {
+  housing: HOUSING,
+  zone: ZONES,
+  status: HOUSEHOLD_STATUSES,
+  allAway: YES_NO,
+};
+
+/** Comparable form of a household-level value: spellings of one choice (危房 / D级危房) agree. */
+function sameValue(field: RosterField, value: string): string {
+  const def = HOUSEHOLD_ENUMS[field];
+  return (def && lookup(def, value)) ?? value;
+}
+
 interface PendingHousehold {
   householdNo: string;
   row: number;
@@ -611,6 +625,8 @@ interface PendingHousehold {
   members: RosterMember[];
   memberRows: number[];
   headRows: number[];
+  /** a row's 与户主关系 could not be read, so the head rules cannot be judged */
+  relationUnknown: boolean;
   seenIds: Map<string, number>;
   invalid: boolean;
 }
@@ -727,13 +743,7 @@ export function readRosterRows(
       const guess = [...knownVillages].find((k) => k === `${hv.village}村` || k.replace(/村$/, '') === hv.village);
       err('village', `村名“${hv.village}”不在 township.json 的村名单中${guess ? `，是否应为“${guess}”？` : ''}`);
     }
-    const enumChecks: [RosterField, EnumDef<string>][] = [
-      ['housing', HOUSING],
-      ['zone', ZONES],
-      ['status', HOUSEHOLD_STATUSES],
-      ['allAway', YES_NO],
-    ];
-    for (const [field, def] of enumChecks) {
+    for (const [field, def] of Object.entries(HOUSEHOLD_ENUMS) as [RosterField, EnumDef<string>][]) {
       const v = hv[field];
       if (v !== undefined && lookup(def, v) === undefined) {
         err(field, `“${v}”不是有效的${COLUMN[field].header}，应为 ${allowed(def)}`);
@@ -752,13 +762,13 @@ export function readRosterRows(
     }
     let h = households.get(householdNo);
     if (!h) {
-      h = { householdNo, row: rowNumber, fields: {}, members: [], memberRows: [], headRows: [], seenIds: new Map(), invalid: false };
+      h = { householdNo, row: rowNumber, fields: {}, members: [], memberRows: [], headRows: [], relationUnknown: false, seenIds: new Map(), invalid: false };
       households.set(householdNo, h);
     }
     for (const [field, value] of Object.entries(hv) as [RosterField, string][]) {
       const first = h.fields[field];
       if (!first) h.fields[field] = { value, row: rowNumber };
-      else if (first.value !== value) {
+      else if (sameValue(field, first.value) !== sameValue(field, value)) {
         err(field, `户编号 ${householdNo} 在第 ${first.row} 行的${COLUMN[field].header}是“${first.value}”，这一行却是“${value}”`);
       }
     }
@@ -768,6 +778,7 @@ export function readRosterRows(
       else h.seenIds.set(id.id, rowNumber);
     }
     if (relation === 'head') h.headRows.push(rowNumber);
+    if (relation === undefined) h.relationUnknown = true;
 
     if (errs.length > 0) {
       h.invalid = true;
@@ -802,7 +813,9 @@ export function readRosterRows(
       }
     }
     const headName = h.fields.headName?.value;
-    if (h.headRows.length === 0) {
+    if (h.relationUnknown) {
+      // already reported on the row; 户主 rules are judged once it is fixed
+    } else if (h.headRows.length === 0) {
       err(h.row, 'relation', `户编号 ${h.householdNo} 没有与户主关系为“户主”或“本人”的成员`);
     } else if (h.headRows.length > 1) {
       err(h.headRows[1], 'relation', `户编号 ${h.householdNo} 有 ${h.headRows.length} 名成员的关系为户主（第 ${h.headRows.join('、')} 行），只能有一名`);

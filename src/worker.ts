@@ -1,0 +1,82 @@
+// Workers entry: the same Hono app as src/node.ts, with the store on D1. Work after the answer
+// runs under ctx.waitUntil; cron triggers run services.tick (jobs, inbox sweep, outbox drain).
+// Nothing Node-only may be imported from here (better-sqlite3, node:fs, @hono/node-server,
+// node-cron): test/worker checks the bundle's inputs.
+import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import { loadConfig, isOnline, type Config } from './config';
+import { openD1 } from './store/d1';
+import { buildServices, type Services } from './server';
+import { consoleLogger, type Logger } from './log';
+
+/** Bindings: the D1 database, [vars] from wrangler.toml, and secrets from `wrangler secret put`. */
+export interface Env {
+  DB: D1Database;
+  FEISHU_APP_ID?: string;
+  FEISHU_APP_SECRET?: string;
+  FEISHU_VERIFICATION_TOKEN?: string;
+  FEISHU_ENCRYPT_KEY?: string;
+  FEISHU_DOMAIN?: string;
+  FEISHU_BOT_OPEN_ID?: string;
+  FEISHU_MAX_SKEW_SECONDS?: string;
+  DEDUP_RETENTION_HOURS?: string;
+  [name: string]: unknown;
+}
+
+const log: Logger = consoleLogger();
+
+// The env object is the same for every request an isolate serves: parse it once.
+const configs = new WeakMap<object, Config>();
+function configOf(env: Env): Config {
+  let c = configs.get(env);
+  if (!c) {
+    const vars: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
+    c = loadConfig(vars);
+    if (!isOnline(c)) log.warn('FEISHU_APP_ID / FEISHU_APP_SECRET not set: messages are written to the log, not sent');
+    configs.set(env, c);
+  }
+  return c;
+}
+
+/**
+ * Services for one invocation. Built per request (cheap: the Lark SDK keeps the tenant token
+ * in a module-level cache, so it survives across requests in an isolate) so that `defer`
+ * hands work to this invocation's ctx.waitUntil.
+ */
+function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; afterResponse(): void } {
+  const pending: Promise<unknown>[] = [];
+  const defer = (work: () => Promise<unknown>) => {
+    const p = Promise.resolve()
+      .then(work)
+      .catch((e: Error) => log.error('deferred work failed', { error: e.message }));
+    pending.push(p);
+    ctx.waitUntil(p);
+  };
+  const services = buildServices(configOf(env), openD1(env.DB), log, defer);
+  return {
+    services,
+    // After the answer: finish the acknowledged events, then send what they queued (and
+    // anything else due). Several isolates may drain at once: rows are claimed by lease.
+    afterResponse() {
+      ctx.waitUntil(
+        Promise.allSettled(pending)
+          .then(() => services.sender.drainAll())
+          .catch((e: Error) => log.error('outbox drain failed', { error: e.message })),
+      );
+    },
+  };
+}
+
+export default {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+    const { services, afterResponse } = servicesFor(env, ctx);
+    const response = await services.app.fetch(request);
+    if (request.method === 'POST') afterResponse();
+    return response;
+  },
+
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const { services } = servicesFor(env, ctx);
+    await services.tick(new Date(controller.scheduledTime));
+  },
+};
