@@ -6,6 +6,7 @@ import { loadConfig, isOnline, type Config } from './config';
 import { openSqlite, type SqliteDatabase } from './store/sqlite';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
+import { seedIfEmpty } from './township/seed';
 
 export interface NodeServer extends Services {
   d: SqliteDatabase;
@@ -17,7 +18,10 @@ export interface NodeServer extends Services {
 export async function startNodeServer(config: Config, log: Logger = consoleLogger()): Promise<NodeServer> {
   const d = openSqlite(config.DATABASE_PATH);
   log.info(`数据库 ${config.DATABASE_PATH} 已就绪（WAL，已迁移）`);
-  if (!isOnline(config)) log.info('未配置 FEISHU_APP_ID / FEISHU_APP_SECRET：离线运行，要发送的消息写入日志。');
+  if (!isOnline(config)) {
+    log.info('未配置 FEISHU_APP_ID / FEISHU_APP_SECRET：离线运行，要发送的消息写入日志。');
+    if (config.SEED_EXAMPLE === 'auto') await seedIfEmpty(d, log);
+  }
 
   const pending = new Set<Promise<unknown>>();
   const defer = (work: () => Promise<unknown>) => {

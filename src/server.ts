@@ -5,6 +5,7 @@ import { createBot } from './bot/index';
 import { processPending, type BotDeps } from './bot/dispatch';
 import { createFeishuClient, type FeishuApi } from './feishu/client';
 import { OutboxSender } from './feishu/sender';
+import type { SendPacer } from './core/ratelimit';
 import { isOnline, webhookConfig, type Config } from './config';
 import { pruneInbox } from './store/inbox';
 import type { Database } from './store/database';
@@ -26,11 +27,13 @@ export function buildServices(
   d: Database,
   log: Logger,
   defer: (work: () => Promise<unknown>) => void,
+  /** pacer: share one across invocations (the Workers entry builds services per request) */
+  opts: { pacer?: SendPacer } = {},
 ): Services {
   const api = isOnline(config)
     ? createFeishuClient({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN })
     : null;
-  const sender = new OutboxSender({ d, api, log });
+  const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
   const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick() };
   const app = createApp({ ...deps, webhook: webhookConfig(config), defer });
   const sweep = async () => {

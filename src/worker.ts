@@ -7,6 +7,7 @@ import { loadConfig, isOnline, type Config } from './config';
 import { openD1 } from './store/d1';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
+import { SendPacer } from './core/ratelimit';
 
 /** Bindings: the D1 database, [vars] from wrangler.toml, and secrets from `wrangler secret put`. */
 export interface Env {
@@ -23,6 +24,8 @@ export interface Env {
 }
 
 const log: Logger = consoleLogger();
+/** Feishu's send limits, booked for every invocation this isolate runs (other isolates book their own). */
+const pacer = new SendPacer();
 
 // The env object is the same for every request an isolate serves: parse it once.
 const configs = new WeakMap<object, Config>();
@@ -52,7 +55,7 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
     pending.push(p);
     ctx.waitUntil(p);
   };
-  const services = buildServices(configOf(env), openD1(env.DB), log, defer);
+  const services = buildServices(configOf(env), openD1(env.DB), log, defer, { pacer });
   return {
     services,
     // After the answer: finish the acknowledged events, then send what they queued (and
@@ -71,7 +74,7 @@ export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const { services, afterResponse } = servicesFor(env, ctx);
     const response = await services.app.fetch(request);
-    if (request.method === 'POST') afterResponse();
+    if (request.method === 'POST' && response.ok) afterResponse();
     return response;
   },
 

@@ -18,7 +18,7 @@ import { open, writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { validateIdCard } from '../core/idcard';
+import { maskIdsInText, validateIdCard } from '../core/idcard';
 
 // ---------------------------------------------------------------------------
 // Value sets
@@ -428,6 +428,9 @@ export async function readRoster(source: RosterSource, options: ReadRosterOption
   if (isOle || ext === '.xls' || ext === '.et') {
     return fileError('不支持旧版 .xls（或加密的）Excel 文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入');
   }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    return fileError('文件是 UTF-16（Unicode 文本）编码：请在 Excel 中另存为 .xlsx 或“CSV UTF-8（逗号分隔）”后再导入');
+  }
   const format = options.format ?? (isZip || ext === '.xlsx' || ext === '.xlsm' ? 'xlsx' : 'csv');
 
   let sheets: SheetRows[];
@@ -487,7 +490,8 @@ class CsvDecoder extends Transform {
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback): void {
     if (this.decoder) {
-      this.push(this.decoder.decode(chunk, { stream: true }));
+      const text = this.decoder.decode(chunk, { stream: true });
+      if (text) this.push(text);
       done();
       return;
     }
@@ -623,7 +627,6 @@ interface PendingHousehold {
   /** first row (and value) where each household-level field was filled */
   fields: Partial<Record<RosterField, { value: string; row: number }>>;
   members: RosterMember[];
-  memberRows: number[];
   headRows: number[];
   /** a row's 与户主关系 could not be read, so the head rules cannot be judged */
   relationUnknown: boolean;
@@ -684,7 +687,9 @@ export function readRosterRows(
     for (const [field, col] of header.columns) raw[field] = cellText(values[col]);
     const idRaw = values[header.columns.get('idCard') as number];
     const errs: RosterError[] = [];
-    const err = (field: RosterField, reason: string) => errs.push({ row: rowNumber, column: COLUMN[field].header, reason });
+    // values are echoed in reasons; an ID number typed into the wrong column is masked
+    const err = (field: RosterField, reason: string) =>
+      errs.push({ row: rowNumber, column: COLUMN[field].header, reason: maskIdsInText(reason) });
     const text = (field: RosterField): string => {
       const v = clean(raw[field] ?? '');
       return v === '' ? (COLUMN[field].blankMeans ?? '') : v;
@@ -762,7 +767,7 @@ export function readRosterRows(
     }
     let h = households.get(householdNo);
     if (!h) {
-      h = { householdNo, row: rowNumber, fields: {}, members: [], memberRows: [], headRows: [], relationUnknown: false, seenIds: new Map(), invalid: false };
+      h = { householdNo, row: rowNumber, fields: {}, members: [], headRows: [], relationUnknown: false, seenIds: new Map(), invalid: false };
       households.set(householdNo, h);
     }
     for (const [field, value] of Object.entries(hv) as [RosterField, string][]) {
@@ -798,7 +803,6 @@ export function readRosterRows(
       disability: disability as DisabilityGrade,
       ...(cert !== '' ? { disabilityCert: cert } : {}),
     });
-    h.memberRows.push(rowNumber);
   }
 
   // Household-level rules
@@ -806,7 +810,7 @@ export function readRosterRows(
   for (const h of households.values()) {
     const errs: RosterError[] = [];
     const err = (row: number, field: RosterField, reason: string) =>
-      errs.push({ row, column: COLUMN[field].header, reason, householdNo: h.householdNo });
+      errs.push({ row, column: COLUMN[field].header, reason: maskIdsInText(reason), householdNo: h.householdNo });
     for (const c of ROSTER_COLUMNS) {
       if (c.level === 'household' && c.required && c.blankMeans === undefined && h.fields[c.field] === undefined) {
         err(h.row, c.field, `户编号 ${h.householdNo} 的${c.header}没有填写`);

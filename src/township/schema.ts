@@ -365,7 +365,7 @@ function crossCheck(t: Township): Problems {
   checkUnique(t.villages, (v) => v.name, (i) => ['villages', i, 'name'], (v, f) => `村名“${v}”重复（与 villages[${f}] 相同）`, errors);
   checkUnique(t.people, (p) => p.name, (i) => ['people', i, 'name'], (v, f) => `姓名“${v}”重复（与 people[${f}] 相同）；同名的人请在姓名后加以区分，如“${v}（石门村）”`, errors);
   checkUnique(t.people, (p) => p.key, (i) => ['people', i, 'key'], (v, f) => `key“${v}”重复（与 people[${f}] 相同）`, errors);
-  checkUnique(t.people, (p) => p.openId, (i) => ['people', i, 'openId'], (v, f) => `openId 重复（与 people[${f}] 相同）`, errors);
+  checkUnique(t.people, (p) => p.openId, (i) => ['people', i, 'openId'], (_v, f) => `openId 重复（与 people[${f}] 相同）`, errors);
   checkUnique(t.people, (p) => p.mobile, (i) => ['people', i, 'mobile'], (v, f) => `手机号 ${v} 重复（与 people[${f}] 相同）`, errors);
   checkUnique(t.people, (p) => p.email?.toLowerCase(), (i) => ['people', i, 'email'], (v, f) => `邮箱 ${v} 重复（与 people[${f}] 相同）`, errors);
   t.people.forEach((p, i) => {

@@ -57,6 +57,8 @@ export async function startHarness(opts: { dbPath?: string; online?: boolean; en
         const inbox = await countInbox(server.d);
         const out = await outboxCounts(server.d);
         if (inbox.pending === 0 && out.pending === 0) return;
+        const failed = log.lines.find((l) => l.includes('event handler failed'));
+        if (failed) throw new Error(failed);
         await new Promise((r) => setTimeout(r, 20));
       }
       throw new Error('harness did not settle');

@@ -1,0 +1,78 @@
+// The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
+// and buttons for the next steps; or the township's villages at a glance.
+import { card, md, hr, button, buttons, type Card, type Template } from '../../feishu/card';
+import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
+import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
+import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
+
+const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${done.by}）`;
+
+export function villageProgressCard(s: VillageSnapshot, config: CampaignConfig, today: CalendarDate): Card {
+  const els = [];
+  let worst: Template = 'green';
+  for (const stage of VILLAGE_STAGES) {
+    const info = STAGES[stage];
+    const done = s.stagesDone[stage];
+    if (done) {
+      els.push(md(doneLine(info.name, done)));
+      continue;
+    }
+    const deadline = config.deadlines[stage];
+    const late = daysBetween(today, deadline) < 0;
+    if (late) worst = 'red';
+    else if (worst !== 'red') worst = 'orange';
+    const cond = villageStageConditions(stage, s, config, today);
+    const lines = [`${late ? '🔴' : '⏳'} **${info.name}**　${deadlinePhrase(today, deadline)}`];
+    if (cond.met) lines.push('　条件已满足，可以标记完成。');
+    else lines.push(...cond.missing.map((m) => `　• ${m}`));
+    els.push(md(lines.join('\n')));
+    els.push(buttons(button(`标记完成：${info.shortName}`, { a: 'stage.complete', stage }, cond.met ? 'primary' : 'default')));
+  }
+  if (!s.notice && !s.stagesDone.village_evaluation) {
+    els.push(md(`📅 村级公示最迟 **${formatCn(latestNoticeStart(config.deadlines.village_evaluation, config.noticeMinDays))}** 开始（须满 ${config.noticeMinDays} 天）。`));
+  }
+  const c = dutyCoverage(s);
+  els.push(hr());
+  els.push(
+    md(
+      `**户数** ${s.households.length}（申请 ${s.households.filter((h) => h.isApplicant).length}）\n` +
+        `**帮扶落实** ${c.withHelper}/${c.included}　**五个一批分类** ${c.classified}/${c.included}　**帮扶卡回收** ${c.helpCardsReturned}/${c.included}`,
+    ),
+  );
+  els.push(buttons(button('刷新', { a: 'progress.refresh' })));
+  return card(`${s.village.name} 复核进度`, els, worst);
+}
+
+export function townshipProgressCard(
+  townshipName: string,
+  villages: VillageSnapshot[],
+  t: TownshipSnapshot & { stagesDone: VillageSnapshot['stagesDone'] },
+  config: CampaignConfig,
+  today: CalendarDate,
+): Card {
+  const rows = villages.map((s) => {
+    const cells = VILLAGE_STAGES.map((stage) => {
+      if (s.stagesDone[stage]) return '✅';
+      const left = daysBetween(today, config.deadlines[stage]);
+      return left < 0 ? `🔴逾期${-left}天` : '⏳';
+    });
+    return { s, cells, late: cells.some((c) => c.startsWith('🔴')) };
+  });
+  rows.sort((a, b) => Number(b.late) - Number(a.late));
+  const header = `| 村 | ${VILLAGE_STAGES.map((k) => STAGES[k].shortName).join(' | ')} |\n|---|${VILLAGE_STAGES.map(() => '---').join('|')}|`;
+  const table = rows.map((r) => `| ${r.s.village.name}${r.s.village.poor ? '（贫困村）' : ''} | ${r.cells.join(' | ')} |`).join('\n');
+  const els = [md(`${header}\n${table}`)];
+  const lateCount = rows.filter((r) => r.late).length;
+  els.push(md(`共 ${villages.length} 个村，逾期 ${lateCount} 个。`));
+  els.push(hr());
+  for (const stage of TOWNSHIP_STAGES) {
+    const done = t.stagesDone[stage];
+    if (done) els.push(md(doneLine(STAGES[stage].name, done)));
+    else {
+      const cond = townshipStageConditions(stage, t);
+      els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${m}`)].join('\n')));
+    }
+  }
+  els.push(buttons(button('刷新', { a: 'progress.refresh' })));
+  return card(`${townshipName} 复核进度`, els, lateCount ? 'red' : 'blue');
+}

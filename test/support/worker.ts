@@ -1,0 +1,175 @@
+// The Workers deployment under test: the bundle `wrangler deploy --dry-run` builds from
+// wrangler.toml, run in workerd by Miniflare with a local D1 (migrated from db/migrations), its
+// FEISHU_DOMAIN pointing at the fake Feishu server on 127.0.0.1. Offline: nothing leaves loopback.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { Readable } from 'node:stream';
+import { Miniflare } from 'miniflare';
+import type { D1Database } from '@cloudflare/workers-types';
+import { openD1 } from '../../src/store/d1';
+import type { Database } from '../../src/store/database';
+import { countInbox } from '../../src/store/inbox';
+import { outboxCounts } from '../../src/store/outbox';
+import { startFakeFeishu, type FakeFeishu } from './fake-feishu';
+import { BOT_OPEN_ID, ENCRYPT_KEY, VERIFICATION_TOKEN, signedRequest } from './events';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const WRANGLER = join(ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const QUIET_WRANGLER = { WRANGLER_SEND_METRICS: 'false', WRANGLER_HIDE_BANNER: 'true', NO_COLOR: '1', CI: 'true' };
+
+export interface BuiltWorker {
+  dir: string;
+  script: string;
+  /** esbuild's metafile: every input of the bundle and what it imports */
+  meta: { inputs: Record<string, { bytes: number; imports: { path: string; external?: boolean }[] }> };
+  compatibilityDate: string;
+  compatibilityFlags: string[];
+  bytes: number;
+}
+
+/** The settings in wrangler.toml that the local runtime must share with the bundle. */
+export function wranglerToml() {
+  const text = readFileSync(join(ROOT, 'wrangler.toml'), 'utf8');
+  const date = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(text)?.[1];
+  const flags = /^compatibility_flags\s*=\s*\[([^\]]*)\]/m.exec(text)?.[1];
+  const crons = /^crons\s*=\s*\[([^\]]*)\]/m.exec(text)?.[1];
+  const strings = (s: string | undefined) => [...(s ?? '').matchAll(/"([^"]*)"/g)].map((m) => m[1]!);
+  if (!date) throw new Error('wrangler.toml has no compatibility_date');
+  return { text, compatibilityDate: date, compatibilityFlags: strings(flags), crons: strings(crons) };
+}
+
+/** Bundles src/worker.ts exactly as `npm run deploy` would, without uploading. */
+export async function buildWorker(): Promise<BuiltWorker> {
+  const dir = mkdtempSync(join(tmpdir(), 'fupin-worker-'));
+  await promisify(execFile)(
+    process.execPath,
+    [WRANGLER, 'deploy', '--dry-run', '--outdir', dir, '--metafile', join(dir, 'meta.json')],
+    { cwd: ROOT, env: { ...process.env, ...QUIET_WRANGLER }, maxBuffer: 16 * 1024 * 1024 },
+  );
+  const toml = wranglerToml();
+  const script = join(dir, 'worker.js');
+  return {
+    dir,
+    script,
+    meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')),
+    compatibilityDate: toml.compatibilityDate,
+    compatibilityFlags: toml.compatibilityFlags,
+    bytes: readFileSync(script).byteLength,
+  };
+}
+
+export function removeBuild(built: BuiltWorker) {
+  rmSync(built.dir, { recursive: true, force: true });
+}
+
+/** The drizzle-kit migrations, in order, split into statements as D1 takes them. */
+export function migrationStatements(): string[] {
+  const dir = join(ROOT, 'db/migrations');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('--> statement-breakpoint'))
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+type MfResponse = Awaited<ReturnType<Miniflare['dispatchFetch']>>;
+
+export interface WorkerHarness {
+  mf: Miniflare;
+  fake: FakeFeishu;
+  /** the worker's D1, from Node: the same store functions the app uses, over Miniflare's binding */
+  d: Database;
+  /** what the worker wrote to stdout / stderr (its log lines) */
+  logs: string[];
+  /** ms the first request took (isolate start included) */
+  coldStartMs: number;
+  fetch(path: string, init?: Parameters<Miniflare['dispatchFetch']>[1]): Promise<MfResponse>;
+  /** a signed, encrypted POST as Feishu sends it */
+  post(payload: unknown, path?: string): Promise<MfResponse>;
+  /** fires the worker's scheduled() handler as a cron trigger would */
+  scheduled(cron?: string, at?: Date): Promise<{ outcome: string }>;
+  /** waits, without helping, until no inbox event and no outbox message is pending */
+  settle(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startWorker(
+  built: BuiltWorker,
+  opts: { online?: boolean; env?: Record<string, string> } = {},
+): Promise<WorkerHarness> {
+  const fake = await startFakeFeishu();
+  const online = opts.online ?? true;
+  const logs: string[] = [];
+  const collect = (stream: Readable) => {
+    let rest = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop()!;
+      logs.push(...lines);
+    });
+  };
+  const mf = new Miniflare({
+    modules: true,
+    modulesRoot: built.dir,
+    scriptPath: built.script,
+    compatibilityDate: built.compatibilityDate,
+    compatibilityFlags: built.compatibilityFlags,
+    d1Databases: { DB: 'fupin-review-test' },
+    d1Persist: false, // in memory
+    bindings: {
+      FEISHU_DOMAIN: fake.url,
+      FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
+      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+      FEISHU_BOT_OPEN_ID: BOT_OPEN_ID,
+      SEED_EXAMPLE: 'never',
+      ...(online ? { FEISHU_APP_ID: 'cli_test', FEISHU_APP_SECRET: 'secret' } : {}),
+      ...opts.env,
+    },
+    handleRuntimeStdio(stdout, stderr) {
+      collect(stdout);
+      collect(stderr);
+    },
+  });
+  const binding = await mf.getD1Database('DB');
+  await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
+  const d = openD1(binding as unknown as D1Database);
+
+  const base = 'http://fupin.test';
+  const t0 = performance.now();
+  const health = await mf.dispatchFetch(`${base}/healthz`);
+  const coldStartMs = performance.now() - t0;
+  if (health.status !== 200) throw new Error(`worker unhealthy: ${health.status} ${await health.text()}`);
+
+  return {
+    mf,
+    fake,
+    d,
+    logs,
+    coldStartMs,
+    fetch: (path, init) => mf.dispatchFetch(base + path, init),
+    post: (payload, path = '/feishu/events') => mf.dispatchFetch(base + path, signedRequest(payload)),
+    async scheduled(cron = '*/5 * * * *', at = new Date()) {
+      const worker = await mf.getWorker();
+      return worker.scheduled({ cron, scheduledTime: at });
+    },
+    async settle(timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      for (;;) {
+        const inbox = await countInbox(d);
+        const out = await outboxCounts(d);
+        if (inbox.pending === 0 && out.pending === 0) return;
+        if (Date.now() > until) throw new Error(`worker did not settle: inbox ${JSON.stringify(inbox)}, outbox ${JSON.stringify(out)}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+    async close() {
+      await mf.dispose();
+      await fake.close();
+    },
+  };
+}

@@ -1,0 +1,112 @@
+// The webhook and card callback of the Workers deployment, inside workerd: the bundle that
+// `npm run deploy` uploads, a local D1, the real Lark SDK sending to the fake Feishu server.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { buildWorker, removeBuild, startWorker, type BuiltWorker, type WorkerHarness } from '../support/worker';
+import { cardEnvelope, messageEnvelope, signedRequest, nextId, VERIFICATION_TOKEN } from '../support/events';
+import { countInbox } from '../../src/store/inbox';
+
+let built: BuiltWorker;
+let w: WorkerHarness;
+
+beforeAll(async () => {
+  built = await buildWorker();
+  w = await startWorker(built);
+}, 60_000);
+
+afterAll(async () => {
+  await w?.close();
+  if (built) removeBuild(built);
+});
+
+describe('the worker bundle', () => {
+  it('pulls nothing Node-only into the Workers import graph', () => {
+    const inputs = Object.keys(built.meta.inputs);
+    expect(inputs).toContain('src/worker.ts');
+    const nodeOnly = inputs.filter(
+      (i) =>
+        /(^|\/)node_modules\/(better-sqlite3|@hono\/node-server|node-cron)\//.test(i) ||
+        /^src\/(node\.ts|store\/sqlite\.ts|cli\/|import\/)/.test(i),
+    );
+    expect(nodeOnly).toEqual([]);
+    // Our own code never touches the file system on Workers (the Lark SDK imports `fs` for
+    // its version string; nodejs_compat serves that and the read fails harmlessly).
+    const fsImports = Object.entries(built.meta.inputs)
+      .filter(([file]) => file.startsWith('src/') || file.startsWith('db/'))
+      .flatMap(([file, v]) => v.imports.filter((i) => /^(node:)?fs(\/|$)/.test(i.path)).map((i) => `${file} → ${i.path}`));
+    expect(fsImports).toEqual([]);
+  });
+});
+
+describe('webhook on Workers', () => {
+  it('answers a signed, encrypted 帮助 with a reply sent through the outbox', async () => {
+    const messageId = nextId('om_w_help');
+    const res = await w.post(messageEnvelope({ text: '帮助', openId: 'ou_stranger', chatId: 'oc_w', messageId }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({});
+    // No cron fires here: ctx.waitUntil alone processes the event and drains the outbox.
+    await w.settle();
+    const sent = w.fake.messages.filter((m) => m.replyTo === messageId);
+    expect(sent).toHaveLength(1);
+    expect(JSON.parse(sent[0]!.content).text).toContain('帮助：查看可用命令');
+    expect(sent[0]!.uuid).toMatch(/^[0-9a-f]{40}$/);
+  });
+
+  it('has one effect for an event delivered 5 times at once and for one message under a new event_id', async () => {
+    const messageId = nextId('om_w_dup');
+    const env = messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_w', messageId });
+    const results = await Promise.all(Array.from({ length: 5 }, () => w.post(env)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const again = await w.post({ ...env, header: { ...env.header, event_id: nextId('ev_again') } });
+    expect(again.status).toBe(200);
+    await w.settle();
+    expect(w.fake.messages.filter((m) => m.replyTo === messageId)).toHaveLength(1);
+    expect(w.fake.calls.filter((c) => c.path === `/open-apis/im/v1/messages/${messageId}/reply`)).toHaveLength(1);
+  });
+
+  it('refuses a bad signature (401), a stale timestamp (401) and a body that is not JSON (400), storing nothing', async () => {
+    const before = await countInbox(w.d);
+    const env = messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_w' });
+
+    const forged = signedRequest(env);
+    forged.headers['x-lark-signature'] = '0'.repeat(64);
+    expect((await w.fetch('/feishu/events', forged)).status).toBe(401);
+
+    const stale = signedRequest(env, { timestamp: Math.floor(Date.now() / 1000) - 13 * 3600 });
+    expect((await w.fetch('/feishu/events', stale)).status).toBe(401);
+
+    const notJson = await w.fetch('/feishu/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'not json{' });
+    expect(notJson.status).toBe(400);
+
+    expect(await countInbox(w.d)).toEqual(before);
+    expect(w.logs.some((l) => l.includes('webhook refused') && l.includes('bad signature'))).toBe(true);
+  });
+
+  it('answers the URL verification challenge', async () => {
+    const res = await w.fetch('/feishu/events', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ challenge: 'ajls384kdjx98XX', token: VERIFICATION_TOKEN, type: 'url_verification' }),
+    });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ challenge: 'ajls384kdjx98XX' });
+  });
+});
+
+describe('card callback on Workers', () => {
+  it('answers within 3 s, and a redelivery is answered without running the action again', async () => {
+    const card = cardEnvelope({ openId: 'ou_a', chatId: 'oc_w', value: { a: 'no.such.action' } });
+    const t0 = performance.now();
+    const res = await w.post(card, '/feishu/card');
+    expect(performance.now() - t0).toBeLessThan(3000);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ toast: { type: 'error', content: '这个按钮已失效，请发送“进度”获取新卡片。' } });
+
+    const again = await w.post(card, '/feishu/events'); // the same callback on the event URL
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ toast: { type: 'info', content: '这次操作已经处理过了。' } });
+  });
+
+  it('started cold (first request to a fresh isolate) well within Feishu’s 3 s', () => {
+    expect(w.coldStartMs).toBeLessThan(3000);
+  });
+});
