@@ -29,7 +29,9 @@ const BY_CHINESE: Record<string, Role> = {
   帮扶人: 'helper',
 };
 
-export function parseRole(s: string): Role | null {
+/** Accepts a role key or its Chinese name; null otherwise. */
+export function parseRole(text: string): Role | null {
+  const s = text.trim();
   if ((ROLES as readonly string[]).includes(s)) return s as Role;
   return BY_CHINESE[s.replace(/[“”"]/g, '')] ?? null;
 }

@@ -19,71 +19,22 @@ import { z } from 'zod';
 // ---------------------------------------------------------------------------
 // Roles
 
-export const ROLE_KEYS = [
-  'office',
-  'leader',
-  'inspector',
-  'package_cadre',
-  'first_secretary',
-  'village_cadre',
-  'helper',
-] as const;
-export type RoleKey = (typeof ROLE_KEYS)[number];
-
-/** Chinese names of the roles, as users see them. */
-export const ROLE_NAMES: Readonly<Record<RoleKey, string>> = {
-  office: '乡扶贫办',
-  leader: '包片领导',
-  inspector: '乡纪委',
-  package_cadre: '驻村干部',
-  first_secretary: '第一书记',
-  village_cadre: '村干部',
-  helper: '帮扶责任人',
-};
+// One list of roles for the whole app: src/core/roles.ts.
+export { ROLES as ROLE_KEYS, ROLE_NAMES, parseRole } from '../core/roles';
+export type { Role as RoleKey } from '../core/roles';
+import { ROLES as ROLE_KEYS, ROLE_NAMES, parseRole, VILLAGE_ROLES, type Role as RoleKey } from '../core/roles';
 
 /** Roles that only make sense for one village: the role entry must name it. */
-export const VILLAGE_SCOPED_ROLES: readonly RoleKey[] = ['package_cadre', 'first_secretary', 'village_cadre'];
-
-/** Chinese names accepted in township.json in place of the keys. */
-const ROLE_ALIASES: Readonly<Record<string, RoleKey>> = {
-  乡扶贫办: 'office',
-  扶贫办: 'office',
-  包片领导: 'leader',
-  领导: 'leader',
-  乡纪委: 'inspector',
-  纪委: 'inspector',
-  驻村干部: 'package_cadre',
-  包村干部: 'package_cadre',
-  第一书记: 'first_secretary',
-  村干部: 'village_cadre',
-  村四职干部: 'village_cadre',
-  村两委: 'village_cadre',
-  '村“两委”': 'village_cadre',
-  帮扶责任人: 'helper',
-  帮扶人: 'helper',
-};
-
-/** Accepts a role key or its Chinese name; null otherwise. */
-export function parseRole(text: string): RoleKey | null {
-  const t = text.trim();
-  if ((ROLE_KEYS as readonly string[]).includes(t)) return t as RoleKey;
-  return ROLE_ALIASES[t] ?? null;
-}
+export const VILLAGE_SCOPED_ROLES: readonly RoleKey[] = [...VILLAGE_ROLES];
 
 const roleLabel = (r: RoleKey): string => `${r}（${ROLE_NAMES[r]}）`;
 
 // ---------------------------------------------------------------------------
 // Stages (the keys of campaign.deadlines) and the DESIGN §2 default template
 
-export const DEADLINE_KEYS = ['qualification_review', 'village_evaluation', 'township_review', 'county_report'] as const;
-export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
-
-const DEADLINE_NAMES: Readonly<Record<DeadlineKey, string>> = {
-  qualification_review: '申请农户资格复审',
-  village_evaluation: '村“两委”评议、审查复核、资料填报、复核公示',
-  township_review: '乡政府办公会审核并公示',
-  county_report: '上报县扶贫移民局，乡扶贫办存档',
-};
+export { STAGE_KEYS as DEADLINE_KEYS } from '../core/campaign';
+import { STAGE_KEYS as DEADLINE_KEYS, stageName, type StageKey as DeadlineKey } from '../core/campaign';
+export type { StageKey as DeadlineKey } from '../core/campaign';
 
 /** Month-day of the default template's deadlines (DESIGN §2), used to check the order of partial settings. */
 const TEMPLATE_MD: Readonly<Record<DeadlineKey | 'start' | 'end', string>> = {
@@ -446,7 +397,7 @@ function crossCheck(t: Township): Problems {
   const pathOf = (k: DeadlineKey | 'start' | 'end'): PropertyKey[] =>
     k === 'start' || k === 'end' ? ['campaign', k] : ['campaign', 'deadlines', k];
   const nameOf = (k: DeadlineKey | 'start' | 'end'): string =>
-    k === 'start' ? '开始日期' : k === 'end' ? '结束日期' : `「${DEADLINE_NAMES[k]}」截止日期`;
+    k === 'start' ? '开始日期' : k === 'end' ? '结束日期' : `「${stageName(k)}」截止日期`;
   const defaultNote = (k: DeadlineKey | 'start' | 'end'): string => (given[k] === undefined ? '（默认）' : '');
   for (let i = 1; i < DEADLINE_KEYS.length; i++) {
     const prev = DEADLINE_KEYS[i - 1];

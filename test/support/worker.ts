@@ -41,6 +41,30 @@ export function wranglerToml() {
   return { text, compatibilityDate: date, compatibilityFlags: strings(flags), crons: strings(crons) };
 }
 
+const NODE_ONLY = [
+  /(^|\/)node_modules\/(better-sqlite3|@hono\/node-server|node-cron)\//,
+  /^src\/(node\.ts|store\/sqlite\.ts|cli\/|import\/)/,
+];
+
+/**
+ * What in the Workers import graph is Node-only, as "importer → import" lines: Node-only
+ * packages and entries, and file-system imports from our own code (src/, db/). The Lark SDK's
+ * own `fs` import is served by nodejs_compat and is not listed.
+ */
+export function nodeOnlyImports(meta: BuiltWorker['meta']): string[] {
+  const out: string[] = [];
+  const nodeOnly = (path: string) => NODE_ONLY.some((re) => re.test(path));
+  for (const [file, v] of Object.entries(meta.inputs)) {
+    if (nodeOnly(file)) continue; // name the way in, not everything behind it
+    for (const i of v.imports) {
+      const ours = file.startsWith('src/') || file.startsWith('db/');
+      if (nodeOnly(i.path) || (ours && /^(node:)?fs(\/|$)/.test(i.path))) out.push(`${file} → ${i.path}`);
+    }
+  }
+  if (out.length === 0) for (const file of Object.keys(meta.inputs)) if (nodeOnly(file)) out.push(`(bundled) ${file}`);
+  return [...new Set(out)];
+}
+
 /** Bundles src/worker.ts exactly as `npm run deploy` would, without uploading. */
 export async function buildWorker(): Promise<BuiltWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'fupin-worker-'));
@@ -51,10 +75,14 @@ export async function buildWorker(): Promise<BuiltWorker> {
   );
   const toml = wranglerToml();
   const script = join(dir, 'worker.js');
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as BuiltWorker['meta'];
+  // Fail here, with the culprit named, rather than with workerd refusing to start.
+  const bad = nodeOnlyImports(meta);
+  if (bad.length) throw new Error(`Node-only code in the Workers bundle:\n  ${bad.join('\n  ')}`);
   return {
     dir,
     script,
-    meta: JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')),
+    meta,
     compatibilityDate: toml.compatibilityDate,
     compatibilityFlags: toml.compatibilityFlags,
     bytes: readFileSync(script).byteLength,
@@ -130,7 +158,7 @@ export async function startWorker(
       ...(online ? { FEISHU_APP_ID: 'cli_test', FEISHU_APP_SECRET: 'secret' } : {}),
       ...opts.env,
     },
-    handleRuntimeStdio(stdout, stderr) {
+    handleRuntimeStdio(stdout: Readable, stderr: Readable) {
       collect(stdout);
       collect(stderr);
     },
