@@ -1,5 +1,3 @@
-import { openSqlite } from './store/sqlite';
-export const _x = openSqlite;
 // Workers entry: the same Hono app as src/node.ts, with the store on D1. Work after the answer
 // runs under ctx.waitUntil; cron triggers run services.tick (jobs, inbox sweep, outbox drain).
 // Nothing Node-only may be imported from here (better-sqlite3, node:fs, @hono/node-server,

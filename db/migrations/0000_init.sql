@@ -96,8 +96,10 @@ CREATE TABLE `households` (
 	`identification_owner` text,
 	`helper_id` integer,
 	`help_card_returned_at` integer,
+	`help_card_returned_by` text,
 	`batches` text DEFAULT '[]' NOT NULL,
 	`removal_reason` text,
+	`application_note` text,
 	`updated_at` integer NOT NULL,
 	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action,
 	FOREIGN KEY (`village_id`) REFERENCES `villages`(`id`) ON UPDATE no action ON DELETE no action,
@@ -229,6 +231,96 @@ CREATE TABLE `stage_progress` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `stage_progress_unique` ON `stage_progress` (`township_id`,`village_id`,`stage`);--> statement-breakpoint
+CREATE TABLE `exit_plans` (
+	`household_id` integer PRIMARY KEY NOT NULL,
+	`township_id` text NOT NULL,
+	`measures` text NOT NULL,
+	`owner` text NOT NULL,
+	`start_date` text,
+	`end_date` text,
+	`updated_by` text NOT NULL,
+	`updated_at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE TABLE `helper_assignments` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`household_id` integer NOT NULL,
+	`helper_id` integer NOT NULL,
+	`assigned_by` text NOT NULL,
+	`assigned_at` integer NOT NULL,
+	`override_reason` text,
+	`flag` text,
+	`ended_at` integer,
+	`source` text NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `helper_assignments_household` ON `helper_assignments` (`household_id`);--> statement-breakpoint
+CREATE INDEX `helper_assignments_helper` ON `helper_assignments` (`helper_id`);--> statement-breakpoint
+CREATE TABLE `helper_visits` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`household_id` integer NOT NULL,
+	`helper_id` integer NOT NULL,
+	`date` text NOT NULL,
+	`content` text NOT NULL,
+	`evidence` text DEFAULT '[]' NOT NULL,
+	`message_id` text,
+	`at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `helper_visits_household` ON `helper_visits` (`household_id`);--> statement-breakpoint
+CREATE INDEX `helper_visits_helper` ON `helper_visits` (`helper_id`);--> statement-breakpoint
+CREATE TABLE `department_lists` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`department` text NOT NULL,
+	`file_name` text NOT NULL,
+	`rows` integer NOT NULL,
+	`sha256` text,
+	`active` integer DEFAULT true NOT NULL,
+	`imported_by` text NOT NULL,
+	`imported_at` integer NOT NULL,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE INDEX `department_lists_active` ON `department_lists` (`township_id`,`department`,`active`);--> statement-breakpoint
+CREATE TABLE `department_records` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`list_id` integer NOT NULL,
+	`row_no` integer NOT NULL,
+	`id_card` text NOT NULL,
+	`name` text,
+	`kind` text NOT NULL,
+	`detail` text,
+	`date` text
+);
+--> statement-breakpoint
+CREATE INDEX `department_records_id_card` ON `department_records` (`id_card`,`list_id`);--> statement-breakpoint
+CREATE INDEX `department_records_list` ON `department_records` (`list_id`);--> statement-breakpoint
+CREATE TABLE `exclusion_hits` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`township_id` text NOT NULL,
+	`household_id` integer NOT NULL,
+	`member_id` integer NOT NULL,
+	`exclusion` text NOT NULL,
+	`department` text NOT NULL,
+	`evidence_key` text NOT NULL,
+	`evidence` text,
+	`status` text DEFAULT 'open' NOT NULL,
+	`reason` text,
+	`decided_by` text,
+	`decided_at` integer,
+	`found_at` integer NOT NULL,
+	`flagged_at` integer,
+	FOREIGN KEY (`township_id`) REFERENCES `townships`(`id`) ON UPDATE no action ON DELETE no action
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `exclusion_hits_unique` ON `exclusion_hits` (`township_id`,`member_id`,`exclusion`,`department`,`evidence_key`);--> statement-breakpoint
+CREATE INDEX `exclusion_hits_household` ON `exclusion_hits` (`household_id`);--> statement-breakpoint
 CREATE TABLE `inbox` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`event_id` text NOT NULL,

@@ -27,9 +27,12 @@ export const households = sqliteTable(
     identificationOwner: text('identification_owner'),
     helperId: integer('helper_id').references(() => people.id),
     helpCardReturnedAt: integer('help_card_returned_at'),
+    helpCardReturnedBy: text('help_card_returned_by'),
     /** five batches and the two extra, stacked */
     batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
     removalReason: text('removal_reason'),
+    /** free text of an application (申请) or a cadre's proposal */
+    applicationNote: text('application_note'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [

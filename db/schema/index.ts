@@ -1,4 +1,6 @@
 export * from './township';
 export * from './households';
 export * from './review';
+export * from './helpers';
+export * from './crosscheck';
 export * from './runtime';
