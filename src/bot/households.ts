@@ -1,0 +1,36 @@
+// Finding the household a cadre means by <户>: its roster number (户编号), or the head's name
+// when that is unique in the village. Shared by every feature that takes <户>.
+import { and, eq, or } from 'drizzle-orm';
+import { households } from '../../db/schema/index';
+import type { BotContext } from './context';
+
+export type HouseholdRow = typeof households.$inferSelect;
+
+export type HouseholdLookup = { ok: true; household: HouseholdRow } | { ok: false; message: string };
+
+/**
+ * Looks in the chat's village (or, for township-wide people outside a village chat, the whole
+ * township by number only). An ambiguous name gets the list to choose from.
+ */
+export async function findHousehold(ctx: BotContext, ref: string | undefined): Promise<HouseholdLookup> {
+  if (!ref) return { ok: false, message: '请写明户编号或户主姓名。' };
+  const t = ctx.township;
+  if (!t) return { ok: false, message: '本群还没有绑定乡镇。' };
+  const scope = ctx.village
+    ? and(eq(households.townshipId, t.id), eq(households.villageId, ctx.village.id))
+    : eq(households.townshipId, t.id);
+  const rows = await ctx.d.db
+    .select()
+    .from(households)
+    .where(and(scope, or(eq(households.number, ref), eq(households.headName, ref))))
+    .limit(20);
+  const byNumber = rows.find((r) => r.number === ref);
+  if (byNumber) return { ok: true, household: byNumber };
+  if (rows.length === 1) return { ok: true, household: rows[0]! };
+  const where = ctx.village ? ctx.village.name : '本乡';
+  if (rows.length === 0) return { ok: false, message: `${where}没有户编号或户主为“${ref}”的户。发送“进度”可查看本村情况。` };
+  return {
+    ok: false,
+    message: `${where}有 ${rows.length} 户户主叫“${ref}”，请改用户编号：${rows.map((r) => r.number).join('、')}`,
+  };
+}
