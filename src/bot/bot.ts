@@ -16,7 +16,7 @@ export interface CommandSpec {
   /** roles that may use it; undefined means anyone */
   roles?: readonly Role[];
   where?: Where;
-  run(ctx: BotContext, p: ParsedText): Promise<void> | void;
+  run(ctx: BotContext, p: ParsedText): unknown;
 }
 
 export interface ActionInput {
@@ -29,10 +29,26 @@ export interface ActionSpec {
   name: string;
   roles?: readonly Role[];
   where?: Where;
-  run(ctx: BotContext, input: ActionInput): Promise<void> | void;
+  run(ctx: BotContext, input: ActionInput): unknown;
+}
+
+/** A photo or file sent in reply to an earlier message (evidence for a meeting, a visit…). */
+export interface MediaInput {
+  messageType: string;
+  content: string;
+  messageId: string;
+  /** the message it replies to */
+  parentId: string;
+}
+
+export interface MediaSpec {
+  name: string;
+  /** returns true when it took the media */
+  run(ctx: BotContext, m: MediaInput): Promise<boolean> | boolean;
 }
 
 export class Bot {
+  private media: MediaSpec[] = [];
   private commands = new Map<string, CommandSpec>();
   private actions = new Map<string, ActionSpec>();
   private ordered: CommandSpec[] = [];
@@ -50,6 +66,16 @@ export class Bot {
     if (this.actions.has(spec.name)) throw new Error(`action ${spec.name} registered twice`);
     this.actions.set(spec.name, spec);
     return this;
+  }
+
+  onReplyMedia(spec: MediaSpec): this {
+    this.media.push(spec);
+    return this;
+  }
+
+  /** Offers a photo / file reply to each media handler until one takes it; silent otherwise. */
+  async onMedia(ctx: BotContext, m: MediaInput): Promise<void> {
+    for (const spec of this.media) if (await spec.run(ctx, m)) return;
   }
 
   use(feature: (bot: Bot) => void): this {
@@ -88,7 +114,10 @@ export class Bot {
       return;
     }
     const refusal = this.gate(ctx, spec.name, spec.roles, spec.where);
-    if (refusal) return ctx.reply(refusal);
+    if (refusal) {
+      ctx.reply(refusal);
+      return;
+    }
     await spec.run(ctx, p);
   }
 

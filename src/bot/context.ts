@@ -57,31 +57,37 @@ export class BotContext {
     return { msgType: 'interactive', content: maskIdsInText(JSON.stringify(msg.card)) };
   }
 
-  private uuid(): string {
-    return createHash('sha256').update(`${this.source}#${this.messages.length}`).digest('hex').slice(0, 40);
+  private uuids = 0;
+
+  /** A fresh idempotency key, stable for this source: re-processing the same event yields the same keys. */
+  newUuid(): string {
+    return createHash('sha256').update(`${this.source}#${this.uuids++}`).digest('hex').slice(0, 40);
   }
 
-  /** Answers in the chat the request came from (as a reply to the message when there is one). */
-  reply(msg: Outgoing) {
-    if (!this.chatId) return;
+  /** Answers in the chat the request came from (as a reply to the message when there is one). Returns the outbox uuid. */
+  reply(msg: Outgoing, uuid = this.newUuid()): string | null {
+    if (!this.chatId) return null;
     this.messages.push({
-      uuid: this.uuid(),
+      uuid,
       townshipId: this.township?.id ?? null,
       receiveIdType: 'chat_id',
       receiveId: this.chatId,
       replyTo: this.replyTo,
       ...this.toMessage(msg),
     });
+    return uuid;
   }
 
-  send(to: { chatId: string } | { openId: string }, msg: Outgoing) {
+  /** Sends to a chat or privately to a person. Returns the outbox uuid. */
+  send(to: { chatId: string } | { openId: string }, msg: Outgoing, uuid = this.newUuid()): string {
     this.messages.push({
-      uuid: this.uuid(),
+      uuid,
       townshipId: this.township?.id ?? null,
       receiveIdType: 'chatId' in to ? 'chat_id' : 'open_id',
       receiveId: 'chatId' in to ? to.chatId : to.openId,
       ...this.toMessage(msg),
     });
+    return uuid;
   }
 
   write(...statements: Statement[]) {
@@ -104,6 +110,13 @@ export class BotContext {
         source: this.source,
       }),
     );
+  }
+
+  readonly afterCommit: (() => Promise<void>)[] = [];
+
+  /** Work to do once the writes are committed, e.g. rebuilding the card that answers a button. */
+  then(work: () => Promise<void>) {
+    this.afterCommit.push(work);
   }
 
   toast(type: NonNullable<CardAnswer['toast']>['type'], content: string) {

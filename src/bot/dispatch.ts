@@ -20,6 +20,8 @@ export interface BotDeps {
   onOutbox?: () => void;
 }
 
+const MEDIA_TYPES = new Set(['image', 'file', 'media']);
+
 async function resolve(d: Database, openId: string, chatId: string | null) {
   const chat = chatId ? await getChat(d, chatId) : null;
   const rows = await peopleByOpenId(d, openId);
@@ -44,6 +46,7 @@ async function commit(deps: BotDeps, ctx: BotContext, rowId: number | null) {
   if (rowId !== null) effects.push(markEventDone(deps.d, rowId, ctx.now.getTime()));
   await deps.d.atomic(effects);
   if (ctx.outgoing.length) deps.onOutbox?.();
+  for (const work of ctx.afterCommit) await work();
 }
 
 export async function runMessage(deps: BotDeps, envelope: Envelope, rowId: number | null): Promise<BotContext | null> {
@@ -59,9 +62,13 @@ export async function runMessage(deps: BotDeps, envelope: Envelope, rowId: numbe
     deps.d, now, `message:${message.message_id}`, where.actor, where.township, where.chat, message.chat_id, where.village, message.message_id,
   );
   const text = messageText(message.message_type, message.content);
-  if (text !== null && sender.sender_type !== 'app') {
+  if (sender.sender_type === 'app') {
+    // the bot's own messages and other bots': nothing to do
+  } else if (text !== null) {
     const p = parseText(text, message.mentions, message.chat_type, deps.botOpenId);
     if (p.addressed) await deps.bot.onMessage(ctx, p);
+  } else if (MEDIA_TYPES.has(message.message_type) && message.parent_id) {
+    await deps.bot.onMedia(ctx, { messageType: message.message_type, content: message.content, messageId: message.message_id, parentId: message.parent_id });
   }
   await commit(deps, ctx, rowId);
   return ctx;

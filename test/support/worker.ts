@@ -68,6 +68,15 @@ export function nodeOnlyImports(meta: BuiltWorker['meta']): string[] {
 /** Bundles src/worker.ts exactly as `npm run deploy` would, without uploading. */
 export async function buildWorker(): Promise<BuiltWorker> {
   const dir = mkdtempSync(join(tmpdir(), 'fupin-worker-'));
+  try {
+    return await build(dir);
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function build(dir: string): Promise<BuiltWorker> {
   await promisify(execFile)(
     process.execPath,
     [WRANGLER, 'deploy', '--dry-run', '--outdir', dir, '--metafile', join(dir, 'meta.json')],
@@ -149,6 +158,7 @@ export async function startWorker(
     compatibilityFlags: built.compatibilityFlags,
     d1Databases: { DB: 'fupin-review-test' },
     d1Persist: false, // in memory
+    cf: false, // never fetch workers.cloudflare.com/cf.json
     bindings: {
       FEISHU_DOMAIN: fake.url,
       FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN,
@@ -163,15 +173,23 @@ export async function startWorker(
       collect(stderr);
     },
   });
-  const binding = await mf.getD1Database('DB');
-  await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
-  const d = openD1(binding as unknown as D1Database);
-
+  let d: Database;
+  let coldStartMs: number;
   const base = 'http://fupin.test';
-  const t0 = performance.now();
-  const health = await mf.dispatchFetch(`${base}/healthz`);
-  const coldStartMs = performance.now() - t0;
-  if (health.status !== 200) throw new Error(`worker unhealthy: ${health.status} ${await health.text()}`);
+  try {
+    const binding = await mf.getD1Database('DB');
+    await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
+    d = openD1(binding as unknown as D1Database);
+
+    const t0 = performance.now();
+    const health = await mf.dispatchFetch(`${base}/healthz`);
+    coldStartMs = performance.now() - t0;
+    if (health.status !== 200) throw new Error(`worker unhealthy: ${health.status} ${await health.text()}`);
+  } catch (e) {
+    await mf.dispose().catch(() => undefined);
+    await fake.close();
+    throw e;
+  }
 
   return {
     mf,

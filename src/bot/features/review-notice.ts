@@ -1,0 +1,110 @@
+// 公示: the village notice (in a village chat) or the township notice (by the office, in the
+// leaders' chat or privately). The minimum period counts CST calendar days including the start
+// day; a late start is warned about with the latest start day. Objections are numbered and must
+// be resolved before the stage can complete.
+import { and, eq, sql } from 'drizzle-orm';
+import { households, notices, objections } from '../../../db/schema/index';
+import type { Bot } from '../bot';
+import type { BotContext } from '../context';
+import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
+import { latestNoticeStart, noticeEnd, type CampaignConfig } from '../../core/campaign';
+import { allows } from '../../core/roles';
+import { findHousehold } from '../households';
+
+const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
+const USAGE = '用法：公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>';
+
+/** Which notice this chat speaks about: its village's, or the township's for the office outside village chats. */
+function scope(ctx: BotContext): { villageId: number; label: string; stage: 'village_evaluation' | 'township_review' } | string {
+  if (ctx.village) return { villageId: ctx.village.id, label: `${ctx.village.name}村级公示`, stage: 'village_evaluation' };
+  if (allows(ctx.actor.grants, ['office'])) return { villageId: 0, label: `${ctx.township!.name}乡级公示`, stage: 'township_review' };
+  return '村级公示请在本村工作群里操作；乡级公示由乡扶贫办操作。';
+}
+
+async function currentNotice(ctx: BotContext, villageId: number) {
+  const [n] = await ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, ctx.township!.id), eq(notices.villageId, villageId)));
+  return n ?? null;
+}
+
+export async function startNotice(ctx: BotContext, dateWord: string | undefined) {
+  const s = scope(ctx);
+  if (typeof s === 'string') return ctx.reply(s);
+  const config = ctx.township!.campaign as CampaignConfig;
+  const today = cstDate(ctx.now);
+  const start = dateWord ? parseCalendarDate(dateWord, config.year) : today;
+  if (!start) return ctx.reply(`日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`);
+  const existing = await currentNotice(ctx, s.villageId);
+  if (existing) return ctx.reply(`${s.label}已于 ${formatCn(existing.startDate)} 开始，至 ${formatCn(existing.endDate)} 期满。`);
+  const min = config.noticeMinDays;
+  const end = noticeEnd(start, min);
+  const deadline = config.deadlines[s.stage];
+  const row = { townshipId: ctx.township!.id, villageId: s.villageId, startDate: start, endDate: end, startedBy: ctx.actor.person?.name ?? ctx.actor.openId, createdAt: ctx.now.getTime() };
+  ctx.write(ctx.d.db.insert(notices).values(row));
+  if (s.villageId) {
+    ctx.write(
+      ctx.d.db
+        .update(households)
+        .set({ status: 'on_notice', updatedAt: ctx.now.getTime() })
+        .where(and(eq(households.villageId, s.villageId), eq(households.status, 'evaluated'))),
+    );
+  }
+  ctx.audit({ action: 'start', entity: 'notice', entityId: s.label, villageId: s.villageId || null, after: row });
+  const lines = [`${s.label}从 ${formatCn(start)} 开始，须满 ${min} 天，至 ${formatCn(end)} 期满。`];
+  if (end > deadline) {
+    lines.push(`⚠️ 期满日晚于截止日 ${formatCn(deadline)}：最迟应于 ${formatCn(latestNoticeStart(deadline, min))} 开始。请向乡扶贫办说明。`);
+  }
+  lines.push('公示期间收到的异议请发送：公示 异议 <户> <内容>');
+  ctx.reply(lines.join('\n'));
+}
+
+export const reviewNotice = (bot: Bot) =>
+  bot
+    .command({
+      name: '公示',
+      usage: '公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>',
+      summary: '开始公示，登记和处理公示异议',
+      roles: REPORTERS,
+      async run(ctx, p) {
+        const [verb, ...args] = p.args;
+        if (verb === '开始') return startNotice(ctx, args[0]);
+        const s = scope(ctx);
+        if (typeof s === 'string') return ctx.reply(s);
+        const notice = await currentNotice(ctx, s.villageId);
+        if (verb === '异议') {
+          const [ref, ...words] = args;
+          const content = words.join(' ');
+          if (!ref || !content) return ctx.reply('用法：公示 异议 <户> <内容>');
+          if (!notice) return ctx.reply(`${s.label}还没有开始，不能登记异议。先发送：公示 开始 [日期]`);
+          const found = await findHousehold(ctx, ref);
+          const household = found.ok ? `${found.household.number} ${found.household.headName}` : ref;
+          if (!found.ok && found.message.includes('请改用户编号')) return ctx.reply(found.message);
+          const [{ n }] = (await ctx.d.db.select({ n: sql<number>`coalesce(max(${objections.no}), 0)` }).from(objections).where(eq(objections.noticeId, notice.id))) as [{ n: number }];
+          const no = Number(n) + 1;
+          ctx.write(ctx.d.db.insert(objections).values({ noticeId: notice.id, no, household, content, raisedBy: ctx.actor.person?.name ?? ctx.actor.openId, raisedAt: ctx.now.getTime() }));
+          ctx.audit({ action: 'object', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, after: { household, content } });
+          return ctx.reply(`已登记第 ${no} 号异议（${household}）：${content}\n核实后请发送：公示 处理 ${no} <处理结果>`);
+        }
+        if (verb === '处理') {
+          const [noWord, ...words] = args;
+          const result = words.join(' ');
+          const no = Number(noWord);
+          if (!Number.isInteger(no) || !result) return ctx.reply('用法：公示 处理 <编号> <处理结果>');
+          if (!notice) return ctx.reply(`${s.label}还没有开始。`);
+          const [o] = await ctx.d.db.select().from(objections).where(and(eq(objections.noticeId, notice.id), eq(objections.no, no)));
+          if (!o) return ctx.reply(`没有第 ${no} 号异议。`);
+          if (o.resolvedAt) return ctx.reply(`第 ${no} 号异议已于此前处理：${o.resolution}`);
+          ctx.write(ctx.d.db.update(objections).set({ resolution: result, resolvedBy: ctx.actor.person?.name ?? ctx.actor.openId, resolvedAt: ctx.now.getTime() }).where(eq(objections.id, o.id)));
+          ctx.audit({ action: 'resolve', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, before: { resolution: null }, after: { resolution: result } });
+          return ctx.reply(`第 ${no} 号异议已处理：${result}`);
+        }
+        ctx.reply(USAGE);
+      },
+    })
+    .action({
+      name: 'notice.form',
+      roles: REPORTERS,
+      async run(ctx, { form }) {
+        await startNotice(ctx, form.start ? String(form.start) : undefined);
+        ctx.toast('info', '已提交，结果见群消息。');
+      },
+    });

@@ -1,0 +1,135 @@
+// 完成 <阶段> and the card's 标记完成: refused with the list of unmet conditions, or recorded,
+// announced in the chat, and the households moved along the status flow. Also the facts the
+// stages need that no other command records: 资料 已填报, 乡会议, 上报 已提交.
+import { and, eq } from 'drizzle-orm';
+import { households, stageProgress, townships, villages } from '../../../db/schema/index';
+import type { Bot } from '../bot';
+import type { BotContext } from '../context';
+import { STAGES, parseStageKey, isVillageStage, type CampaignConfig, type StageKey } from '../../core/campaign';
+import { villageStageConditions, townshipStageConditions } from '../../core/stages';
+import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
+import { allows } from '../../core/roles';
+import { villageSnapshots, townshipSnapshot } from '../../store/progress';
+import { progressCardFor } from './progress';
+
+const VILLAGE_REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
+const STAGE_LIST = '资格复审、评议公示、乡审核、上报存档';
+
+/** Status changes a completed stage brings to the households. */
+const ADVANCE: Partial<Record<StageKey, { from: string; to: string }>> = {
+  village_evaluation: { from: 'on_notice', to: 'passed_notice' },
+  township_review: { from: 'passed_notice', to: 'township_approved' },
+};
+
+/** Returns the Chinese outcome; `ok` when recorded. */
+export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{ ok: boolean; text: string }> {
+  const t = ctx.township!;
+  const config = t.campaign as CampaignConfig;
+  const today = cstDate(ctx.now);
+  const name = STAGES[stage].name;
+  let villageId = 0;
+  let missing: string[];
+  let label = t.name;
+  if (isVillageStage(stage)) {
+    if (!ctx.village) return { ok: false, text: `“${name}”是村级阶段，请在本村工作群里操作。` };
+    if (!allows(ctx.actor.grants, VILLAGE_REPORTERS, ctx.village.id)) return { ok: false, text: '只有本村村干部、第一书记、驻村干部或乡扶贫办可以标记完成。' };
+    villageId = ctx.village.id;
+    label = ctx.village.name;
+    const [snap] = await villageSnapshots(ctx.d, t, [ctx.village]);
+    const done = snap!.stagesDone[stage];
+    if (done) return { ok: false, text: `${label}“${name}”已于 ${formatCn(done.doneAt)} 由 ${done.by} 标记完成。` };
+    missing = villageStageConditions(stage, snap!, config, today).missing;
+  } else {
+    if (!allows(ctx.actor.grants, ['office'])) return { ok: false, text: `“${name}”由乡扶贫办标记完成。` };
+    const snap = await townshipSnapshot(ctx.d, t);
+    const done = snap.stagesDone[stage];
+    if (done) return { ok: false, text: `“${name}”已于 ${formatCn(done.doneAt)} 由 ${done.by} 标记完成。` };
+    missing = townshipStageConditions(stage, snap).missing;
+    if (stage === 'county_report' && !snap.stagesDone.township_review) missing.unshift('“乡政府办公会审核并公示”尚未完成。');
+  }
+  if (missing.length) return { ok: false, text: `${label}“${name}”还不能完成：\n${missing.map((m) => `• ${m}`).join('\n')}` };
+  const by = ctx.actor.person?.name ?? ctx.actor.openId;
+  ctx.write(ctx.d.db.insert(stageProgress).values({ townshipId: t.id, villageId, stage, doneAt: ctx.now.getTime(), doneBy: by, source: ctx.source }));
+  const adv = ADVANCE[stage];
+  if (adv) {
+    const where = villageId ? and(eq(households.villageId, villageId), eq(households.status, adv.from)) : and(eq(households.townshipId, t.id), eq(households.status, adv.from));
+    ctx.write(ctx.d.db.update(households).set({ status: adv.to, updatedAt: ctx.now.getTime() }).where(where));
+  }
+  ctx.audit({ action: 'complete', entity: 'stage', entityId: `${label}/${stage}`, villageId: villageId || null, after: { stage, by, date: today } });
+  return { ok: true, text: `✅ ${label}已完成“${name}”（${by}，${formatCn(today)}）。` };
+}
+
+export const reviewStages = (bot: Bot) =>
+  bot
+    .command({
+      name: '完成',
+      usage: '完成 <阶段>',
+      summary: `标记阶段完成（${STAGE_LIST}），条件不满足会列出缺什么`,
+      roles: VILLAGE_REPORTERS,
+      async run(ctx, p) {
+        const stage = parseStageKey(p.rest);
+        if (!stage) return ctx.reply(`请写明阶段：${STAGE_LIST}。例如：完成 资格复审`);
+        ctx.reply((await completeStage(ctx, stage)).text);
+      },
+    })
+    .action({
+      name: 'stage.complete',
+      roles: VILLAGE_REPORTERS,
+      async run(ctx, { value }) {
+        const stage = parseStageKey(String(value.stage ?? ''));
+        if (!stage) return ctx.toast('error', '无效的阶段。');
+        const r = await completeStage(ctx, stage);
+        if (!r.ok) return ctx.toast('error', r.text);
+        ctx.reply(r.text);
+        ctx.toast('success', '已标记完成');
+        ctx.then(async () => {
+          const c = await progressCardFor(ctx);
+          if (typeof c !== 'string') ctx.answer.card = c;
+        });
+      },
+    })
+    .command({
+      name: '资料',
+      usage: '资料 已填报',
+      summary: '登记本村复核资料已填报',
+      roles: VILLAGE_REPORTERS,
+      where: 'village',
+      run(ctx, p) {
+        if (p.args[0] !== '已填报') return ctx.reply('用法：资料 已填报');
+        const v = ctx.village!;
+        if (v.dataFiledAt) return ctx.reply(`${v.name}复核资料已于 ${formatCn(cstDate(new Date(v.dataFiledAt)))} 登记填报。`);
+        const by = ctx.actor.person?.name ?? ctx.actor.openId;
+        ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
+        ctx.audit({ action: 'file_data', entity: 'village', entityId: v.name, after: { dataFiledBy: by } });
+        ctx.reply(`已登记：${v.name}复核资料已填报（${by}）。`);
+      },
+    })
+    .command({
+      name: '乡会议',
+      usage: '乡会议 [日期]',
+      summary: '登记乡政府办公会审核',
+      roles: ['office'],
+      run(ctx, p) {
+        const t = ctx.township!;
+        const config = t.campaign as CampaignConfig;
+        const date = p.args[0] ? parseCalendarDate(p.args[0], config.year) : cstDate(ctx.now);
+        if (!date) return ctx.reply('日期无法识别，请写成 12-18 或 12月18日。');
+        ctx.write(ctx.d.db.update(townships).set({ townshipMeetingAt: ctx.now.getTime() }).where(eq(townships.id, t.id)));
+        ctx.audit({ action: 'record', entity: 'township_meeting', entityId: t.id, after: { date } });
+        ctx.reply(`已登记乡政府办公会审核（${formatCn(date)}）。下一步：公示 开始（乡级公示）。`);
+      },
+    })
+    .command({
+      name: '上报',
+      usage: '上报 已提交',
+      summary: '登记复核结果已报县扶贫移民局',
+      roles: ['office'],
+      run(ctx, p) {
+        const t = ctx.township!;
+        if (p.args[0] !== '已提交') return ctx.reply('用法：上报 已提交');
+        if (!t.reportExportedAt) return ctx.reply('报表还没有导出。请先运行：npm run cli -- export report <文件.xlsx>，或点进度卡片上的“导出报表”。');
+        ctx.write(ctx.d.db.update(townships).set({ reportSubmittedAt: ctx.now.getTime() }).where(eq(townships.id, t.id)));
+        ctx.audit({ action: 'submit', entity: 'report', entityId: t.id, after: { submittedBy: ctx.actor.person?.name } });
+        ctx.reply('已登记：复核结果已报县扶贫移民局。存档后即可完成“上报存档”阶段。');
+      },
+    });
