@@ -7,6 +7,11 @@ import { openSqlite, type SqliteDatabase } from './store/sqlite';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
 import { seedIfEmpty } from './township/seed';
+import { schedule, type ScheduledTask } from 'node-cron';
+
+/** The scheduled jobs' cron (Asia/Shanghai): every 5 minutes, so a job is at most 5 minutes late
+ * after its configured time (default 09:05 / 18:05), whatever time each township configures. */
+export const JOBS_CRON = '*/5 * * * *';
 
 export interface NodeServer extends Services {
   d: SqliteDatabase;
@@ -15,7 +20,12 @@ export interface NodeServer extends Services {
   close(): Promise<void>;
 }
 
-export async function startNodeServer(config: Config, log: Logger = consoleLogger()): Promise<NodeServer> {
+export async function startNodeServer(
+  config: Config,
+  log: Logger = consoleLogger(),
+  /** cron: the jobs' schedule, or false for none (the start-up run still happens) */
+  opts: { now?: () => Date; cron?: string | false } = {},
+): Promise<NodeServer> {
   const d = openSqlite(config.DATABASE_PATH);
   log.info(`数据库 ${config.DATABASE_PATH} 已就绪（WAL，已迁移）`);
   if (!isOnline(config)) {
@@ -31,13 +41,26 @@ export async function startNodeServer(config: Config, log: Logger = consoleLogge
       .finally(() => pending.delete(p));
     pending.add(p);
   };
-  const services = buildServices(config, d, log, defer);
+  const services = buildServices(config, d, log, defer, { now: opts.now });
 
   // Events acknowledged before the last stop but not processed: do them now.
   const recovered = await services.sweep();
   if (recovered) log.info(`启动时补处理了 ${recovered} 条未处理的事件`);
   services.sender.start();
   const sweepTimer = setInterval(() => void services.sweep().catch((e: Error) => log.error('sweep failed', { error: e.message })), 5000);
+
+  // Scheduled jobs (DESIGN §7). The start-up run catches up, once, on today's jobs missed while
+  // the server was down (the planner plans today only: a day missed entirely is not replayed).
+  const clock = opts.now ?? (() => new Date());
+  let jobsRunning: Promise<void> = Promise.resolve();
+  const runJobsNow = (why: string) =>
+    (jobsRunning = services.jobs(clock()).then(
+      () => undefined,
+      (e: Error) => log.error('scheduled jobs failed', { why, error: e.message }),
+    ));
+  await runJobsNow('start');
+  const cronTask: ScheduledTask | null =
+    opts.cron === false ? null : schedule(opts.cron ?? JOBS_CRON, () => runJobsNow('cron'), { timezone: 'Asia/Shanghai', name: 'fupin-jobs', noOverlap: true });
 
   const server = await new Promise<ServerType>((resolve) => {
     const s = serve({ fetch: services.app.fetch, port: config.PORT, hostname: config.HOST }, () => resolve(s));
@@ -53,7 +76,15 @@ export async function startNodeServer(config: Config, log: Logger = consoleLogge
     port,
     async close() {
       clearInterval(sweepTimer);
-      await new Promise<void>((r) => server.close(() => r()));
+      await cronTask?.destroy();
+      await jobsRunning;
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        // Idle keep-alive sockets would hold close() open; a request still running gets 1 s.
+        const http = server as unknown as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        http.closeIdleConnections?.();
+        setTimeout(() => http.closeAllConnections?.(), 1000).unref();
+      });
       await Promise.allSettled([...pending]);
       await services.sender.stop();
       d.close?.();

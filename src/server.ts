@@ -10,6 +10,7 @@ import { isOnline, webhookConfig, type Config } from './config';
 import { pruneInbox } from './store/inbox';
 import type { Database } from './store/database';
 import type { Logger } from './log';
+import { runJobs, type JobsResult } from './jobs/run';
 
 export interface Services {
   app: ReturnType<typeof createApp>;
@@ -20,6 +21,8 @@ export interface Services {
   sweep(): Promise<number>;
   /** the scheduled work of one cron tick at `now`: sweep, due jobs, drain the outbox */
   tick(now: Date): Promise<void>;
+  /** plans and queues the scheduled jobs due at `now` (DESIGN §7); runs in this process one at a time */
+  jobs(now: Date): Promise<JobsResult>;
 }
 
 export function buildServices(
@@ -28,22 +31,38 @@ export function buildServices(
   log: Logger,
   defer: (work: () => Promise<unknown>) => void,
   /** pacer: share one across invocations (the Workers entry builds services per request) */
-  opts: { pacer?: SendPacer } = {},
+  /** now: the clock handlers see (tests move it through a campaign) */
+  opts: { pacer?: SendPacer; now?: () => Date } = {},
 ): Services {
   const api = isOnline(config)
     ? createFeishuClient({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN })
     : null;
   const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
-  const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick() };
+  const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick(), now: opts.now };
   const app = createApp({ ...deps, webhook: webhookConfig(config), defer });
   const sweep = async () => {
     const n = await processPending(deps);
     await pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000);
     return n;
   };
-  const tick = async (_now: Date) => {
-    await sweep();
-    await sender.drainAll();
+  let jobsChain: Promise<unknown> = Promise.resolve();
+  const jobs = (now: Date): Promise<JobsResult> => {
+    const run = jobsChain.then(() => runJobs(d, now, log));
+    jobsChain = run.catch(() => undefined);
+    return run.then((r) => {
+      if (r.queued > 0) sender.kick();
+      return r;
+    });
   };
-  return { app, deps, sender, api, sweep, tick };
+  const tick = async (now: Date) => {
+    await sweep();
+    // A failing job run must not keep the outbox from draining; it is reported after.
+    const failure = await jobs(now).then(
+      () => null,
+      (e: Error) => e,
+    );
+    await sender.drainAll();
+    if (failure) throw failure;
+  };
+  return { app, deps, sender, api, sweep, tick, jobs };
 }

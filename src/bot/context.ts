@@ -115,7 +115,7 @@ export class BotContext {
   readonly afterCommit: (() => Promise<void>)[] = [];
 
   /** Work to do once the writes are committed, e.g. rebuilding the card that answers a button. */
-  then(work: () => Promise<void>) {
+  whenCommitted(work: () => Promise<void>) {
     this.afterCommit.push(work);
   }
 
@@ -125,7 +125,8 @@ export class BotContext {
 
   /** Everything this handler wants to happen, in order, for one atomic write. */
   effects(): Statement[] {
-    const now = this.now.getTime();
+    // Delivery runs on the wall clock even when the domain clock (ctx.now) is simulated.
+    const now = Date.now();
     return [...this.writes, ...this.messages.map((m) => enqueue(this.d, m, now))];
   }
 

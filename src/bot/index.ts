@@ -3,7 +3,32 @@ import { Bot } from './bot';
 import { help } from './features/help';
 import { setup } from './features/setup';
 import { progress } from './features/progress';
+import { reviewHouseholds } from './features/review-households';
+import { reviewMeetings } from './features/review-meetings';
+import { reviewNotice } from './features/review-notice';
+import { reviewStages } from './features/review-stages';
+import { outreach } from './features/outreach';
+import { overdueAlerts } from './features/alerts';
+import { helpers } from './features/helpers';
+import { batches } from './features/batches';
+import { helpcards } from './features/helpcards';
+import { visits } from './features/visits';
+import { plans } from './features/plans';
 
 export function createBot(): Bot {
-  return new Bot().use(help).use(setup).use(progress);
+  return new Bot()
+    .use(help)
+    .use(setup)
+    .use(progress)
+    .use(reviewHouseholds)
+    .use(reviewMeetings)
+    .use(reviewNotice)
+    .use(reviewStages)
+    .use(outreach)
+    .use(overdueAlerts)
+    .use(helpers)
+    .use(batches)
+    .use(helpcards)
+    .use(visits)
+    .use(plans);
 }

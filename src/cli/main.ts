@@ -3,12 +3,23 @@
 import { parseArgs } from 'node:util';
 import { CliError, openCli, type CliContext } from './context';
 import { auditCommand, exportHouseholdsCommand, importHouseholdsCommand, initCommand } from './commands/township';
+import { crosscheckCommand, hitDecisionCommand, hitsCommand, importDepartmentCommand } from './commands/crosscheck';
+import { jobsRunCommand } from './commands/jobs';
+import { exportHelpersCommand } from './commands/helpers';
 
 export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   init <township.json>                      载入或更新乡镇、村、人员、角色和群
   import households <花名册.xlsx|csv> [--skip-invalid] [--rejects 文件]
+  import department <部门> <名单.xlsx|csv> [--skip-invalid] [--rejects 文件]
+                                            导入县直部门比对名单（公安 房管 财政 人社 交管 工商 残联 民政 住建），整体替换该部门原名单
+  crosscheck                                六个不纳入比对：全部成员 × 在用名单，新线索入库（不重复）
+  hits [--all] [--limit N]                  查看比对线索（默认只列待处理的）
+  hit confirm <编号> <理由> / hit dismiss <编号> <理由>
+                                            确认线索（该户清退）或排除线索，通知村工作群
   export households <输出.xlsx>
+  export helpers <输出.xlsx> [--village 村名]   导出帮扶情况（年终绩效考核用）
   audit [--village 村名] [--limit N]        查看修改记录
+  jobs run [--at <ISO 时间>]                运行到期的定时任务（提醒、逾期通报、每日进度），已发送的不重发
 通用选项：--township <代码>（数据库中有多个乡镇时）`;
 
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io = { out: console.log, err: console.error }): Promise<number> {
@@ -21,6 +32,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         township: { type: 'string' },
         village: { type: 'string' },
         'skip-invalid': { type: 'boolean' },
+        all: { type: 'boolean' },
         rejects: { type: 'string' },
         limit: { type: 'string' },
         at: { type: 'string' },
@@ -43,8 +55,14 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     const key = `${cmd} ${sub ?? ''}`.trim();
     if (cmd === 'init') await initCommand(cli, sub);
     else if (key === 'import households') await importHouseholdsCommand(cli, rest[0], { skipInvalid: v['skip-invalid'], rejects: v.rejects, township: v.township });
+    else if (key === 'import department') await importDepartmentCommand(cli, rest[0], rest[1], { skipInvalid: v['skip-invalid'], rejects: v.rejects, township: v.township });
+    else if (cmd === 'crosscheck') await crosscheckCommand(cli, { township: v.township, at: v.at });
+    else if (cmd === 'hits') await hitsCommand(cli, { township: v.township, all: v.all, limit: v.limit });
+    else if (key === 'hit confirm' || key === 'hit dismiss') await hitDecisionCommand(cli, sub as 'confirm' | 'dismiss', rest[0], rest.slice(1), { township: v.township });
     else if (key === 'export households') await exportHouseholdsCommand(cli, rest[0], { township: v.township });
+    else if (key === 'export helpers') await exportHelpersCommand(cli, rest[0], { township: v.township, village: v.village, at: v.at });
     else if (cmd === 'audit') await auditCommand(cli, { village: v.village, township: v.township, limit: v.limit });
+    else if (key === 'jobs run') await jobsRunCommand(cli, { at: v.at, township: v.township });
     else {
       io.err(`未知命令：${[cmd, sub].filter(Boolean).join(' ')}\n\n${USAGE}`);
       return 2;

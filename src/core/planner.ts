@@ -49,6 +49,11 @@ export interface Person {
   openId: string;
   name: string;
 }
+/** A person with role 'leader' for some villages: gets the digest privately for those. */
+export interface AreaLeader {
+  person: Person;
+  villageIds: string[];
+}
 export interface Acknowledgement {
   villageId: string;
   stage: StageKey;
@@ -64,12 +69,17 @@ export interface PlanInput {
   /** per village id (and TOWNSHIP_ID for the township stages) */
   responsible: Record<string, Person[]>;
   acknowledged: Acknowledgement[];
+  /** area leaders (包片领导): each gets a private digest of his villages */
+  areaLeaders?: AreaLeader[];
 }
 
 interface MessageBase {
-  /** `${kind}:${villageId|township}:${stage|''}:${date}`; the village copy of an overdue flag adds ':village' */
+  /** `${kind}:${villageId|township}:${stage|''}:${date}`; the village copy of an overdue flag adds ':village',
+   * an area leader's private digest adds ':leader:<open_id>' */
   key: string;
+  /** a chat_id, or the person's open_id when receiveIdType is 'open_id' (a private message) */
   chatId: string;
+  receiveIdType?: 'chat_id' | 'open_id';
   villageId?: string;
   stage?: StageKey;
   /** the day the message belongs to (for an escalation: its due day, ack + N) */
@@ -115,6 +125,8 @@ export interface DigestData {
   stats: DigestStats;
   villages: VillageDigestRow[];
   township: Record<TownshipStageKey, StageState>;
+  /** set for an area leader's private digest of his villages */
+  leader?: Person;
 }
 
 export interface ReminderMessage extends MessageBase {
@@ -232,6 +244,17 @@ function minutesOf(hhmm: string): number {
   return Number(m[1]) * 60 + Number(m[2]);
 }
 
+/** Which of the day's jobs are due at `now` (CST wall clock against the configured job times). */
+export function jobsDue(config: CampaignConfig, now: Date): { today: CalendarDate; alerts: boolean; digest: boolean } {
+  const { date: today, hour, minute } = cstTime(now);
+  const clock = hour * 60 + minute;
+  return {
+    today,
+    alerts: clock >= minutesOf(config.jobTimes.reminder),
+    digest: clock >= minutesOf(config.jobTimes.digest) && isCampaignDay(config, today),
+  };
+}
+
 const mention = (p: Person): string => `<at user_id="${p.openId}">${p.name}</at>`;
 const missingBlock = (missing: string[]): string =>
   missing.length === 0 ? '' : `\n尚缺：\n${missing.map((m, i) => `${i + 1}. ${m}`).join('\n')}`;
@@ -315,7 +338,14 @@ function escalation(o: OpenStage, today: CalendarDate, ackDate: CalendarDate, du
   };
 }
 
-function digestText(today: CalendarDate, stats: DigestStats, rows: VillageDigestRow[], township: DigestData['township'], helperMax: number): string {
+function digestText(
+  today: CalendarDate,
+  stats: DigestStats,
+  rows: VillageDigestRow[],
+  township: DigestData['township'],
+  helperMax: number,
+  leader?: Person,
+): string {
   const stageLine = VILLAGE_STAGES.map((k) => `${stageShortName(k)} 完成 ${stats.villageStagesDone[k]}/${stats.villages} 村`).join('；');
   const late: string[] = [];
   for (const r of rows) {
@@ -331,7 +361,7 @@ function digestText(today: CalendarDate, stats: DigestStats, rows: VillageDigest
   const batches = (rec: Record<string, number>, unit: string): string =>
     Object.entries(rec).map(([k, n]) => `${BATCH_NAMES[k] ?? k} ${n} ${unit}`).join('、') || '无';
   const lines = [
-    `【每日进度】${formatCn(today)} 复核进度（${stats.villages} 个村）`,
+    `【每日进度】${formatCn(today)} ${leader ? `${leader.name} 包片村` : ''}复核进度（${stats.villages} 个村）`,
     `村级：${stageLine}`,
     `乡级：${townshipLine}`,
     `逾期：${late.length > 0 ? late.join('；') : '无'}`,
@@ -349,10 +379,11 @@ function digestText(today: CalendarDate, stats: DigestStats, rows: VillageDigest
  * reminder time, and the digest after the digest time on campaign days. */
 export function planJobs(input: PlanInput): PlannedMessage[] {
   const { now, config, villages, township, chats, responsible } = input;
-  const { date: today, hour, minute } = cstTime(now);
-  const clock = hour * 60 + minute;
-  const alertsDue = clock >= minutesOf(config.jobTimes.reminder);
-  const digestDue = clock >= minutesOf(config.jobTimes.digest) && isCampaignDay(config, today) && chats.leaders !== undefined;
+  const due = jobsDue(config, now);
+  const today = due.today;
+  const alertsDue = due.alerts;
+  const areaLeaders = (input.areaLeaders ?? []).filter((a) => a.villageIds.length > 0);
+  const digestDue = due.digest && (chats.leaders !== undefined || areaLeaders.length > 0);
   const out: PlannedMessage[] = [];
   if (!alertsDue && !digestDue) return out;
 
@@ -400,7 +431,7 @@ export function planJobs(input: PlanInput): PlannedMessage[] {
     }
   }
 
-  if (digestDue && chats.leaders !== undefined) {
+  if (digestDue) {
     const rows: VillageDigestRow[] = villages.map((v) => ({
       villageId: v.village.id,
       name: v.village.name,
@@ -416,14 +447,36 @@ export function planJobs(input: PlanInput): PlannedMessage[] {
       county_report: stageState(Boolean(township.stagesDone.county_report), today, config.deadlines.county_report),
     };
     const stats = digestStats(villages, config.helperMaxHouseholds);
-    out.push({
-      key: `digest:${TOWNSHIP_ID}::${today}`,
-      kind: 'digest',
-      chatId: chats.leaders,
-      date: today,
-      text: digestText(today, stats, rows, townshipStates, config.helperMaxHouseholds),
-      data: { date: today, stats, villages: rows, township: townshipStates },
-    });
+    if (chats.leaders !== undefined) {
+      out.push({
+        key: `digest:${TOWNSHIP_ID}::${today}`,
+        kind: 'digest',
+        chatId: chats.leaders,
+        date: today,
+        text: digestText(today, stats, rows, townshipStates, config.helperMaxHouseholds),
+        data: { date: today, stats, villages: rows, township: townshipStates },
+      });
+    }
+    // Each area leader privately, for his villages. The helper limit is personal, so helpers
+    // over it are judged township-wide and listed when they serve one of his villages.
+    for (const a of areaLeaders) {
+      const ids = new Set(a.villageIds);
+      const mine = villages.filter((v) => ids.has(v.village.id));
+      if (mine.length === 0) continue;
+      const myStats = digestStats(mine, config.helperMaxHouseholds);
+      const myHelpers = new Set(mine.flatMap((v) => v.households.map((h) => h.helperId)));
+      myStats.helpersOverLimit = stats.helpersOverLimit.filter((x) => myHelpers.has(x.helperId));
+      const myRows = rows.filter((r) => ids.has(r.villageId));
+      out.push({
+        key: `digest:${TOWNSHIP_ID}::${today}:leader:${a.person.openId}`,
+        kind: 'digest',
+        chatId: a.person.openId,
+        receiveIdType: 'open_id',
+        date: today,
+        text: digestText(today, myStats, myRows, townshipStates, config.helperMaxHouseholds, a.person),
+        data: { date: today, stats: myStats, villages: myRows, township: townshipStates, leader: a.person },
+      });
+    }
   }
   return out;
 }

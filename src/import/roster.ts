@@ -304,7 +304,7 @@ const COLUMN: Readonly<Record<RosterField, RosterColumn>> = Object.fromEntries(
   ROSTER_COLUMNS.map((c) => [c.field, c]),
 ) as Record<RosterField, RosterColumn>;
 
-function normaliseHeader(s: string): string {
+export function normaliseHeader(s: string): string {
   return s
     .normalize('NFKC')
     .replace(/^\uFEFF/, '')
@@ -393,7 +393,7 @@ export type RosterSource = string | { data: Uint8Array; name?: string };
 
 const fileError = (reason: string): RosterResult => ({ ok: false, errors: [{ row: 0, column: '', reason }] });
 
-async function sniff(source: RosterSource): Promise<Uint8Array> {
+export async function sniff(source: RosterSource): Promise<Uint8Array> {
   if (typeof source !== 'string') return source.data.subarray(0, 8);
   const fh = await open(source, 'r');
   try {
@@ -483,7 +483,7 @@ function pickSheet(sheets: SheetRows[]): SheetRows {
  * Decodes bytes to UTF-8 text: UTF-8 (BOM removed) unless the first 64 KiB are not
  * valid UTF-8, then GB18030 (a superset of GBK), as Chinese Excel saves "CSV".
  */
-class CsvDecoder extends Transform {
+export class CsvDecoder extends Transform {
   private decoder: TextDecoder | null = null;
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -546,7 +546,7 @@ async function csvSheet(source: RosterSource): Promise<SheetRows> {
 // Cells
 
 /** Text of a cell as a person sees it. */
-function cellText(v: unknown): string {
+export function cellText(v: unknown): string {
   if (v === null || v === undefined) return '';
   if (typeof v === 'string') return v;
   if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : String(v);
@@ -563,16 +563,16 @@ function cellText(v: unknown): string {
 }
 
 /** The underlying value is a number (the cell was not text), looking through formulas. */
-function isNumericCell(v: unknown): boolean {
+export function isNumericCell(v: unknown): boolean {
   if (typeof v === 'number') return true;
   if (v && typeof v === 'object' && 'result' in v) return isNumericCell((v as { result: unknown }).result);
   return false;
 }
 
-const clean = (s: string): string => s.replace(/[\u200b\u00a0\u3000]/g, ' ').replace(/\s+/g, ' ').trim();
+export const clean = (s: string): string => s.replace(/[\u200b\u00a0\u3000]/g, ' ').replace(/\s+/g, ' ').trim();
 
 /** Chinese names are written without spaces; keep spaces only between Latin words. */
-function cleanName(s: string): string {
+export function cleanName(s: string): string {
   const t = clean(s);
   return /[\u4e00-\u9fff]/.test(t) ? t.replace(/ /g, '') : t;
 }
@@ -913,7 +913,7 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvText(rows: readonly (readonly string[])[]): string {
+export function csvText(rows: readonly (readonly string[])[]): string {
   // UTF-8 with BOM: Excel on Windows opens it with the right encoding
   return `\uFEFF${rows.map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
 }

@@ -8,6 +8,7 @@ import type { HouseholdSnapshot, HouseholdStatus, StageDone, TownshipSnapshot, V
 import type { StageKey } from '../core/campaign';
 import type { MeetingKind } from '../core/meetings';
 import { cstDate } from '../core/dates';
+import { helperCoverage, type HelperCoverage } from './helpers';
 
 export const isIncludedStatus = (s: string) => s === 'included' || s === 'county_approved';
 
@@ -18,7 +19,11 @@ function stagesDoneOf(rows: (typeof stageProgress.$inferSelect)[]): Partial<Reco
 }
 
 /** Snapshots of many villages at once (a handful of queries whatever the number of villages). */
-export async function villageSnapshots(d: Database, township: TownshipRow, only?: VillageRow[]): Promise<VillageSnapshot[]> {
+export async function villageSnapshots(
+  d: Database,
+  township: TownshipRow,
+  only?: VillageRow[],
+): Promise<(VillageSnapshot & { helpers?: HelperCoverage })[]> {
   const tid = township.id;
   const vs = only ?? (await d.db.select().from(villages).where(eq(villages.townshipId, tid)).orderBy(villages.id));
   if (vs.length === 0) return [];
@@ -56,6 +61,8 @@ export async function villageSnapshots(d: Database, township: TownshipRow, only?
   const spByV = group(sp, (s) => s.villageId);
   const fsV = new Set(fs.map((f) => f.villageId));
 
+  // helper duties per village (src/store/helpers.ts): for the progress card and the digest
+  const helpers = await helperCoverage(d, township, ids);
   return vs.map((v) => {
     const notice = nByV.get(v.id) ?? null;
     return {
@@ -80,6 +87,7 @@ export async function villageSnapshots(d: Database, township: TownshipRow, only?
       objections: notice ? (oByN.get(notice.id) ?? []).map((o) => ({ no: o.no, resolved: o.resolvedAt !== null })) : [],
       dataFiled: v.dataFiledAt !== null,
       stagesDone: stagesDoneOf(spByV.get(v.id) ?? []),
+      helpers: helpers.get(v.id),
     };
   });
 }

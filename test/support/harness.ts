@@ -25,7 +25,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { dbPath?: string; online?: boolean; env?: Record<string, string> } = {}): Promise<Harness> {
+export async function startHarness(opts: { dbPath?: string; online?: boolean; env?: Record<string, string>; now?: () => Date } = {}): Promise<Harness> {
   const fake = await startFakeFeishu();
   const online = opts.online ?? true;
   const config = loadConfig({
@@ -41,7 +41,7 @@ export async function startHarness(opts: { dbPath?: string; online?: boolean; en
     ...opts.env,
   });
   const log = memoryLogger();
-  const server = await startNodeServer(config, log);
+  const server = await startNodeServer(config, log, { now: opts.now });
   const url = `http://127.0.0.1:${server.port}`;
   return {
     fake,

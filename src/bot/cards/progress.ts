@@ -1,13 +1,46 @@
 // The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
 // and buttons for the next steps; or the township's villages at a glance.
-import { card, md, hr, button, buttons, type Card, type Template } from '../../feishu/card';
+import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Template } from '../../feishu/card';
+import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
 import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
 import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
+import type { HelperCoverage } from '../../store/helpers';
+import { helperCoverageLine } from './helpers';
 
 const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${done.by}）`;
 
-export function villageProgressCard(s: VillageSnapshot, config: CampaignConfig, today: CalendarDate): Card {
+export interface VillageExtras {
+  outreach?: { activities: number; reachedPeople: number; away: number; notContacted: { number: string; headName: string }[] };
+}
+
+/** The forms for the next steps of the village evaluation: record a meeting, start the notice. */
+function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
+  const els = [];
+  const valid = new Set(s.meetings.filter((m) => m.valid).map((m) => m.kind));
+  const open = MEETING_KINDS.filter((k) => !valid.has(k));
+  if (open.length) {
+    els.push(
+      form(
+        'meeting_form',
+        [
+          select('kind', '会议类型', open.map((k) => ({ text: MEETING_NAMES[k], value: k }))),
+          input('eligible', '应到人数', { required: true }),
+          input('present', '实到人数', { required: true }),
+          input('for', '同意票'),
+          input('against', '反对票'),
+          input('absentees', '缺席人员意见'),
+        ],
+        '登记会议',
+        { a: 'meeting.form', fields: ['kind', 'eligible', 'present', 'for', 'against', 'absentees'] },
+      ),
+    );
+  }
+  if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
+  return els;
+}
+
+export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {
   const els = [];
   let worst: Template = 'green';
   for (const stage of VILLAGE_STAGES) {
@@ -39,6 +72,18 @@ export function villageProgressCard(s: VillageSnapshot, config: CampaignConfig, 
         `**帮扶落实** ${c.withHelper}/${c.included}　**五个一批分类** ${c.classified}/${c.included}　**帮扶卡回收** ${c.helpCardsReturned}/${c.included}`,
     ),
   );
+  if (s.helpers) els.push(md(helperCoverageLine(s.helpers)));
+  const o = extras.outreach;
+  if (o) {
+    const missing = o.notContacted.slice(0, 8).map((h) => h.headName).join('、');
+    els.push(
+      md(
+        `**政策宣讲** ${o.activities} 次，覆盖 ${o.reachedPeople} 人　**全家外出户** 已联系 ${o.away - o.notContacted.length}/${o.away}` +
+          (o.notContacted.length ? `（未联系：${missing}${o.notContacted.length > 8 ? ' 等' : ''}）` : ''),
+      ),
+    );
+  }
+  if (!s.stagesDone.village_evaluation) els.push(...nextStepForms(s, today));
   els.push(buttons(button('刷新', { a: 'progress.refresh' })));
   return card(`${s.village.name} 复核进度`, els, worst);
 }

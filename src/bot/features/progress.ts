@@ -8,6 +8,9 @@ import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';
 import type { CampaignConfig } from '../../core/campaign';
 import type { Card } from '../../feishu/card';
+import { and, eq } from 'drizzle-orm';
+import { households } from '../../../db/schema/index';
+import { outreachOf } from './outreach';
 
 /** The progress card for where the person is, or a Chinese explanation. */
 export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
@@ -24,7 +27,11 @@ export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
   }
   if (village) {
     const [snap] = await villageSnapshots(ctx.d, t, [village]);
-    return villageProgressCard(snap!, config, today);
+    const away = await ctx.d.db
+      .select({ id: households.id, headName: households.headName, number: households.number })
+      .from(households)
+      .where(and(eq(households.villageId, village.id), eq(households.allAway, true)));
+    return villageProgressCard(snap!, config, today, { outreach: await outreachOf(ctx.d, village.id, away) });
   }
   const all = await villageSnapshots(ctx.d, t);
   return townshipProgressCard(t.name, all, await townshipSnapshot(ctx.d, t), config, today);

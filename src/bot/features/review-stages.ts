@@ -82,7 +82,7 @@ export const reviewStages = (bot: Bot) =>
         if (!r.ok) return ctx.toast('error', r.text);
         ctx.reply(r.text);
         ctx.toast('success', '已标记完成');
-        ctx.then(async () => {
+        ctx.whenCommitted(async () => {
           const c = await progressCardFor(ctx);
           if (typeof c !== 'string') ctx.answer.card = c;
         });

@@ -1,0 +1,175 @@
+// Cards of the helper features: assigning a helper, help cards to collect, the five-batches
+// classification with its suggestions, the poverty-exit plan, and per-helper activity.
+import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element } from '../../feishu/card';
+import { BATCHES, BATCH_KEYS, batchShortNames, type Suggestions } from '../../core/batches';
+import { formatCn, type CalendarDate } from '../../core/dates';
+import type { VillageRow } from '../../store/township';
+import type { ExitPlanRow, HelperActivity, HelperCoverage, HouseholdRef, HouseholdRow, MemberRow } from '../../store/helpers';
+import { householdLabel, householdSummary } from '../household-info';
+
+const MAX_ROWS = 30;
+
+function multiSelect(name: string, label: string, selected: readonly string[]): Element {
+  return {
+    tag: 'multi_select_static',
+    name,
+    placeholder: { tag: 'plain_text', content: label },
+    required: false,
+    width: 'fill',
+    options: BATCH_KEYS.map((k) => ({ text: { tag: 'plain_text', content: BATCHES[k].short }, value: k })),
+    selected_values: [...selected],
+  };
+}
+
+const textArea = (name: string, label: string, value?: string): Element => ({
+  ...input(name, label, { required: true, ...(value !== undefined ? { value } : {}) }),
+  input_type: 'multiline_text',
+  rows: 3,
+});
+
+const refs = (list: HouseholdRef[], max = 8) =>
+  list.length > max ? `${list.slice(0, max).map((h) => h.head).join('、')} 等 ${list.length} 户` : list.map((h) => h.head).join('、');
+
+export interface HelperCandidate {
+  id: number;
+  name: string;
+  department: string | null;
+  load: number;
+  /** would be flagged (poor village, outside the assisting department and the village cadres) */
+  flagged: boolean;
+}
+
+/** A household with its helper, and the form to assign or change the helper. */
+export function assignCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], helperName: string | null, candidates: HelperCandidate[], max: number): Card {
+  const els: Element[] = [md(householdSummary(h, v, ms)), hr(), md(`**帮扶责任人**：${helperName ?? '未安排'}`)];
+  if (candidates.length === 0) {
+    els.push(md('没有可选的党员干部。请乡扶贫办先登记帮扶责任人：角色 @某人 帮扶责任人'));
+  } else {
+    const options = candidates.slice(0, 50).map((c) => ({
+      text: `${c.name}（${c.department ?? '单位未填'}，${c.load}/${max} 户${c.load >= max ? '，已满' : ''}${c.flagged ? '，非帮扶部门' : ''}）`,
+      value: String(c.id),
+    }));
+    els.push(
+      form(
+        'helper_form',
+        [select('helper', helperName ? '更换为' : '选择帮扶责任人', options), input('reason', '超限理由（仅乡扶贫办超过上限时填写）')],
+        helperName ? '更换帮扶责任人' : '安排帮扶责任人',
+        { a: 'helper.assign', h: h.id, fields: ['helper', 'reason'] },
+      ),
+    );
+  }
+  return card(`帮扶安排 · ${householdLabel(h, v)}`, els, helperName ? 'blue' : 'orange');
+}
+
+/** The village's included households without a helper, each with a button to assign one. */
+export function unassignedCard(v: VillageRow, list: HouseholdRef[], included: number): Card {
+  const els: Element[] = [md(`已落实帮扶 ${included - list.length}/${included} 户。${list.length ? `未安排 ${list.length} 户：` : '全部已安排。'}`)];
+  for (const h of list.slice(0, MAX_ROWS)) els.push(buttons(button(`安排：${h.number} ${h.head}`, { a: 'helper.pick', h: h.id })));
+  if (list.length > MAX_ROWS) els.push(md(`另有 ${list.length - MAX_ROWS} 户，可发送：帮扶 <户> @某人`));
+  return card(`${v.name} 帮扶安排`, els, list.length ? 'orange' : 'green');
+}
+
+/** Help cards of the village: returned x/y, and a button per missing one. */
+export function helpCardsCard(v: VillageRow, missing: (HouseholdRef & { helper: string | null })[], included: number): Card {
+  const els: Element[] = [md(`**帮扶卡回收** ${included - missing.length}/${included} 户${missing.length ? `，未回收 ${missing.length} 户：` : '，已全部回收。'}`)];
+  for (const h of missing.slice(0, MAX_ROWS)) {
+    const who = h.helper ? `帮扶人 ${h.helper}` : '未安排帮扶人';
+    els.push(md(`${h.number} ${h.head}（${who}）`));
+    if (h.helper) els.push(buttons(button(`已回收：${h.number} ${h.head}`, { a: 'helpcard.return', h: h.id }, 'primary')));
+  }
+  if (missing.length > MAX_ROWS) els.push(md(`另有 ${missing.length - MAX_ROWS} 户，可发送：帮扶卡 <户> 已回收`));
+  return card(`${v.name} 帮扶卡回收`, els, missing.length ? 'orange' : 'green');
+}
+
+/** The classification card: current labels, the suggestion with reasons, and the choice. */
+export function batchesCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], s: Suggestions): Card {
+  const els: Element[] = [
+    md(
+      `**当前分类**（到户）：${batchShortNames(h.batches)}\n` +
+        (ms.length ? ms.map((m) => `• ${m.name}：${m.batches.length ? batchShortNames(m.batches) : '同户'}`).join('\n') : '（花名册无成员）'),
+    ),
+    hr(),
+  ];
+  if (s.household.length) {
+    els.push(
+      md(
+        `**建议**（依据花名册，仅供参考，请核实后选择）：\n` +
+          s.household.map((x) => `• ${BATCHES[x.batch].short}：${x.reasons.join('；')}`).join('\n'),
+      ),
+    );
+    els.push(buttons(button('采用建议（到户到人）', { a: 'batches.apply', h: h.id }, 'primary')));
+  } else {
+    els.push(md('花名册中没有可供建议的信号，请按实际情况选择。'));
+  }
+  els.push(
+    form(
+      'batches_form',
+      [multiSelect('batches', '本户类别（可多选）', h.batches), ...ms.map((m) => multiSelect(`m${m.id}`, `${m.name}（不选则同户）`, m.batches))],
+      '保存分类',
+      { a: 'batches.set', h: h.id, fields: ['batches', ...ms.map((m) => `m${m.id}`)] },
+    ),
+  );
+  return card(`五个一批分类 · ${householdLabel(h, v)}`, els, h.batches.length ? 'green' : 'orange');
+}
+
+/** The poverty-exit plan with its form. */
+export function planCard(h: HouseholdRow, v: VillageRow, plan: ExitPlanRow | null, defaultOwner: string | null): Card {
+  const els: Element[] = [
+    md(
+      plan
+        ? `**脱贫措施**：${plan.measures}\n**责任人**：${plan.owner}\n**时间**：${plan.startDate ? formatCn(plan.startDate) : '未定'} 至 ${plan.endDate ? formatCn(plan.endDate) : '未定'}\n（${plan.updatedBy} 最后修改）`
+        : '尚未制定脱贫规划。',
+    ),
+    md(`五个一批：${batchShortNames(h.batches)}`),
+    form(
+      'plan_form',
+      [
+        textArea('measures', '脱贫措施', plan?.measures),
+        input('owner', '责任人', { required: true, ...(plan?.owner ?? defaultOwner ? { value: plan?.owner ?? defaultOwner ?? '' } : {}) }),
+        datePicker('start', '开始日期', plan?.startDate ?? undefined),
+        datePicker('end', '完成日期', plan?.endDate ?? undefined),
+      ],
+      '保存规划',
+      { a: 'plan.save', h: h.id, fields: ['measures', 'owner', 'start', 'end'] },
+    ),
+  ];
+  return card(`脱贫规划 · ${householdLabel(h, v)}`, els, plan ? 'blue' : 'orange');
+}
+
+/** 帮扶情况: one row per helper. */
+export function helperActivityCard(title: string, rows: HelperActivity[], max: number, today: CalendarDate): Card {
+  const households = rows.reduce((n, r) => n + r.households.length, 0);
+  const never = rows.reduce((n, r) => n + r.neverVisited.length, 0);
+  const over = rows.filter((r) => r.overLimit).length;
+  const idle = rows.filter((r) => r.visitsRecent === 0).length;
+  const els: Element[] = [
+    md(`截至 ${formatCn(today)}：帮扶责任人 ${rows.length} 名，帮扶 ${households} 户；超过 ${max} 户 ${over} 名；近 30 天未走访 ${idle} 名；从未走访 ${never} 户。`),
+  ];
+  if (rows.length) {
+    const shown = rows.slice(0, 40);
+    const table = [
+      '| 帮扶人 | 单位 | 户数 | 近30天走访 | 从未走访的户 |',
+      '|---|---|---|---|---|',
+      ...shown.map(
+        (r) =>
+          `| ${r.helper.name} | ${r.helper.department ?? ''} | ${r.load}${r.overLimit ? ' ⚠️' : ''} | ${r.visitsRecent} | ${r.neverVisited.length ? refs(r.neverVisited, 4) : '无'} |`,
+      ),
+    ].join('\n');
+    els.push(md(table));
+    if (rows.length > shown.length) els.push(md(`另有 ${rows.length - shown.length} 名，完整名单请用：npm run cli -- export helpers <文件.xlsx>`));
+  } else {
+    els.push(md('还没有安排帮扶责任人。'));
+  }
+  return card(title, els, never || over ? 'orange' : 'green');
+}
+
+/** The helper-duty gaps of a village, for the progress card: one markdown line. */
+export function helperCoverageLine(c: HelperCoverage): string {
+  const parts: string[] = [];
+  if (c.withoutHelper.length) parts.push(`未安排帮扶 ${c.withoutHelper.length} 户（${refs(c.withoutHelper, 5)}）`);
+  if (c.unclassified.length) parts.push(`未分类 ${c.unclassified.length} 户`);
+  if (c.helpCardsMissing.length) parts.push(`帮扶卡未回收 ${c.helpCardsMissing.length} 户`);
+  if (c.notVisited.length) parts.push(`未走访 ${c.notVisited.length} 户`);
+  if (c.helpersOverLimit.length) parts.push(`帮扶超限 ${c.helpersOverLimit.map((h) => `${h.name}（${h.households} 户）`).join('、')}`);
+  return parts.length ? `**帮扶缺口** ${parts.join('；')}` : '**帮扶缺口** 无，各户均已落实。';
+}

@@ -1,0 +1,214 @@
+// The discipline committee's side of the overdue alerts (DESIGN §7): 已督办 and 记录督查 on the
+// alert card (the card updates for everyone), and `督办 <村名> <内容>` by text, which records
+// the inspection and acknowledges the village's open alerts. An acknowledgement restarts the
+// escalation clock: still late `escalateAfterDays` later, the planner raises it again.
+import { and, inArray, isNull } from 'drizzle-orm';
+import type { Bot } from '../bot';
+import type { BotContext } from '../context';
+import { alerts, inspections } from '../../../db/schema/index';
+import { STAGE_KEYS, isVillageStage, stageName, stageShortName, type CampaignConfig, type StageKey } from '../../core/campaign';
+import { cstDate, cstMidnightUtc, daysBetween, formatCn, isValidCalendarDate } from '../../core/dates';
+import { townshipStageConditions, villageStageConditions } from '../../core/stages';
+import { TOWNSHIP_ID } from '../../core/planner';
+import { townshipSnapshot, villageSnapshots } from '../../store/progress';
+import { findVillageByName, getVillage, listVillages } from '../../store/township';
+import { dbVillageId, getAlert, nameOfOpenId, recentInspections, responsiblePeople, unacknowledgedAlerts } from '../../store/jobs';
+import { alertCard, cstClock, type AlertCardInput, type AlertRef } from '../cards/alerts';
+
+const USAGE = '督办 <村名> <内容>';
+
+/** The alert a button points at, validated; or a Chinese reason. */
+function parseRef(value: Record<string, unknown>): AlertRef | string {
+  const { k, v, s, d, ad } = value;
+  const ok =
+    (k === 'overdue' || k === 'escalation') &&
+    typeof v === 'string' &&
+    (v === TOWNSHIP_ID || /^\d+$/.test(v)) &&
+    typeof s === 'string' &&
+    (STAGE_KEYS as readonly string[]).includes(s) &&
+    isValidCalendarDate(d) &&
+    (ad === undefined || isValidCalendarDate(ad));
+  if (!ok) return '这张通报卡片的数据不完整，请等待下一次通报。';
+  return { k, v, s: s as StageKey, d, ...(ad !== undefined ? { ad: ad as string } : {}) };
+}
+
+/** Everything the alert card shows, read now. */
+async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput | string> {
+  const t = ctx.township;
+  if (!t) return '你还不在任何乡镇的名单里，请联系乡扶贫办。';
+  const config = t.campaign as CampaignConfig;
+  const today = cstDate(ctx.now);
+  const vid = dbVillageId(ref.v);
+  let villageName: string;
+  let missing: string[];
+  let doneAt: string | null;
+  if (vid === 0) {
+    if (isVillageStage(ref.s)) return '这张通报卡片的数据不完整，请等待下一次通报。';
+    const snap = await townshipSnapshot(ctx.d, t);
+    villageName = '乡级';
+    missing = townshipStageConditions(ref.s, snap).missing;
+    doneAt = snap.stagesDone[ref.s]?.doneAt ?? null;
+  } else {
+    const v = await getVillage(ctx.d, vid);
+    if (!v || v.townshipId !== t.id || !isVillageStage(ref.s)) return '找不到这条通报对应的村。';
+    const [snap] = await villageSnapshots(ctx.d, t, [v]);
+    villageName = v.name;
+    missing = villageStageConditions(ref.s, snap!, config, today).missing;
+    doneAt = snap!.stagesDone[ref.s]?.doneAt ?? null;
+  }
+  const responsible = (await responsiblePeople(ctx.d, t.id, vid))[ref.v] ?? [];
+  const deadline = config.deadlines[ref.s];
+  const row = await getAlert(ctx.d, t.id, vid, ref.s, ref.d);
+  const ack = row?.ackBy && row.ackAt !== null ? { by: await nameOfOpenId(ctx.d, t.id, row.ackBy), at: row.ackAt } : null;
+  const recorded = await recentInspections(ctx.d, t.id, vid, cstMidnightUtc(ref.d).getTime());
+  const shown = [];
+  for (const i of recorded) shown.push({ by: await nameOfOpenId(ctx.d, t.id, i.recordedBy), at: i.at, finding: i.finding, action: i.action });
+  return {
+    ref,
+    data: {
+      villageId: ref.v,
+      villageName,
+      stage: ref.s,
+      stageName: stageName(ref.s),
+      deadline,
+      missing,
+      responsible,
+      daysLate: Math.max(0, daysBetween(deadline, ref.d)),
+    },
+    doneAt,
+    ack,
+    inspections: shown,
+  };
+}
+
+const actorName = (ctx: BotContext) => ctx.actor.person?.name ?? ctx.actor.openId;
+const auditVillage = (vid: number) => (vid === 0 ? null : vid);
+
+function recordInspection(ctx: BotContext, vid: number, finding: string, action: string | null, source: string) {
+  const t = ctx.township!;
+  const at = ctx.now.getTime();
+  ctx.write(ctx.d.db.insert(inspections).values({ townshipId: t.id, villageId: vid, finding, action, recordedBy: ctx.actor.openId, at }));
+  ctx.audit({ action: 'inspect', entity: 'inspection', entityId: `${vid}:${at}`, villageId: auditVillage(vid), after: { finding, action, via: source } });
+}
+
+export const overdueAlerts = (bot: Bot) =>
+  bot
+    .command({
+      name: '督办',
+      usage: USAGE,
+      summary: '记录对某村的督查，并确认该村的逾期通报已督办',
+      roles: ['inspector'],
+      async run(ctx, p) {
+        const t = ctx.township!;
+        const config = t.campaign as CampaignConfig;
+        const target = p.args[0] ?? '';
+        let vid: number;
+        let name: string;
+        let content: string;
+        const named = target ? await findVillageByName(ctx.d, t.id, target) : null;
+        if (named) {
+          [vid, name, content] = [named.id, named.name, p.rest.slice(target.length).trim()];
+        } else if (target === '乡级' || target === '全乡') {
+          [vid, name, content] = [0, '乡级', p.rest.slice(target.length).trim()];
+        } else if (ctx.village) {
+          [vid, name, content] = [ctx.village.id, ctx.village.name, p.rest];
+        } else {
+          const all = (await listVillages(ctx.d, t.id)).map((v) => v.name).join('、');
+          return ctx.reply(
+            target ? `本乡没有“${target}”。可选：${all}\n用法：${USAGE}` : `用法：${USAGE}，例如：督办 清水村 资格复审未开展，已约谈村支书`,
+          );
+        }
+        if (!content) return ctx.reply(`请写明督查内容。用法：${USAGE}，例如：督办 ${name} 资格复审未开展，已约谈村支书`);
+
+        recordInspection(ctx, vid, content, null, 'text');
+        const today = cstDate(ctx.now);
+        const open = (await unacknowledgedAlerts(ctx.d, t.id, vid)).filter((a) => a.date <= today);
+        const lines = [`已记录对 ${name} 的督查：${content}`];
+        if (open.length > 0) {
+          const now = ctx.now.getTime();
+          ctx.write(
+            ctx.d.db
+              .update(alerts)
+              .set({ ackBy: ctx.actor.openId, ackAt: now, ackDate: today })
+              .where(and(inArray(alerts.id, open.map((a) => a.id)), isNull(alerts.ackBy))),
+          );
+          const stages = [...new Set(open.map((a) => stageShortName(a.stage as StageKey)))].join('、');
+          ctx.audit({ action: 'acknowledge', entity: 'alert', entityId: open.map((a) => a.id).join(','), villageId: auditVillage(vid), after: { ackDate: today, via: 'text' } });
+          lines.push(`已督办 ${name}「${stages}」逾期通报 ${open.length} 条（${formatCn(today)}）。${config.escalateAfterDays} 天后仍未完成的，将再次督办。`);
+        } else {
+          lines.push(`${name} 目前没有待督办的逾期通报。`);
+        }
+        ctx.reply(lines.join('\n'));
+      },
+    })
+    .action({
+      name: 'alert.ack',
+      roles: ['inspector'],
+      async run(ctx, { value }) {
+        const ref = parseRef(value);
+        if (typeof ref === 'string') return ctx.toast('error', ref);
+        const view = await alertView(ctx, ref);
+        if (typeof view === 'string') return ctx.toast('error', view);
+        if (view.ack) {
+          ctx.answer.card = alertCard(view);
+          return ctx.toast('info', `已由 ${view.ack.by} 于 ${cstClock(view.ack.at)} 督办。`);
+        }
+        const t = ctx.township!;
+        const vid = dbVillageId(ref.v);
+        const at = ctx.now.getTime();
+        const ackDate = cstDate(ctx.now);
+        const ack = { ackBy: ctx.actor.openId, ackAt: at, ackDate };
+        ctx.write(
+          ctx.d.db
+            .insert(alerts)
+            .values({ townshipId: t.id, villageId: vid, stage: ref.s, date: ref.d, ...ack })
+            .onConflictDoUpdate({ target: [alerts.townshipId, alerts.villageId, alerts.stage, alerts.date], set: ack, setWhere: isNull(alerts.ackBy) }),
+        );
+        ctx.audit({ action: 'acknowledge', entity: 'alert', entityId: `${ref.v}:${ref.s}:${ref.d}`, villageId: auditVillage(vid), after: { ackDate, via: 'card' } });
+        view.ack = { by: actorName(ctx), at };
+        ctx.answer.card = alertCard(view);
+        ctx.toast('success', `已督办。${(ctx.township!.campaign as CampaignConfig).escalateAfterDays} 天后仍未完成的，将再次督办。`);
+      },
+    })
+    .action({
+      name: 'alert.inspect_form',
+      roles: ['inspector'],
+      async run(ctx, { value }) {
+        const ref = parseRef(value);
+        if (typeof ref === 'string') return ctx.toast('error', ref);
+        const view = await alertView(ctx, ref);
+        if (typeof view === 'string') return ctx.toast('error', view);
+        ctx.answer.card = alertCard({ ...view, showForm: true });
+      },
+    })
+    .action({
+      name: 'alert.view',
+      roles: ['inspector'],
+      async run(ctx, { value }) {
+        const ref = parseRef(value);
+        if (typeof ref === 'string') return ctx.toast('error', ref);
+        const view = await alertView(ctx, ref);
+        if (typeof view === 'string') return ctx.toast('error', view);
+        ctx.answer.card = alertCard(view);
+      },
+    })
+    .action({
+      name: 'alert.inspect',
+      roles: ['inspector'],
+      async run(ctx, { value, form }) {
+        const ref = parseRef(value);
+        if (typeof ref === 'string') return ctx.toast('error', ref);
+        const view = await alertView(ctx, ref);
+        if (typeof view === 'string') return ctx.toast('error', view);
+        const finding = typeof form.finding === 'string' ? form.finding.trim() : '';
+        const action = typeof form.action === 'string' && form.action.trim() ? form.action.trim() : null;
+        if (!finding) {
+          ctx.answer.card = alertCard({ ...view, showForm: true });
+          return ctx.toast('error', '请填写督查发现。');
+        }
+        recordInspection(ctx, dbVillageId(ref.v), finding, action, 'card');
+        view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding, action }].slice(-3);
+        ctx.answer.card = alertCard(view);
+        ctx.toast('success', '已记录督查。');
+      },
+    });

@@ -1,0 +1,94 @@
+// 走访 (帮扶记录): the helper logs a visit or help given, dated today (CST). A photo or file sent
+// in reply to the 走访 message or to the bot's answer is attached to that visit as evidence.
+import { eq } from 'drizzle-orm';
+import { helperVisits } from '../../../db/schema/index';
+import type { Bot } from '../bot';
+import { householdLabel, householdWithVillage, isHelperOf } from '../household-info';
+import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
+import { getVillage } from '../../store/township';
+import { cstDate, formatCn } from '../../core/dates';
+
+const USAGE = '走访 <户> <内容>';
+const MAX_CONTENT = 500;
+
+/** `image:<key>` or `file:<key>:<name>` from an image / file / media message's content. */
+function evidenceRef(messageType: string, content: string): string | null {
+  try {
+    const c = JSON.parse(content) as { image_key?: string; file_key?: string; file_name?: string };
+    if (c.image_key) return `image:${c.image_key}`;
+    if (c.file_key) return `${messageType === 'media' ? 'media' : 'file'}:${c.file_key}${c.file_name ? `:${c.file_name}` : ''}`;
+  } catch {
+    // not JSON: nothing to attach
+  }
+  return null;
+}
+
+export const visits = (bot: Bot) =>
+  bot
+    .command({
+      name: '走访',
+      usage: USAGE,
+      summary: '帮扶责任人登记走访或帮扶情况（回复照片作佐证）',
+      roles: ['helper'],
+      async run(ctx, p) {
+        const [ref] = p.args;
+        const content = p.rest.slice(ref?.length ?? 0).trim();
+        if (!ref || !content) return ctx.reply(`用法：${USAGE}，例如：走访 01-003 入户了解生产情况，送去化肥两袋`);
+        if (content.length > MAX_CONTENT) return ctx.reply(`内容太长（${content.length} 字），请控制在 ${MAX_CONTENT} 字以内。`);
+        const found = await householdWithVillage(ctx, ref);
+        if (!found.ok) return ctx.reply(found.message);
+        const { household: h, village: v } = found;
+        const label = householdLabel(h, v);
+        if (!isCurrentHousehold(h)) return ctx.reply(`${label} 不是已纳入的贫困户，不登记帮扶走访。`);
+        if (!isHelperOf(ctx, h)) {
+          const helper = h.helperId !== null ? await getPerson(ctx.d, v.townshipId, h.helperId) : null;
+          return ctx.reply(
+            helper
+              ? `${label} 的帮扶责任人是 ${helper.name}，只有帮扶责任人本人可以登记走访。`
+              : `${label} 还没有帮扶责任人，只有帮扶责任人可以登记走访。请乡扶贫办或驻村干部先安排：帮扶 ${h.number} @某人`,
+          );
+        }
+        const today = cstDate(ctx.now);
+        const row = {
+          townshipId: v.townshipId,
+          householdId: h.id,
+          helperId: ctx.actor.person!.id,
+          date: today,
+          content,
+          evidence: [] as string[],
+          messageId: ctx.replyTo,
+          at: ctx.now.getTime(),
+        };
+        ctx.write(ctx.d.db.insert(helperVisits).values(row));
+        ctx.audit({ action: 'visit', entity: 'helper_visit', entityId: h.number, villageId: v.id, after: { date: today, content, messageId: ctx.replyTo } });
+        ctx.reply(`已记录 ${formatCn(today)} 对 ${label} 的走访。如有照片或文件，请回复本消息发送，作为佐证。`);
+      },
+    })
+    .onReplyMedia({
+      name: 'visit.evidence',
+      async run(ctx, media) {
+        const t = ctx.township;
+        if (!t) return false;
+        const visit = await visitForMessage(ctx.d, t.id, media.parentId);
+        if (!visit) return false;
+        const h = await getHousehold(ctx.d, t.id, visit.householdId);
+        const v = h ? await getVillage(ctx.d, h.villageId) : null;
+        const label = h ? householdLabel(h, v) : '该户';
+        if (!ctx.actor.person || ctx.actor.person.id !== visit.helperId) {
+          ctx.reply(`只有登记这次走访的帮扶责任人可以补充佐证（${label}）。`);
+          return true;
+        }
+        const ref = evidenceRef(media.messageType, media.content);
+        if (!ref) {
+          ctx.reply('无法识别这份附件，请重新发送照片或文件。');
+          return true;
+        }
+        const entry = `${ref}#${media.messageId}`;
+        if (visit.evidence.some((e) => e.endsWith(`#${media.messageId}`))) return true;
+        const evidence = [...visit.evidence, entry];
+        ctx.write(ctx.d.db.update(helperVisits).set({ evidence }).where(eq(helperVisits.id, visit.id)));
+        ctx.audit({ action: 'attach', entity: 'helper_visit', entityId: String(visit.id), villageId: h?.villageId ?? null, after: { evidence: ref } });
+        ctx.reply(`已将${ref.startsWith('image:') ? '照片' : '文件'}附到 ${formatCn(visit.date)} 对 ${label} 的走访记录（共 ${evidence.length} 份佐证）。`);
+        return true;
+      },
+    });

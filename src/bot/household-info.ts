@@ -1,0 +1,83 @@
+// Household helpers for the helper features (帮扶, 分类, 帮扶卡, 走访, 规划): the household with
+// its village from a <户> argument, labels, the summary a helper receives (ID numbers masked),
+// and the per-household authorisation checks.
+import type { BotContext } from './context';
+import { findHousehold } from './households';
+import { getVillage, type VillageRow } from '../store/township';
+import { getHousehold, type HouseholdRow, type MemberRow } from '../store/helpers';
+import { allows, type Role } from '../core/roles';
+import { maskIdCard } from '../core/idcard';
+
+export type FoundHousehold = { ok: true; household: HouseholdRow; village: VillageRow } | { ok: false; message: string };
+
+/** findHousehold (src/bot/households.ts) plus the household's village. */
+export async function householdWithVillage(ctx: BotContext, ref: string | undefined): Promise<FoundHousehold> {
+  const found = await findHousehold(ctx, ref?.normalize('NFKC').trim());
+  if (!found.ok) return found;
+  const village = ctx.village?.id === found.household.villageId ? ctx.village : await getVillage(ctx.d, found.household.villageId);
+  if (!village) return { ok: false, message: '该户所在的村不在本乡名单中，请联系乡扶贫办。' };
+  return { ok: true, household: found.household, village };
+}
+
+/** `01-003 谢廷福（石门村）` */
+export const householdLabel = (h: Pick<HouseholdRow, 'number' | 'headName'>, v?: Pick<VillageRow, 'name'> | null) =>
+  `${h.number} ${h.headName}${v ? `（${v.name}）` : ''}`;
+
+/** May the actor act with one of `roles` for this village (the office everywhere)? */
+export const mayActIn = (ctx: BotContext, roles: readonly Role[], villageId: number) => allows(ctx.actor.grants, roles, villageId);
+
+/** Is the actor the current helper of the household? */
+export const isHelperOf = (ctx: BotContext, h: Pick<HouseholdRow, 'helperId'>) =>
+  ctx.actor.person !== null && h.helperId !== null && h.helperId === ctx.actor.person.id;
+
+const LABOUR: Record<string, string> = { able: '有劳动能力', weak: '弱劳动能力', none: '无劳动能力' };
+const HEALTH: Record<string, string> = { healthy: '健康', chronic: '长期慢性病', major_illness: '大病', severe_mental: '重度精神病', disabled: '残疾' };
+const HOUSING: Record<string, string> = { safe: '安全', dangerous: '危房', earth: '土坯房', none: '无房' };
+const ZONE: Record<string, string> = { normal: '一般', geohazard: '地灾', flood: '洪涝', high_cold: '高寒' };
+const GRADE: Record<string, string> = { '1': '一级', '2': '二级', '3': '三级', '4': '四级' };
+const RELATION: Record<string, string> = {
+  head: '户主', spouse: '配偶', son: '之子', daughter: '之女', father: '之父', mother: '之母', grandson: '之孙子',
+  granddaughter: '之孙女', daughter_in_law: '之儿媳', son_in_law: '之女婿', grandfather: '之祖父', grandmother: '之祖母',
+  sibling: '之兄弟姐妹', father_in_law: '之岳父/公公', mother_in_law: '之岳母/婆婆', other: '其他',
+};
+
+export const housingName = (k: string | null) => (k ? (HOUSING[k] ?? k) : '未填');
+export const zoneName = (k: string | null) => (k ? (ZONE[k] ?? k) : '未填');
+
+/** One line per member: name, relation, masked ID number, labour, health and disability. */
+export function memberLine(m: MemberRow): string {
+  const parts = [LABOUR[m.labour ?? ''] ?? '劳动能力未填', HEALTH[m.health ?? ''] ?? '健康状况未填'];
+  const g = GRADE[m.disability ?? ''];
+  if (g) parts.push(`${g}残疾`);
+  return `${m.name}（${RELATION[m.relation] ?? m.relation}）${maskIdCard(m.idCard)}，${parts.join('，')}`;
+}
+
+/** The household as a helper needs it: where, who, house, zone, cause, phone, members (IDs masked). */
+export function householdSummary(h: HouseholdRow, v: Pick<VillageRow, 'name'>, ms: MemberRow[]): string {
+  const lines = [
+    `${v.name} ${h.number} 户主 ${h.headName}，共 ${ms.length} 人`,
+    `住房：${housingName(h.housing)}；区域：${zoneName(h.zone)}；致贫原因：${h.povertyCause || '未填'}${h.phone ? `；电话：${h.phone}` : ''}${h.allAway ? '；全家外出' : ''}`,
+    '成员：',
+    ...ms.map((m) => `• ${memberLine(m)}`),
+  ];
+  return lines.join('\n');
+}
+
+/** The household a card button names (`h`: its id), checked to be of the actor's township. */
+export async function householdFromValue(ctx: BotContext, value: Record<string, unknown>): Promise<FoundHousehold> {
+  const t = ctx.township;
+  const id = Number(value.h);
+  if (!t || !Number.isInteger(id)) return { ok: false, message: '这个按钮已失效，请重新发送命令获取新卡片。' };
+  const h = await getHousehold(ctx.d, t.id, id);
+  if (!h) return { ok: false, message: '找不到这一户，可能已被删除。请重新发送命令获取新卡片。' };
+  const village = await getVillage(ctx.d, h.villageId);
+  if (!village) return { ok: false, message: '该户所在的村不在本乡名单中，请联系乡扶贫办。' };
+  return { ok: true, household: h, village };
+}
+
+/** How the actor is recorded in rows (assignedBy, updatedBy): name and open_id. */
+export const actorLabel = (ctx: BotContext) => (ctx.actor.person ? `${ctx.actor.person.name}(${ctx.actor.openId})` : ctx.actor.openId);
+export const actorName = (ctx: BotContext) => ctx.actor.person?.name ?? ctx.actor.openId;
+
+/** Card form values arrive as strings or arrays; this gives a trimmed string. */
+export const formText = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : v == null ? '' : String(v)).trim();

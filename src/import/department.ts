@@ -1,0 +1,535 @@
+/**
+ * A county department's list (部门比对名单) for the six-exclusions cross-check, read from
+ * .xlsx or .csv as a stream: files of millions of rows are never held in memory. The CSV is
+ * decoded like the roster's (UTF-8 with or without BOM, or GBK/GB18030) and split by a small
+ * RFC 4180 parser; an .xlsx is read sheet by sheet with exceljs's streaming WorkbookReader
+ * (every sheet whose header row has 身份证号 is data, so a list split over several sheets
+ * because of Excel's 1,048,576-row limit reads as one).
+ *
+ * Columns are matched by header text as in the roster (src/import/roster.ts), in any order,
+ * the header row within the first 10 rows: 身份证号, 姓名, 记录类型 are required columns;
+ * 详情 and 日期 are optional. Each data row is checked: a valid 18-character ID number, a
+ * record kind known for this department (src/core/exclusions.ts). A blank 姓名 is allowed
+ * (the list is keyed by ID number); a 日期 in a recognised format is written YYYY-MM-DD, any
+ * other text is kept as it is (it is evidence, not a rule).
+ *
+ * Problems of the file itself (missing, empty, not a spreadsheet, no header, header only,
+ * broken) throw DepartmentFileError; problems of rows are yielded with the data, by row
+ * number as Excel shows it, and the caller decides (all-or-nothing by default, see
+ * src/store/departments.ts). No reason ever contains an ID number.
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { basename, extname } from 'node:path';
+import ExcelJS from 'exceljs';
+import { maskIdsInText, validateIdCard } from '../core/idcard';
+import { DEPARTMENT_KINDS, parseRecordKind, type Department, type RecordKind } from '../core/exclusions';
+import { CsvDecoder, cellText, clean, cleanName, isNumericCell, normaliseHeader, sniff } from './roster';
+
+export type DepartmentField = 'idCard' | 'name' | 'kind' | 'detail' | 'date';
+
+export interface DepartmentColumn {
+  field: DepartmentField;
+  header: string;
+  aliases: readonly string[];
+  required: boolean;
+  description: string;
+}
+
+export const DEPARTMENT_COLUMNS: readonly DepartmentColumn[] = [
+  { field: 'idCard', header: '身份证号', aliases: ['身份证号码', '公民身份号码', '证件号码', '身份证', '证件号'], required: true, description: '18 位居民身份证号；Excel 中请设为文本格式' },
+  { field: 'name', header: '姓名', aliases: ['人员姓名', '权利人', '产权人', '所有人', '车主', '机动车所有人', '经营者', '法定代表人', '户主姓名'], required: true, description: '本行人员的姓名（可留空；公安户籍行用它查身份证重复）' },
+  { field: 'kind', header: '记录类型', aliases: ['类型', '记录种类', '类别', '业务类型', '登记类型'], required: true, description: '本部门的记录类型，见下表' },
+  { field: 'detail', header: '详情', aliases: ['详细信息', '说明', '备注', '车牌号', '号牌号码', '房屋坐落', '坐落', '字号', '单位', '工作单位'], required: false, description: '如车牌号、房屋坐落、单位名称（可选）' },
+  { field: 'date', header: '日期', aliases: ['登记日期', '发证日期', '办理日期', '注销日期', '时间', '登记时间'], required: false, description: '登记或发生的日期（可选）' },
+];
+
+const COLUMN = Object.fromEntries(DEPARTMENT_COLUMNS.map((c) => [c.field, c])) as Record<DepartmentField, DepartmentColumn>;
+const HEADER_LOOKUP: ReadonlyMap<string, DepartmentField> = new Map(
+  DEPARTMENT_COLUMNS.flatMap((c) => [c.header, ...c.aliases].map((h) => [normaliseHeader(h), c.field] as const)),
+);
+
+/** A row ready to store: the ID number normalised, the kind canonical. */
+export interface DepartmentRow {
+  row: number;
+  idCard: string;
+  name: string | null;
+  kind: string;
+  detail: string | null;
+  date: string | null;
+}
+
+export interface DepartmentError {
+  /** row number as Excel shows it (1-based); 0 for the file itself */
+  row: number;
+  /** the worksheet, for workbooks with several data sheets (from the second one on) */
+  sheet?: string;
+  /** column header, '' when not about one column */
+  column: string;
+  /** Chinese; never contains an ID number */
+  reason: string;
+}
+
+export interface DepartmentBatch {
+  rows: DepartmentRow[];
+  errors: DepartmentError[];
+}
+
+/** The file cannot be read as a list at all; nothing of it may be imported. */
+export class DepartmentFileError extends Error {
+  constructor(readonly errors: DepartmentError[]) {
+    super(errors.map((e) => e.reason).join('；'));
+  }
+}
+
+const fileError = (reason: string, row = 0, column = '') => new DepartmentFileError([{ row, column, reason }]);
+
+export interface ReadDepartmentOptions {
+  department: Department;
+  /** 'today' for the ID birth-date check (default: now, CST) */
+  today?: Date | string;
+  format?: 'xlsx' | 'csv';
+  /** rows per yielded batch (default 5000) */
+  batchSize?: number;
+}
+
+/** Where the line of a problem is, as printed: 第 N 行 / 工作表“X”第 N 行 / 文件. */
+export function errorPlace(e: DepartmentError): string {
+  if (e.row === 0) return e.sheet ? `工作表“${e.sheet}”` : '文件';
+  return `${e.sheet ? `工作表“${e.sheet}”` : ''}第 ${e.row} 行`;
+}
+
+export function formatError(e: DepartmentError): string {
+  return `${errorPlace(e)}${e.column ? `「${e.column}」` : ''}：${e.reason}`;
+}
+
+// ---------------------------------------------------------------------------
+// Raw rows from the file
+
+interface RawRow {
+  sheet: string;
+  sheetIndex: number;
+  row: number;
+  values: unknown[];
+}
+
+/**
+ * CSV records, streamed. Quoted fields may hold commas, quotes ("") and line breaks; a record
+ * is one row (as Excel numbers them), blank lines included.
+ */
+async function* csvRows(path: string): AsyncGenerator<RawRow[]> {
+  const input = createReadStream(path, { highWaterMark: 1 << 20 });
+  const decoded = input.pipe(new CsvDecoder());
+  input.on('error', (e: Error) => decoded.destroy(e));
+  let carry = '';
+  let rowNo = 0;
+  let out: RawRow[] = [];
+  const emit = (values: string[]) => {
+    out.push({ sheet: '', sheetIndex: 0, row: ++rowNo, values });
+  };
+  for await (const chunk of decoded as AsyncIterable<string>) {
+    const text = carry + chunk;
+    const used = parseCsv(text, false, emit);
+    carry = text.slice(used);
+    if (out.length) {
+      yield out;
+      out = [];
+    }
+  }
+  if (carry.length) parseCsv(carry, true, emit);
+  if (out.length) yield out;
+}
+
+/** Parses whole records from text[0…]; returns how much was consumed. `final`: no more text follows. */
+export function parseCsv(text: string, final: boolean, emit: (values: string[]) => void): number {
+  let p = 0;
+  const n = text.length;
+  while (p < n) {
+    const nl = text.indexOf('\n', p);
+    if (nl === -1 && !final) break;
+    const end = nl === -1 ? n : nl;
+    const q = text.indexOf('"', p);
+    if (q === -1 || q >= end) {
+      const line = text.charCodeAt(end - 1) === 13 ? text.slice(p, end - 1) : text.slice(p, end);
+      emit(line === '' ? [] : line.split(','));
+      p = end + 1;
+      continue;
+    }
+    const fields: string[] = [];
+    let i = p;
+    let field = '';
+    let done = false;
+    while (!done) {
+      if (i >= n) {
+        if (!final) return p; // an open quote or record continues in the next chunk
+        fields.push(field);
+        i = n;
+        break;
+      }
+      if (text.charCodeAt(i) === 34 /* " */) {
+        // quoted (part of a) field
+        i++;
+        for (;;) {
+          const close = text.indexOf('"', i);
+          if (close === -1) {
+            if (!final) return p;
+            field += text.slice(i); // unterminated: take the rest as the field
+            i = n;
+            break;
+          }
+          field += text.slice(i, close);
+          if (close + 1 < n && text.charCodeAt(close + 1) === 34) {
+            field += '"';
+            i = close + 2;
+            continue;
+          }
+          if (close + 1 >= n && !final) return p; // cannot tell "" from " yet
+          i = close + 1;
+          break;
+        }
+        continue;
+      }
+      // unquoted characters up to the next delimiter
+      let j = i;
+      while (j < n) {
+        const c = text.charCodeAt(j);
+        if (c === 44 || c === 10 || c === 34) break;
+        j++;
+      }
+      if (j < n && text.charCodeAt(j) === 34) {
+        // a quote inside an unquoted field: keep it literally
+        field += text.slice(i, j + 1);
+        i = j + 1;
+        continue;
+      }
+      field += text.slice(i, j);
+      if (j >= n) {
+        if (!final) return p;
+        fields.push(field.endsWith('\r') ? field.slice(0, -1) : field);
+        i = n;
+        done = true;
+      } else if (text.charCodeAt(j) === 44) {
+        fields.push(field);
+        field = '';
+        i = j + 1;
+      } else {
+        fields.push(field.endsWith('\r') ? field.slice(0, -1) : field);
+        i = j + 1;
+        done = true;
+      }
+    }
+    emit(fields.length === 1 && fields[0] === '' ? [] : fields);
+    p = i;
+  }
+  return p;
+}
+
+/** xlsx rows, streamed sheet by sheet with exceljs (shared strings cached, styles ignored). */
+async function* xlsxRows(path: string): AsyncGenerator<RawRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'ignore',
+    worksheets: 'emit',
+    entries: 'emit',
+  });
+  let sheetIndex = 0;
+  for await (const ws of reader) {
+    const sheet = (ws as unknown as { name?: string }).name ?? `Sheet${sheetIndex + 1}`;
+    let out: RawRow[] = [];
+    for await (const row of ws) {
+      // row.values is 1-based and sparse
+      const v = row.values as unknown[];
+      out.push({ sheet, sheetIndex, row: row.number, values: v.slice(1) });
+      if (out.length >= 2000) {
+        yield out;
+        out = [];
+      }
+    }
+    if (out.length) yield out;
+    sheetIndex++;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Cells
+
+const NEEDS_CLEAN = /[\s\u200b]/;
+const cleanFast = (s: string) => (NEEDS_CLEAN.test(s) ? clean(s) : s);
+const cleanNameFast = (s: string) => (NEEDS_CLEAN.test(s) ? cleanName(s) : s);
+const textOf = (v: unknown): string => (typeof v === 'string' ? v : cellText(v));
+
+/** Excel's day number (1900 date system) → YYYY-MM-DD. */
+function excelSerialDate(n: number): string | null {
+  if (!(n >= 1 && n < 2958466)) return null;
+  const ms = Date.UTC(1899, 11, 30) + Math.floor(n) * 86_400_000;
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+const DATE_RE = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T].*)?$/;
+const DATE_COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
+
+/** Normalised date text of a cell: YYYY-MM-DD when recognised, else the cleaned text; null when blank. */
+export function dateText(v: unknown): string | null {
+  if (v === null || v === undefined) return null;
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (isNumericCell(v)) {
+    const n = typeof v === 'number' ? v : Number((v as { result: unknown }).result);
+    const s = excelSerialDate(n);
+    if (s && !/^\d{8}$/.test(String(n))) return s;
+  }
+  const t = cleanFast(textOf(v));
+  if (t === '') return null;
+  const m = DATE_RE.exec(t) ?? DATE_COMPACT.exec(t);
+  if (m) {
+    const y = Number(m[1]);
+    const mo = Number(m[2]);
+    const d = Number(m[3]);
+    const probe = new Date(Date.UTC(y, mo - 1, d));
+    if (probe.getUTCFullYear() === y && probe.getUTCMonth() === mo - 1 && probe.getUTCDate() === d) {
+      return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    }
+  }
+  return t.length > 100 ? t.slice(0, 100) : t;
+}
+
+// ---------------------------------------------------------------------------
+// Header
+
+interface Header {
+  row: number;
+  columns: Map<DepartmentField, number>;
+  duplicates: string[];
+}
+
+function headerOf(values: unknown[]): Header & { score: number } {
+  const columns = new Map<DepartmentField, number>();
+  const duplicates: string[] = [];
+  values.forEach((v, c) => {
+    const field = HEADER_LOOKUP.get(normaliseHeader(textOf(v)));
+    if (field === undefined) return;
+    if (columns.has(field)) duplicates.push(COLUMN[field].header);
+    else columns.set(field, c);
+  });
+  return { row: 0, columns, duplicates, score: columns.size };
+}
+
+const isBlank = (values: unknown[]) => values.every((v) => v === null || v === undefined || cleanFast(textOf(v)) === '');
+
+const requiredHeaders = () => DEPARTMENT_COLUMNS.filter((c) => c.required).map((c) => c.header).join('、');
+
+// ---------------------------------------------------------------------------
+// The reader
+
+export interface DepartmentFileInfo {
+  name: string;
+  format: 'xlsx' | 'csv';
+  bytes: number;
+  sha256: string;
+}
+
+/** Format and fingerprint of a department file; throws DepartmentFileError when it cannot be a list. */
+export async function inspectDepartmentFile(path: string, format?: 'xlsx' | 'csv'): Promise<DepartmentFileInfo> {
+  const name = basename(path);
+  let head: Uint8Array;
+  let bytes: number;
+  try {
+    const st = await stat(path);
+    if (st.isDirectory()) throw fileError(`${name} 是一个目录，不是文件`);
+    bytes = st.size;
+    head = await sniff(path);
+  } catch (e) {
+    if (e instanceof DepartmentFileError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw fileError(`找不到文件 ${path}`);
+    throw fileError(`无法读取文件 ${path}（${code ?? String(e)}）`);
+  }
+  if (head.length === 0) throw fileError('文件为空，没有表头和数据');
+  const isZip = head[0] === 0x50 && head[1] === 0x4b;
+  const isOle = head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
+  const ext = extname(name).toLowerCase();
+  if (isOle || ext === '.xls' || ext === '.et') {
+    throw fileError('不支持旧版 .xls（或加密的）Excel 文件：请在 Excel 中“另存为” .xlsx 或 CSV（UTF-8）后再导入');
+  }
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw fileError('文件是 UTF-16（Unicode 文本）编码：请在 Excel 中另存为 .xlsx 或“CSV UTF-8（逗号分隔）”后再导入');
+  }
+  const fmt = format ?? (isZip || ext === '.xlsx' || ext === '.xlsm' ? 'xlsx' : 'csv');
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return { name, format: fmt, bytes, sha256: hash.digest('hex') };
+}
+
+/**
+ * Reads a department file as batches of valid rows and row errors. Throws DepartmentFileError
+ * for problems of the whole file (see the module comment), possibly after some batches: a
+ * caller keeps nothing of a file that throws.
+ */
+export async function* readDepartmentFile(path: string, options: ReadDepartmentOptions): AsyncGenerator<DepartmentBatch> {
+  const info = await inspectDepartmentFile(path, options.format);
+  const source = info.format === 'xlsx' ? xlsxRows(path) : csvRows(path);
+  const what = info.format === 'xlsx' ? 'Excel 文件' : 'CSV 文件';
+  const batchSize = options.batchSize ?? 5000;
+  const dep = options.department;
+  const kindsText = DEPARTMENT_KINDS[dep].map((k) => k.kind).join('/');
+  const kindCache = new Map<string, RecordKind | null>();
+  const today = options.today ?? new Date();
+
+  // per sheet state
+  let current = -1;
+  let sheetName = '';
+  let sheetLabel: string | undefined;
+  let pending: RawRow[] = []; // first non-blank rows of a sheet, until the header is known
+  let header: Header | null = null;
+  let skipSheet = false;
+  let dataSheets = 0;
+  let dataRows = 0;
+  let nonBlank = 0;
+  let headerRow = 1;
+  let best: { sheet: string; header: Header & { score: number } } | null = null;
+
+  let rows: DepartmentRow[] = [];
+  let errors: DepartmentError[] = [];
+
+  const rowOf = (r: RawRow) => {
+    const h = header!;
+    const v = r.values;
+    const err = (field: DepartmentField, reason: string) =>
+      errors.push({ row: r.row, ...(sheetLabel ? { sheet: sheetLabel } : {}), column: COLUMN[field].header, reason });
+    dataRows++;
+    let bad = false;
+    // ID number: never echoed
+    const idRaw = v[h.columns.get('idCard')!];
+    let idText = textOf(idRaw);
+    if (!/^\d{17}[\dXx]$/.test(idText)) idText = cleanFast(idText).normalize('NFKC').replace(/^'/, '').replace(/[\s-]/g, '');
+    let idCard = '';
+    if (idText === '') {
+      err('idCard', '身份证号不能为空');
+      bad = true;
+    } else if (isNumericCell(idRaw) && idText.length > 15) {
+      err('idCard', '身份证号被 Excel 存成了数字，后几位已丢失：请把该列设为“文本”格式后重新导出');
+      bad = true;
+    } else {
+      const id = validateIdCard(idText, { today });
+      if (id.ok) idCard = id.id;
+      else {
+        err('idCard', id.reason);
+        bad = true;
+      }
+    }
+    const kindRaw = cleanFast(textOf(v[h.columns.get('kind')!]));
+    let kind = kindCache.get(kindRaw);
+    if (kind === undefined) {
+      kind = kindRaw === '' ? null : parseRecordKind(dep, kindRaw);
+      if (kindCache.size < 10_000) kindCache.set(kindRaw, kind);
+    }
+    if (kindRaw === '') {
+      err('kind', `记录类型不能为空，应为 ${kindsText}`);
+      bad = true;
+    } else if (kind === null) {
+      const shown = maskIdsInText(kindRaw.length > 30 ? `${kindRaw.slice(0, 30)}…` : kindRaw);
+      err('kind', `“${shown}”不是${dep}名单的记录类型，应为 ${kindsText}`);
+      bad = true;
+    }
+    if (bad) return;
+    const nameText = cleanNameFast(textOf(v[h.columns.get('name')!]));
+    const detailCol = h.columns.get('detail');
+    const detailText = detailCol === undefined ? '' : cleanFast(textOf(v[detailCol]));
+    const dateCol = h.columns.get('date');
+    rows.push({
+      row: r.row,
+      idCard,
+      name: nameText === '' ? null : nameText.slice(0, 100),
+      kind: kind!.kind,
+      detail: detailText === '' ? null : detailText.slice(0, 500),
+      date: dateCol === undefined ? null : dateText(v[dateCol]),
+    });
+  };
+
+  const settleHeader = () => {
+    // pick the header among the buffered first rows of the sheet
+    let found: (Header & { score: number }) | null = null;
+    let at = -1;
+    pending.forEach((r, i) => {
+      const h = headerOf(r.values);
+      if (h.columns.has('idCard') && (!found || h.score > found.score)) {
+        found = { ...h, row: r.row };
+        at = i;
+      }
+      if (!best || h.score > best.header.score) best = { sheet: sheetName, header: { ...h, row: r.row } };
+    });
+    if (!found) {
+      skipSheet = pending.length > 0 || skipSheet;
+      pending = [];
+      return;
+    }
+    const h = found as Header & { score: number };
+    const missing = DEPARTMENT_COLUMNS.filter((c) => c.required && !h.columns.has(c.field));
+    const problems: DepartmentError[] = missing.map((c) => ({ row: h.row, ...(dataSheets ? { sheet: sheetName } : {}), column: c.header, reason: `缺少必填列“${c.header}”` }));
+    for (const dup of h.duplicates) problems.push({ row: h.row, column: dup, reason: `“${dup}”列出现了不止一次` });
+    if (problems.length) throw new DepartmentFileError(problems);
+    sheetLabel = dataSheets > 0 ? sheetName : undefined;
+    dataSheets++;
+    header = h;
+    headerRow = h.row;
+    const rest = pending.slice(at + 1);
+    pending = [];
+    for (const r of rest) rowOf(r);
+  };
+
+  const endSheet = () => {
+    if (current >= 0 && header === null && !skipSheet) settleHeader();
+  };
+
+  try {
+    for await (const raw of source) {
+      for (const r of raw) {
+        if (r.sheetIndex !== current) {
+          endSheet();
+          current = r.sheetIndex;
+          sheetName = r.sheet;
+          header = null;
+          skipSheet = false;
+          pending = [];
+        }
+        if (skipSheet) continue;
+        if (header === null) {
+          if (isBlank(r.values)) continue;
+          nonBlank++;
+          pending.push(r);
+          if (pending.length >= 10) settleHeader();
+          continue;
+        }
+        if (isBlank(r.values)) continue;
+        rowOf(r);
+        if (rows.length >= batchSize || errors.length >= batchSize) {
+          yield { rows, errors };
+          rows = [];
+          errors = [];
+        }
+      }
+    }
+    endSheet();
+  } catch (e) {
+    if (e instanceof DepartmentFileError) throw e;
+    const detail = e instanceof Error ? e.message : String(e);
+    throw fileError(`无法读取${what}：文件可能已损坏或格式不对（${detail.slice(0, 200)}）`);
+  }
+  if (dataSheets === 0) {
+    const b = best as { sheet: string; header: Header & { score: number } } | null;
+    if (!b || b.header.score === 0) {
+      if (nonBlank === 0) throw fileError('文件为空，没有表头和数据');
+      throw fileError(`前 10 行中找不到表头：第一行应为列名，如 ${requiredHeaders()}（可选：详情、日期）`);
+    }
+    throw new DepartmentFileError(
+      DEPARTMENT_COLUMNS.filter((c) => c.required && !b.header.columns.has(c.field)).map((c) => ({
+        row: b.header.row,
+        column: c.header,
+        reason: `缺少必填列“${c.header}”`,
+      })),
+    );
+  }
+  if (dataRows === 0) throw fileError('文件只有表头，没有数据行', headerRow);
+  if (rows.length || errors.length) yield { rows, errors };
+}

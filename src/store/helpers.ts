@@ -1,0 +1,275 @@
+// Reads about helpers (帮扶): who helps whom, the load per helper, visits, help cards, the
+// five-batches classification, and the coverage of those duties per village (for the progress
+// card and the digest) and per helper (for 帮扶情况 and the year-end export).
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { exitPlans, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
+import type { Database } from './database';
+import type { PersonRow, TownshipRow } from './township';
+import { isIncludedStatus } from './progress';
+import { batchCounts, type BatchCounts } from '../core/batches';
+import { addDays, type CalendarDate } from '../core/dates';
+import type { CampaignConfig } from '../core/campaign';
+
+export type HouseholdRow = typeof households.$inferSelect;
+export type MemberRow = typeof members.$inferSelect;
+export type VisitRow = typeof helperVisits.$inferSelect;
+export type AssignmentRow = typeof helperAssignments.$inferSelect;
+export type ExitPlanRow = typeof exitPlans.$inferSelect;
+
+/** A household counts for the helper duties while it is included (not applied, not removed). */
+export const isCurrentHousehold = (h: Pick<HouseholdRow, 'status'>): boolean => isIncludedStatus(h.status);
+
+export const helperMaxOf = (t: TownshipRow): number => (t.campaign as Partial<CampaignConfig>).helperMaxHouseholds ?? 5;
+
+/** Visits "in the last N days" include today: the window starts N-1 days before. */
+export const windowStart = (today: CalendarDate, days = 30): CalendarDate => addDays(today, -(days - 1));
+
+export interface HouseholdRef {
+  id: number;
+  number: string;
+  head: string;
+}
+const ref = (h: HouseholdRow): HouseholdRef => ({ id: h.id, number: h.number, head: h.headName });
+
+export async function getHousehold(d: Database, townshipId: string, id: number): Promise<HouseholdRow | null> {
+  return (await d.db.select().from(households).where(and(eq(households.townshipId, townshipId), eq(households.id, id))).limit(1))[0] ?? null;
+}
+
+export async function membersOf(d: Database, householdId: number): Promise<MemberRow[]> {
+  return d.db.select().from(members).where(eq(members.householdId, householdId)).orderBy(members.id);
+}
+
+export async function getPerson(d: Database, townshipId: string, id: number): Promise<PersonRow | null> {
+  return (await d.db.select().from(people).where(and(eq(people.townshipId, townshipId), eq(people.id, id))).limit(1))[0] ?? null;
+}
+
+export async function personByOpenId(d: Database, townshipId: string, openId: string): Promise<PersonRow | null> {
+  return (await d.db.select().from(people).where(and(eq(people.townshipId, townshipId), eq(people.openId, openId))).limit(1))[0] ?? null;
+}
+
+/** Current households per helper (person id), over the whole township: the limit is personal. */
+export async function helperLoads(d: Database, townshipId: string): Promise<Map<number, number>> {
+  const rows = await d.db
+    .select({ helperId: households.helperId, status: households.status })
+    .from(households)
+    .where(and(eq(households.townshipId, townshipId), isNotNull(households.helperId)));
+  const out = new Map<number, number>();
+  for (const r of rows) if (isCurrentHousehold(r)) out.set(r.helperId!, (out.get(r.helperId!) ?? 0) + 1);
+  return out;
+}
+
+/** A helper's current households with their village name, by number. */
+export async function householdsOfHelper(d: Database, townshipId: string, helperId: number): Promise<(HouseholdRow & { villageName: string })[]> {
+  const rows = await d.db
+    .select({ h: households, villageName: villages.name })
+    .from(households)
+    .innerJoin(villages, eq(villages.id, households.villageId))
+    .where(and(eq(households.townshipId, townshipId), eq(households.helperId, helperId)))
+    .orderBy(households.number);
+  return rows.filter((r) => isCurrentHousehold(r.h)).map((r) => ({ ...r.h, villageName: r.villageName }));
+}
+
+/** The open assignment row of a household (no endedAt), if any. */
+export async function currentAssignment(d: Database, householdId: number): Promise<AssignmentRow | null> {
+  return (
+    (await d.db
+      .select()
+      .from(helperAssignments)
+      .where(and(eq(helperAssignments.householdId, householdId), isNull(helperAssignments.endedAt)))
+      .orderBy(helperAssignments.id)
+      .limit(1))[0] ?? null
+  );
+}
+
+export async function exitPlanOf(d: Database, householdId: number): Promise<ExitPlanRow | null> {
+  return (await d.db.select().from(exitPlans).where(eq(exitPlans.householdId, householdId)).limit(1))[0] ?? null;
+}
+
+export async function visitsOf(d: Database, householdId: number): Promise<VisitRow[]> {
+  return d.db.select().from(helperVisits).where(eq(helperVisits.householdId, householdId)).orderBy(helperVisits.date, helperVisits.id);
+}
+
+/**
+ * The visit a reply belongs to: `messageId` is the 走访 command's message, or the bot's answer
+ * to it (the outbox row that replied to the command and got this Feishu message id).
+ */
+export async function visitForMessage(d: Database, townshipId: string, messageId: string): Promise<VisitRow | null> {
+  const byCommand = async (id: string) =>
+    (await d.db
+      .select()
+      .from(helperVisits)
+      .where(and(eq(helperVisits.townshipId, townshipId), eq(helperVisits.messageId, id)))
+      .limit(1))[0] ?? null;
+  const direct = await byCommand(messageId);
+  if (direct) return direct;
+  const [sent] = await d.db
+    .select({ replyTo: outbox.replyTo })
+    .from(outbox)
+    .where(and(eq(outbox.feishuMessageId, messageId), isNotNull(outbox.replyTo)))
+    .limit(1);
+  return sent?.replyTo ? byCommand(sent.replyTo) : null;
+}
+
+// ---------------------------------------------------------------------------
+// Coverage per village
+
+export interface HelperCoverage {
+  villageId: number;
+  /** included households */
+  included: number;
+  withoutHelper: HouseholdRef[];
+  unclassified: HouseholdRef[];
+  helpCardsReturned: number;
+  helpCardsMissing: HouseholdRef[];
+  /** with a helper, but no visit ever logged */
+  notVisited: HouseholdRef[];
+  /** helpers of this village's households whose township-wide load is over the limit */
+  helpersOverLimit: { helperId: number; name: string; households: number }[];
+  /** five batches by household and by person, over the included households */
+  batches: BatchCounts;
+}
+
+/**
+ * The helper duties per village (DESIGN §2 ongoing duties, §7 digest): households without a
+ * helper, without a classification, help cards missing, households never visited, and the
+ * helpers over `helper_max_households`. All villages of the township, or only `villageIds`.
+ */
+export async function helperCoverage(d: Database, township: TownshipRow, villageIds?: number[]): Promise<Map<number, HelperCoverage>> {
+  const tid = township.id;
+  const max = helperMaxOf(township);
+  const [hs, ms, vs] = await Promise.all([
+    d.db.select().from(households).where(eq(households.townshipId, tid)).orderBy(households.number),
+    d.db.select({ householdId: members.householdId, batches: members.batches }).from(members).where(eq(members.townshipId, tid)),
+    d.db.select({ householdId: helperVisits.householdId }).from(helperVisits).where(eq(helperVisits.townshipId, tid)),
+  ]);
+  const current = hs.filter(isCurrentHousehold);
+  const loads = new Map<number, number>();
+  for (const h of current) if (h.helperId !== null) loads.set(h.helperId, (loads.get(h.helperId) ?? 0) + 1);
+  const over = [...loads].filter(([, n]) => n > max).map(([id]) => id);
+  const names = new Map(
+    over.length ? (await d.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, over))).map((p) => [p.id, p.name]) : [],
+  );
+  const visited = new Set(vs.map((v) => v.householdId));
+  const membersOfH = new Map<number, { batches: string[] }[]>();
+  for (const m of ms) membersOfH.set(m.householdId, [...(membersOfH.get(m.householdId) ?? []), { batches: m.batches }]);
+
+  const wanted = villageIds ? new Set(villageIds) : null;
+  const out = new Map<number, HelperCoverage>();
+  const byVillage = new Map<number, HouseholdRow[]>();
+  for (const h of current) byVillage.set(h.villageId, [...(byVillage.get(h.villageId) ?? []), h]);
+  const ids = villageIds ?? (await d.db.select({ id: villages.id }).from(villages).where(eq(villages.townshipId, tid))).map((v) => v.id);
+  for (const vid of ids) {
+    if (wanted && !wanted.has(vid)) continue;
+    const list = byVillage.get(vid) ?? [];
+    const helperIds = [...new Set(list.map((h) => h.helperId).filter((x): x is number => x !== null))];
+    out.set(vid, {
+      villageId: vid,
+      included: list.length,
+      withoutHelper: list.filter((h) => h.helperId === null).map(ref),
+      unclassified: list.filter((h) => h.batches.length === 0).map(ref),
+      helpCardsReturned: list.filter((h) => h.helpCardReturnedAt !== null).length,
+      helpCardsMissing: list.filter((h) => h.helpCardReturnedAt === null).map(ref),
+      notVisited: list.filter((h) => h.helperId !== null && !visited.has(h.id)).map(ref),
+      helpersOverLimit: helperIds
+        .filter((id) => (loads.get(id) ?? 0) > max)
+        .map((id) => ({ helperId: id, name: names.get(id) ?? String(id), households: loads.get(id)! }))
+        .sort((a, b) => b.households - a.households || a.name.localeCompare(b.name)),
+      batches: batchCounts(list.map((h) => ({ batches: h.batches, members: membersOfH.get(h.id) ?? [] }))),
+    });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Activity per helper
+
+export interface HelperHousehold extends HouseholdRef {
+  village: string;
+  batches: string[];
+  helpCardReturned: boolean;
+  visits: number;
+  lastVisit: CalendarDate | null;
+  assignedAt: number | null;
+  flag: string | null;
+  overrideReason: string | null;
+  hasPlan: boolean;
+}
+
+export interface HelperActivity {
+  helper: { id: number; name: string; department: string | null; partyMember: boolean };
+  /** current households (in the village asked about, when one is) */
+  households: HelperHousehold[];
+  /** current households in the whole township: the load the limit applies to */
+  load: number;
+  overLimit: boolean;
+  visitsTotal: number;
+  /** visits logged in the 30 days up to `today` */
+  visitsRecent: number;
+  lastVisit: CalendarDate | null;
+  neverVisited: HouseholdRef[];
+  helpCardsReturned: number;
+}
+
+/**
+ * Per-helper activity: every person who currently helps an included household (of `villageId`
+ * when given), with their households, visits (all, and in the last 30 days), households never
+ * visited and help cards returned. Sorted by village of first household, then name.
+ */
+export async function helperActivity(d: Database, township: TownshipRow, today: CalendarDate, o: { villageId?: number } = {}): Promise<HelperActivity[]> {
+  const tid = township.id;
+  const max = helperMaxOf(township);
+  const [hs, vs, visits, assigns, plans] = await Promise.all([
+    d.db.select().from(households).where(eq(households.townshipId, tid)).orderBy(households.number),
+    d.db.select().from(villages).where(eq(villages.townshipId, tid)),
+    d.db.select({ householdId: helperVisits.householdId, helperId: helperVisits.helperId, date: helperVisits.date }).from(helperVisits).where(eq(helperVisits.townshipId, tid)),
+    d.db.select().from(helperAssignments).where(and(eq(helperAssignments.townshipId, tid), isNull(helperAssignments.endedAt))),
+    d.db.select({ householdId: exitPlans.householdId }).from(exitPlans).where(eq(exitPlans.townshipId, tid)),
+  ]);
+  const current = hs.filter((h) => h.helperId !== null && isCurrentHousehold(h));
+  const villageOf = new Map(hs.map((h) => [h.id, h.villageId]));
+  const vName = new Map(vs.map((v) => [v.id, v.name]));
+  const assignOf = new Map(assigns.map((a) => [a.householdId, a]));
+  const planned = new Set(plans.map((p) => p.householdId));
+  const load = new Map<number, number>();
+  for (const h of current) load.set(h.helperId!, (load.get(h.helperId!) ?? 0) + 1);
+  const shown = current.filter((h) => o.villageId === undefined || h.villageId === o.villageId);
+  const helperIds = [...new Set(shown.map((h) => h.helperId!))];
+  if (helperIds.length === 0) return [];
+  const persons = await d.db.select().from(people).where(inArray(people.id, helperIds));
+  const since = windowStart(today);
+
+  const rows = persons.map((p): HelperActivity => {
+    const mine = shown.filter((h) => h.helperId === p.id);
+    const own = visits.filter((v) => v.helperId === p.id && (o.villageId === undefined || villageOf.get(v.householdId) === o.villageId));
+    const list: HelperHousehold[] = mine.map((h) => {
+      const hv = own.filter((v) => v.householdId === h.id);
+      const a = assignOf.get(h.id);
+      return {
+        ...ref(h),
+        village: vName.get(h.villageId) ?? '',
+        batches: h.batches,
+        helpCardReturned: h.helpCardReturnedAt !== null,
+        visits: hv.length,
+        lastVisit: hv.reduce<CalendarDate | null>((m, v) => (m === null || v.date > m ? v.date : m), null),
+        assignedAt: a?.helperId === p.id ? a.assignedAt : null,
+        flag: a?.helperId === p.id ? a.flag : null,
+        overrideReason: a?.helperId === p.id ? a.overrideReason : null,
+        hasPlan: planned.has(h.id),
+      };
+    });
+    const n = load.get(p.id) ?? 0;
+    return {
+      helper: { id: p.id, name: p.name, department: p.department, partyMember: p.partyMember },
+      households: list,
+      load: n,
+      overLimit: n > max,
+      visitsTotal: own.length,
+      visitsRecent: own.filter((v) => v.date >= since && v.date <= today).length,
+      lastVisit: own.reduce<CalendarDate | null>((m, v) => (m === null || v.date > m ? v.date : m), null),
+      neverVisited: list.filter((h) => h.visits === 0).map((h) => ({ id: h.id, number: h.number, head: h.head })),
+      helpCardsReturned: list.filter((h) => h.helpCardReturned).length,
+    };
+  });
+  const firstVillage = (r: HelperActivity) => r.households[0]?.village ?? '';
+  return rows.sort((a, b) => firstVillage(a).localeCompare(firstVillage(b), 'zh') || a.helper.name.localeCompare(b.helper.name, 'zh'));
+}
