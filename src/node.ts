@@ -7,6 +7,7 @@ import { openSqlite, type SqliteDatabase } from './store/sqlite';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
 import { seedIfEmpty } from './township/seed';
+import { releaseLeases } from './store/inbox';
 import { schedule, type ScheduledTask } from 'node-cron';
 
 /** The scheduled jobs' cron (Asia/Shanghai): every 5 minutes, so a job is at most 5 minutes late
@@ -44,6 +45,7 @@ export async function startNodeServer(
   const services = buildServices(config, d, log, defer, { now: opts.now });
 
   // Events acknowledged before the last stop but not processed: do them now.
+  await releaseLeases(d);
   const recovered = await services.sweep();
   if (recovered) log.info(`启动时补处理了 ${recovered} 条未处理的事件`);
   services.sender.start();

@@ -1,7 +1,7 @@
 // The inbox: every acknowledged Feishu event, written before the 200 goes out.
 // Its unique indexes on event_id and message_id are the deduplication store.
 import { and, asc, eq, lt, ne, inArray, sql } from 'drizzle-orm';
-import { inbox } from '../../db/schema/index';
+import { inbox, outbox } from '../../db/schema/index';
 import type { Database, Statement } from './database';
 
 export type InboxRow = typeof inbox.$inferSelect;
@@ -74,3 +74,12 @@ export async function countInbox(d: Database) {
   return out;
 }
 
+
+/**
+ * Node runs one process per database: leases held when the last process died are void.
+ * (Not for Workers, where other isolates may hold live leases.)
+ */
+export async function releaseLeases(d: Database): Promise<void> {
+  await d.db.update(inbox).set({ leaseUntil: 0 }).where(eq(inbox.status, 'pending'));
+  await d.db.update(outbox).set({ leaseUntil: 0 }).where(eq(outbox.status, 'pending'));
+}
