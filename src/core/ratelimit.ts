@@ -47,7 +47,7 @@ export class SendPacer {
     private appWindows: Window[] = FEISHU_APP_WINDOWS,
     private targetWindows: Window[] = FEISHU_TARGET_WINDOWS,
     /** margin added to each window so clock jitter at the server never counts 6 in a second */
-    private marginMs = 25,
+    private marginMs = 100,
   ) {}
 
   /** Feishu said "wait": nothing is booked before `until`. */
