@@ -9,6 +9,8 @@ import { consoleLogger, type Logger } from './log';
 import { seedIfEmpty } from './township/seed';
 import { releaseLeases } from './store/inbox';
 import { schedule, type ScheduledTask } from 'node-cron';
+import type { SendPacer } from './core/ratelimit';
+import { nodeReportService, reportsDirFor } from './report/node';
 
 /** The scheduled jobs' cron (Asia/Shanghai): every 5 minutes, so a job is at most 5 minutes late
  * after its configured time (default 09:05 / 18:05), whatever time each township configures. */
@@ -24,8 +26,8 @@ export interface NodeServer extends Services {
 export async function startNodeServer(
   config: Config,
   log: Logger = consoleLogger(),
-  /** cron: the jobs' schedule, or false for none (the start-up run still happens) */
-  opts: { now?: () => Date; cron?: string | false } = {},
+  /** cron: the jobs' schedule, or false for none (the start-up run still happens); pacer: Feishu's send limits */
+  opts: { now?: () => Date; cron?: string | false; pacer?: SendPacer } = {},
 ): Promise<NodeServer> {
   const d = openSqlite(config.DATABASE_PATH);
   log.info(`数据库 ${config.DATABASE_PATH} 已就绪（WAL，已迁移）`);
@@ -42,7 +44,7 @@ export async function startNodeServer(
       .finally(() => pending.delete(p));
     pending.add(p);
   };
-  const services = buildServices(config, d, log, defer, { now: opts.now });
+  const services = buildServices(config, d, log, defer, { now: opts.now, pacer: opts.pacer, reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)) });
 
   // Events acknowledged before the last stop but not processed: do them now.
   await releaseLeases(d);

@@ -11,6 +11,7 @@ import { pruneInbox } from './store/inbox';
 import type { Database } from './store/database';
 import type { Logger } from './log';
 import { runJobs, type JobsResult } from './jobs/run';
+import type { ReportService } from './report/service';
 
 export interface Services {
   app: ReturnType<typeof createApp>;
@@ -32,13 +33,14 @@ export function buildServices(
   defer: (work: () => Promise<unknown>) => void,
   /** pacer: share one across invocations (the Workers entry builds services per request) */
   /** now: the clock handlers see (tests move it through a campaign) */
-  opts: { pacer?: SendPacer; now?: () => Date } = {},
+  /** reports: Node-only report building (src/report/node.ts); Workers pass none */
+  opts: { pacer?: SendPacer; now?: () => Date; reports?: ReportService } = {},
 ): Services {
   const api = isOnline(config)
     ? createFeishuClient({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN })
     : null;
   const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
-  const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick(), now: opts.now };
+  const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick(), now: opts.now, api, reports: opts.reports ?? null };
   const app = createApp({ ...deps, webhook: webhookConfig(config), defer });
   const sweep = async () => {
     const n = await processPending(deps);

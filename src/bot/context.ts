@@ -8,6 +8,8 @@ import { enqueue, type NewMessage } from '../store/outbox';
 import type { ChatRow, PersonRow, TownshipRow, VillageRow } from '../store/township';
 import type { RoleGrant } from '../core/roles';
 import { maskIdsInText } from '../core/idcard';
+import type { FeishuApi } from '../feishu/client';
+import type { ReportService } from '../report/service';
 
 export interface Actor {
   openId: string;
@@ -15,8 +17,8 @@ export interface Actor {
   grants: RoleGrant[];
 }
 
-/** A card (JSON 2.0) or a text. */
-export type Outgoing = string | { card: Record<string, unknown> };
+/** A card (JSON 2.0), a text, or a file already uploaded to Feishu (its file_key). */
+export type Outgoing = string | { card: Record<string, unknown> } | { file: string };
 
 export interface AuditEntry {
   action: string;
@@ -36,6 +38,10 @@ export class BotContext {
   readonly writes: Statement[] = [];
   private messages: NewMessage[] = [];
   answer: CardAnswer = {};
+  /** the Feishu API, for work a handler must do before answering (uploading a file); null offline */
+  api: FeishuApi | null = null;
+  /** Node-only report building (src/report/node.ts); null where it is not available (Workers) */
+  reports: ReportService | null = null;
 
   constructor(
     readonly d: Database,
@@ -54,6 +60,7 @@ export class BotContext {
   private toMessage(msg: Outgoing): Pick<NewMessage, 'msgType' | 'content'> {
     // Last safety net: no full ID card number leaves in a chat message.
     if (typeof msg === 'string') return { msgType: 'text', content: JSON.stringify({ text: maskIdsInText(msg) }) };
+    if ('file' in msg) return { msgType: 'file', content: JSON.stringify({ file_key: msg.file }) };
     return { msgType: 'interactive', content: maskIdsInText(JSON.stringify(msg.card)) };
   }
 

@@ -6,6 +6,8 @@ import { claimEvents, markEventDone, markEventError, type InboxRow } from '../st
 import { getChat, getTownship, getVillage, grantsOf, peopleByOpenId, type PersonRow, type TownshipRow } from '../store/township';
 import { CARD_ACTION, MESSAGE_RECEIVE, cardActionSchema, messageEventSchema, type Envelope } from '../feishu/events';
 import type { Logger } from '../log';
+import type { FeishuApi } from '../feishu/client';
+import type { ReportService } from '../report/service';
 import type { Bot } from './bot';
 import { BotContext, type Actor, type CardAnswer } from './context';
 import { messageText, parseText } from './parse';
@@ -18,6 +20,17 @@ export interface BotDeps {
   now?: () => Date;
   /** called after new outbox rows are committed, to wake the sender */
   onOutbox?: () => void;
+  /** the Feishu API for handlers that must call it before answering (file upload); null offline */
+  api?: FeishuApi | null;
+  /** Node-only: builds the county report workbook (src/report/node.ts); absent on Workers */
+  reports?: ReportService | null;
+}
+
+/** Hands the handler what the deployment provides beyond the store. */
+function equip(deps: BotDeps, ctx: BotContext): BotContext {
+  ctx.api = deps.api ?? null;
+  ctx.reports = deps.reports ?? null;
+  return ctx;
 }
 
 const MEDIA_TYPES = new Set(['image', 'file', 'media']);
@@ -58,9 +71,9 @@ export async function runMessage(deps: BotDeps, envelope: Envelope, rowId: numbe
   }
   const { sender, message } = parsed.data;
   const where = await resolve(deps.d, sender.sender_id.open_id, message.chat_id);
-  const ctx = new BotContext(
+  const ctx = equip(deps, new BotContext(
     deps.d, now, `message:${message.message_id}`, where.actor, where.township, where.chat, message.chat_id, where.village, message.message_id,
-  );
+  ));
   const text = messageText(message.message_type, message.content);
   if (sender.sender_type === 'app') {
     // the bot's own messages and other bots': nothing to do
@@ -84,9 +97,9 @@ export async function runCardAction(deps: BotDeps, envelope: Envelope, rowId: nu
   const ev = parsed.data;
   const chatId = ev.context.open_chat_id ?? null;
   const where = await resolve(deps.d, ev.operator.open_id, chatId);
-  const ctx = new BotContext(
+  const ctx = equip(deps, new BotContext(
     deps.d, now, `card:${envelope.header.event_id}`, where.actor, where.township, where.chat, chatId, where.village, null,
-  );
+  ));
   await deps.bot.onAction(ctx, { value: ev.action.value ?? {}, form: ev.action.form_value ?? {} });
   await commit(deps, ctx, rowId);
   return ctx.answer;

@@ -3,10 +3,12 @@ import { Bot } from './bot';
 import { help } from './features/help';
 import { setup } from './features/setup';
 import { progress } from './features/progress';
+import { crosscheck } from './features/crosscheck';
 import { reviewHouseholds } from './features/review-households';
 import { reviewMeetings } from './features/review-meetings';
 import { reviewNotice } from './features/review-notice';
 import { reviewStages } from './features/review-stages';
+import { countyReport } from './features/report';
 import { outreach } from './features/outreach';
 import { overdueAlerts } from './features/alerts';
 import { helpers } from './features/helpers';
@@ -20,10 +22,12 @@ export function createBot(): Bot {
     .use(help)
     .use(setup)
     .use(progress)
+    .use(crosscheck)
     .use(reviewHouseholds)
     .use(reviewMeetings)
     .use(reviewNotice)
     .use(reviewStages)
+    .use(countyReport)
     .use(outreach)
     .use(overdueAlerts)
     .use(helpers)

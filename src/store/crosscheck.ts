@@ -398,7 +398,7 @@ export type Decision = 'confirm' | 'dismiss';
 export interface DecisionEffects {
   writes: Statement[];
   /** audit entries (actor and source are added by the caller) */
-  audits: { action: string; entity: string; entityId: string; villageId: number; before: unknown; after: unknown }[];
+  audits: { action: string; entity: string; entityId: string; villageId: number | null; before?: unknown; after?: unknown }[];
   /** the message to the household's village chat (null when the village has no chat) */
   notice: { chatId: string; text: string } | null;
   /** what to tell the office */

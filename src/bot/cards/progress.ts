@@ -118,6 +118,7 @@ export function townshipProgressCard(
       els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${m}`)].join('\n')));
     }
   }
-  els.push(buttons(button('刷新', { a: 'progress.refresh' })));
+  // 导出报表 (office only, src/bot/features/report.ts) until the county report stage is done
+  els.push(buttons(button('刷新', { a: 'progress.refresh' }), ...(t.stagesDone.county_report ? [] : [button('导出报表', { a: 'report.export' })])));
   return card(`${townshipName} 复核进度`, els, lateCount ? 'red' : 'blue');
 }

@@ -106,13 +106,19 @@ export async function crosscheckCommand(cli: CliContext, opts: { township?: stri
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
   const plan = await planCrosscheck(cli.d, t, now);
-  await cli.d.atomic(plan.statements);
+  const added = plan.newHits.reduce((s, x) => s + x.n, 0);
+  const audit = auditStatements(
+    cli.d,
+    tid,
+    [{ action: 'crosscheck', entity: 'township', entityId: tid, villageId: null, after: { newHits: added, byExclusion: plan.newHits, flagged: plan.flags.length, missing: plan.missing } }],
+    { now, actor: cli.actor, source: 'cli:crosscheck' },
+  );
+  await cli.d.atomic([...plan.statements, ...audit]);
   const totals = await hitTotals(cli.d, tid);
   const lists = await activeLists(cli.d, tid);
   const members = cli.d.sqlite
     .prepare(`select count(*) as n from members m join households h on h.id = m.household_id where m.township_id = ? and h.status not in ('removed', 'rejected')`)
     .get(tid) as { n: number };
-  const added = plan.newHits.reduce((s, x) => s + x.n, 0);
   cli.out(`${t.name} 六个不纳入比对完成：花名册 ${n(members.n)} 人 × 在用名单 ${lists.length} 个（${lists.map((l) => `${l.department} ${n(l.rows)} 行`).join('、') || '无'}）。`);
   if (plan.missing.length) cli.out(`尚未导入名单的部门：${plan.missing.join('、')}。`);
   cli.out(`新发现线索 ${n(added)} 条。按六个不纳入：`);
