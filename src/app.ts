@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'drizzle-orm';
 import { verifyWebhook, type WebhookConfig } from './feishu/webhook';
 import { CARD_ACTION, HANDLED_EVENT_TYPES, MESSAGE_RECEIVE, type Envelope } from './feishu/events';
-import { acceptEvent, claimEvents } from './store/inbox';
+import { acceptEvent, claimEvents, type InboundEvent } from './store/inbox';
 import { processPending, runCardAction, type BotDeps } from './bot/dispatch';
 import type { CardAnswer } from './bot/context';
 
@@ -15,6 +15,10 @@ export interface AppDeps extends BotDeps {
   defer(work: () => Promise<unknown>): void;
   /** how long a card callback may work before it answers "in progress" (Feishu allows 3 s) */
   cardTimeoutMs?: number;
+  /** persists an inbound event (default: one insert; the Node server groups a burst into one commit) */
+  accept?: (e: InboundEvent, now: number) => Promise<number | null>;
+  /** called for each newly accepted message event (default: defer processing of that row) */
+  onAccepted?: (id: number) => void;
 }
 
 function cardResponse(a: CardAnswer) {
@@ -47,7 +51,8 @@ export function createApp(deps: AppDeps) {
     if (!HANDLED_EVENT_TYPES.has(type)) return c.json({});
     const message = (env.event as { message?: { message_id?: unknown } }).message;
     const messageId = type === MESSAGE_RECEIVE && typeof message?.message_id === 'string' ? message.message_id : null;
-    const id = await acceptEvent(deps.d, { eventId: env.header.event_id, messageId, eventType: type, payload: JSON.stringify(env) }, now);
+    const inbound: InboundEvent = { eventId: env.header.event_id, messageId, eventType: type, payload: v.json };
+    const id = await (deps.accept ? deps.accept(inbound, now) : acceptEvent(deps.d, inbound, now));
 
     if (type === CARD_ACTION) {
       if (id === null) return c.json(cardResponse({ toast: { type: 'info', content: '这次操作已经处理过了。' } }));
@@ -68,7 +73,10 @@ export function createApp(deps: AppDeps) {
       return c.json(cardResponse(answer));
     }
 
-    if (id !== null) deps.defer(() => processPending(deps, id));
+    if (id !== null) {
+      if (deps.onAccepted) deps.onAccepted(id);
+      else deps.defer(() => processPending(deps, id));
+    }
     return c.json({});
   };
 

@@ -7,7 +7,9 @@ import { openSqlite, type SqliteDatabase } from './store/sqlite';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
 import { seedIfEmpty } from './township/seed';
-import { releaseLeases } from './store/inbox';
+import { pruneInbox, releaseLeases } from './store/inbox';
+import { InboxWriter } from './store/inbox-writer';
+import { InboxLoop } from './bot/inbox-loop';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { SendPacer } from './core/ratelimit';
 import { nodeReportService, reportsDirFor } from './report/node';
@@ -44,14 +46,28 @@ export async function startNodeServer(
       .finally(() => pending.delete(p));
     pending.add(p);
   };
-  const services = buildServices(config, d, log, defer, { now: opts.now, pacer: opts.pacer, reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)) });
+  // Acknowledge fast: a burst of events is written in one commit, processing runs after.
+  const writer = new InboxWriter(d.sqlite);
+  let loop: InboxLoop | null = null;
+  const services = buildServices(config, d, log, defer, {
+    now: opts.now,
+    pacer: opts.pacer,
+    reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)),
+    accept: (e, at) => writer.accept(e, at),
+    onAccepted: () => loop?.kick(),
+  });
+  loop = new InboxLoop(services.deps);
 
   // Events acknowledged before the last stop but not processed: do them now.
   await releaseLeases(d);
   const recovered = await services.sweep();
   if (recovered) log.info(`启动时补处理了 ${recovered} 条未处理的事件`);
   services.sender.start();
-  const sweepTimer = setInterval(() => void services.sweep().catch((e: Error) => log.error('sweep failed', { error: e.message })), 5000);
+  // Retries and leftovers go through the same yielding loop; the sweep never blocks acks.
+  const sweepTimer = setInterval(() => {
+    loop?.kick();
+    void pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000).catch((e: Error) => log.error('prune failed', { error: e.message }));
+  }, 5000);
 
   // Scheduled jobs (DESIGN §7). The start-up run catches up, once, on today's jobs missed while
   // the server was down (the planner plans today only: a day missed entirely is not replayed).
@@ -90,6 +106,7 @@ export async function startNodeServer(
         setTimeout(() => http.closeAllConnections?.(), 1000).unref();
       });
       await Promise.allSettled([...pending]);
+      await loop?.idle();
       await services.sender.stop();
       d.close?.();
     },

@@ -1,6 +1,6 @@
 // Wires one running bot from its parts: store, Feishu client, bot, app, sender, sweeps.
 // Runtime-free except for timers; the Node and Workers entries call it with their store.
-import { createApp } from './app';
+import { createApp, type AppDeps } from './app';
 import { createBot } from './bot/index';
 import { processPending, type BotDeps } from './bot/dispatch';
 import { createFeishuClient, type FeishuApi } from './feishu/client';
@@ -34,14 +34,21 @@ export function buildServices(
   /** pacer: share one across invocations (the Workers entry builds services per request) */
   /** now: the clock handlers see (tests move it through a campaign) */
   /** reports: Node-only report building (src/report/node.ts); Workers pass none */
-  opts: { pacer?: SendPacer; now?: () => Date; reports?: ReportService } = {},
+  opts: {
+    pacer?: SendPacer;
+    now?: () => Date;
+    reports?: ReportService;
+    /** Node: group-commit inbox writer and the inbox loop's wake-up */
+    accept?: AppDeps['accept'];
+    onAccepted?: AppDeps['onAccepted'];
+  } = {},
 ): Services {
   const api = isOnline(config)
     ? createFeishuClient({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN })
     : null;
   const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
   const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick(), now: opts.now, api, reports: opts.reports ?? null };
-  const app = createApp({ ...deps, webhook: webhookConfig(config), defer });
+  const app = createApp({ ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted });
   const sweep = async () => {
     const n = await processPending(deps);
     await pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000);

@@ -9,6 +9,7 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from '../config';
 import { openSqlite } from '../store/sqlite';
 import { buildServices } from '../server';
+import { nodeReportService, reportsDirFor } from '../report/node';
 import { seedIfEmpty } from '../township/seed';
 import { processPending } from '../bot/dispatch';
 import { claimDue, markOffline } from '../store/outbox';
@@ -27,7 +28,7 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
   const d = openSqlite(config.DATABASE_PATH);
   if (await seedIfEmpty(d, quiet)) print('（数据库为空，已载入示例乡镇和花名册）');
   // Deferred work is done by showOutbox right after each request, so replies print in order.
-  const s = buildServices(config, d, quiet, () => undefined);
+  const s = buildServices(config, d, quiet, () => undefined, { reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)) });
   const rl = createInterface({ input, terminal: false });
   const lines = rl[Symbol.asyncIterator]();
   // An iterator, not rl.question: piped input (tests, scripts) must not lose lines.

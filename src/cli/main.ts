@@ -6,6 +6,7 @@ import { auditCommand, exportHouseholdsCommand, importHouseholdsCommand, initCom
 import { crosscheckCommand, hitDecisionCommand, hitsCommand, importDepartmentCommand } from './commands/crosscheck';
 import { jobsRunCommand } from './commands/jobs';
 import { exportHelpersCommand } from './commands/helpers';
+import { archiveCheckCommand, archiveCommand, backupCommand, exportReportCommand } from './commands/report';
 
 export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   init <township.json>                      载入或更新乡镇、村、人员、角色和群
@@ -20,6 +21,10 @@ export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   export helpers <输出.xlsx> [--village 村名]   导出帮扶情况（年终绩效考核用）
   audit [--village 村名] [--limit N]        查看修改记录
   jobs run [--at <ISO 时间>]                运行到期的定时任务（提醒、逾期通报、每日进度），已发送的不重发
+  export report <输出.xlsx>                 导出上报县扶贫移民局的复核报表（含完整身份证号），记为“报表已导出”
+  archive <存档目录>                        存档备查：报表、花名册、修改记录、佐证清单和 SHA-256 清单，记为“已存档”
+  archive check <存档目录>                  按 manifest.json 核对存档文件是否被改动
+  backup <备份文件.sqlite>                  服务运行时在线备份数据库（恢复方法见 docs/OPERATIONS.md）
 通用选项：--township <代码>（数据库中有多个乡镇时）`;
 
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io = { out: console.log, err: console.error }): Promise<number> {
@@ -63,6 +68,10 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     else if (key === 'export helpers') await exportHelpersCommand(cli, rest[0], { township: v.township, village: v.village, at: v.at });
     else if (cmd === 'audit') await auditCommand(cli, { village: v.village, township: v.township, limit: v.limit });
     else if (key === 'jobs run') await jobsRunCommand(cli, { at: v.at, township: v.township });
+    else if (key === 'export report') await exportReportCommand(cli, rest[0], { township: v.township, at: v.at });
+    else if (key === 'archive check') await archiveCheckCommand(cli, rest[0]);
+    else if (cmd === 'archive') await archiveCommand(cli, sub, { township: v.township, at: v.at });
+    else if (cmd === 'backup') await backupCommand(cli, sub);
     else {
       io.err(`未知命令：${[cmd, sub].filter(Boolean).join(' ')}\n\n${USAGE}`);
       return 2;

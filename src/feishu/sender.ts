@@ -43,7 +43,10 @@ export class OutboxSender {
     const rows = await claimDue(this.o.d, this.now(), this.o.batchSize ?? 200, 5 * 60_000);
     if (rows.length === 0) return 0;
     if (!this.o.api) {
-      for (const row of rows) await this.logOffline(row);
+      for (const row of rows) {
+        await this.logOffline(row);
+        await new Promise((r) => setTimeout(r, 0)); // let requests in between
+      }
       return rows.length;
     }
     // One token fetch before the burst; if Feishu is unreachable, each send fails and retries.

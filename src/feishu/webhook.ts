@@ -16,7 +16,7 @@ export const DEFAULT_WEBHOOK_LIMITS = { maxSkewSeconds: 12 * 3600, maxBodyBytes:
 
 export type Verified =
   | { kind: 'challenge'; challenge: string }
-  | { kind: 'event'; envelope: Envelope };
+  | { kind: 'event'; envelope: Envelope; /** the event's JSON text as received (decrypted), for storage */ json: string };
 export type Refused = { kind: 'refused'; status: 400 | 401 | 413; reason: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -65,6 +65,7 @@ export function verifyWebhook(
   }
 
   let body = outer as Record<string, unknown>;
+  let json = text;
   const encrypted = typeof body.encrypt === 'string';
   if (encrypted) {
     if (!cfg.encryptKey) return refuse(400, 'encrypted body but no encrypt key configured');
@@ -77,6 +78,7 @@ export function verifyWebhook(
     const inner = parseJson(plain);
     if (!inner || typeof inner !== 'object' || Array.isArray(inner)) return refuse(400, 'decrypted body is not JSON');
     body = inner as Record<string, unknown>;
+    json = plain;
   } else if (cfg.encryptKey && body.type !== 'url_verification') {
     // With an Encrypt Key set, Feishu encrypts everything; plaintext events are forged or misrouted.
     return refuse(401, 'plaintext event while an encrypt key is configured');
@@ -98,5 +100,5 @@ export function verifyWebhook(
   if (cfg.verificationToken && !safeEqual(parsed.data.header.token ?? '', cfg.verificationToken)) {
     return refuse(401, 'bad verification token');
   }
-  return { kind: 'event', envelope: parsed.data };
+  return { kind: 'event', envelope: parsed.data, json };
 }

@@ -20,18 +20,19 @@ import { alerts, jobRuns } from '../../db/schema/index';
 import type { Database, Statement } from '../store/database';
 import { enqueue, type NewMessage } from '../store/outbox';
 import { listTownships, type TownshipRow } from '../store/township';
-import { townshipSnapshot, villageSnapshots } from '../store/progress';
+import { townshipSnapshot } from '../store/progress';
 import {
   acknowledgements,
   areaLeaders,
   dbVillageId,
   existingRunKeys,
   openExclusionHitsByVillage,
+  planSnapshots,
   personNames,
   responsiblePeople,
   villageChats,
 } from '../store/jobs';
-import { jobsDue, planJobs, type PlanInput, type PlannedMessage, type VillageProgress } from '../core/planner';
+import { TOWNSHIP_ID, jobsDue, planJobs, type PlanInput, type PlannedMessage, type VillageProgress } from '../core/planner';
 import { campaignProblems, type CampaignConfig } from '../core/campaign';
 import { maskIdsInText } from '../core/idcard';
 import { alertCardOf, overdueVillageCard, reminderCard } from '../bot/cards/alerts';
@@ -61,11 +62,12 @@ export const runKey = (townshipId: string, year: number, plannerKey: string): st
 export const outboxUuid = (key: string, part = 0): string =>
   createHash('sha256').update(part === 0 ? key : `${key}#${part}`).digest('hex').slice(0, 40);
 
-/** Everything the planner needs for one township, read from the store. */
-export async function readPlanInput(d: Database, t: TownshipRow, now: Date): Promise<PlanInput> {
+/** Everything the planner needs for one township, read from the store. `members: false` when no
+ * digest can be planned: the members (the digest's counts by person) are the largest read. */
+export async function readPlanInput(d: Database, t: TownshipRow, now: Date, opts: { members?: boolean } = {}): Promise<PlanInput> {
   const config = t.campaign as CampaignConfig;
   const [snapshots, township, villages, responsible, leaders, acknowledged, hits] = await Promise.all([
-    villageSnapshots(d, t),
+    planSnapshots(d, t, opts),
     townshipSnapshot(d, t),
     villageChats(d, t.id),
     responsiblePeople(d, t.id),
@@ -129,6 +131,17 @@ function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, c
   return w;
 }
 
+/** Whether today's digests (the leaders' chat's and every area leader's) were all queued. */
+async function digestsSent(d: Database, t: TownshipRow, today: string): Promise<boolean> {
+  const year = (t.campaign as CampaignConfig).year;
+  const base = `digest:${TOWNSHIP_ID}::${today}`;
+  const keys = [
+    ...(t.leadersChatId !== null ? [runKey(t.id, year, base)] : []),
+    ...(await areaLeaders(d, t.id)).map((a) => runKey(t.id, year, `${base}:leader:${a.person.openId}`)),
+  ];
+  return (await existingRunKeys(d, keys)).size === keys.length;
+}
+
 async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, res: JobsResult): Promise<void> {
   const config = t.campaign as CampaignConfig;
   const problems = campaignProblems(config);
@@ -139,7 +152,7 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
   }
   const due = jobsDue(config, now);
   if (!due.alerts && !due.digest) return; // nothing can be due: skip the reads
-  const input = await readPlanInput(d, t, now);
+  const input = await readPlanInput(d, t, now, { members: due.digest && !(await digestsSent(d, t, due.today)) });
   const planned = planJobs(input);
   res.townships++;
   res.planned += planned.length;

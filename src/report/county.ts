@@ -591,7 +591,8 @@ const THIN: Partial<ExcelJS.Borders> = {
 /** Row 1: the title across the columns; row 2: the headers; both frozen. Data from row 3. */
 function addSheet<T>(wb: ExcelJS.Workbook, name: string, title: string, columns: Column<T>[], rows: readonly T[], total?: T) {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
-  ws.columns = columns.map((c) => ({ width: c.width, style: c.text ? { numFmt: '@' } : {} }));
+  // exceljs leaves out a column of width 9 (its default) unless styled: every width here is explicit
+  ws.columns = columns.map((c) => ({ width: c.width === 9 ? 9.5 : c.width, style: c.text ? { numFmt: '@' } : {} }));
   const titleRow = ws.getRow(1);
   titleRow.getCell(1).value = title;
   titleRow.font = { bold: true, size: 13 };
@@ -652,7 +653,7 @@ const householdBase: Column<HouseholdLine>[] = [
   col('户编号', 14, (r) => r.number, { text: true }),
   col('户主姓名', 10, (r) => r.head),
   col('户主身份证号', 21, (r) => r.headIdCard, { text: true }),
-  col('家庭人口', 9, (r) => r.persons),
+  col('家庭人口', 10, (r) => r.persons),
 ];
 
 export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
@@ -671,26 +672,26 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
     [
       col('村', 10, (v) => v.village),
       col('贫困村', 8, (v) => v.poor),
-      col('复核户数', 9, (v) => v.households),
-      col('保留户数', 9, (v) => v.keptHouseholds),
-      col('保留人数', 9, (v) => v.keptPersons),
-      col('清退户数', 9, (v) => v.removedHouseholds),
-      col('清退人数', 9, (v) => v.removedPersons),
+      col('复核户数', 10, (v) => v.households),
+      col('保留户数', 10, (v) => v.keptHouseholds),
+      col('保留人数', 10, (v) => v.keptPersons),
+      col('清退户数', 10, (v) => v.removedHouseholds),
+      col('清退人数', 10, (v) => v.removedPersons),
       col('新纳入待县审批户数', 11, (v) => v.awaitingHouseholds),
       col('新纳入待县审批人数', 11, (v) => v.awaitingPersons),
       col('新纳入县已批准户数', 11, (v) => v.approvedHouseholds),
       col('新纳入县已批准人数', 11, (v) => v.approvedPersons),
       col('申请审核中户数', 10, (v) => v.pendingHouseholds),
       col('申请未通过户数', 10, (v) => v.rejectedHouseholds),
-      col('现纳入户数', 9, (v) => v.includedHouseholds),
-      col('现纳入人数', 9, (v) => v.includedPersons),
+      col('现纳入户数', 10, (v) => v.includedHouseholds),
+      col('现纳入人数', 10, (v) => v.includedPersons),
       col('已落实帮扶户数', 10, (v) => v.withHelper),
       col('五个一批已分类户数', 11, (v) => v.classified),
       col('帮扶卡已回收户数', 10, (v) => v.helpCardsReturned),
-      col('有效会议数', 9, (v) => v.validMeetings),
+      col('有效会议数', 10, (v) => v.validMeetings),
       col('公示期', 24, (v) => v.notice),
-      col('公示异议', 9, (v) => v.objections),
-      col('异议已处理', 9, (v) => v.objectionsResolved),
+      col('公示异议', 10, (v) => v.objections),
+      col('异议已处理', 10, (v) => v.objectionsResolved),
       col('资格复审完成', 12, (v) => v.qualificationDone),
       col('评议公示完成', 12, (v) => v.evaluationDone),
     ],
@@ -706,8 +707,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
     [
       ...householdBase,
       col('致贫原因', 14, (h) => h.povertyCause),
-      col('住房情况', 9, (h) => h.housing),
-      col('所在区域', 9, (h) => h.zone),
+      col('住房情况', 10, (h) => h.housing),
+      col('所在区域', 10, (h) => h.zone),
       col('五个一批（到户）', 36, (h) => h.batches, { wrap: true }),
       col('帮扶责任人', 18, (h) => h.helper),
       col('帮扶卡', 16, (h) => h.helpCard),
@@ -768,9 +769,9 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('姓名', 10, (p) => p.name),
       col('与户主关系', 11, (p) => p.relation),
       col('身份证号', 21, (p) => p.idCard, { text: true }),
-      col('劳动能力', 9, (p) => p.labour),
+      col('劳动能力', 10, (p) => p.labour),
       col('健康状况', 11, (p) => p.health),
-      col('残疾情况', 9, (p) => p.disability),
+      col('残疾情况', 10, (p) => p.disability),
       col('残疾证号', 22, (p) => p.disabilityCert, { text: true }),
       col('五个一批（到人）', 36, (p) => p.batches, { wrap: true }),
     ],
@@ -784,8 +785,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('村', 10, (m) => m.village),
       col('会议', 13, (m) => m.kind),
       col('日期', 11, (m) => m.date),
-      col('应到人数', 9, (m) => m.eligible),
-      col('实到人数', 9, (m) => m.present),
+      col('应到人数', 10, (m) => m.eligible),
+      col('实到人数', 10, (m) => m.present),
       col('到会率', 8, (m) => m.attendance),
       col('同意', 7, (m) => m.votesFor),
       col('反对', 7, (m) => m.votesAgainst),
@@ -810,8 +811,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('公示范围', 16, (n) => n.scope),
       col('开始日期', 11, (n) => n.startDate),
       col('期满日期', 11, (n) => n.endDate),
-      col('公示天数', 9, (n) => n.days),
-      col('异议条数', 9, (n) => n.objections),
+      col('公示天数', 10, (n) => n.days),
+      col('异议条数', 10, (n) => n.objections),
       col('已处理', 8, (n) => n.resolved),
       col('发起人', 10, (n) => n.startedBy),
     ],
@@ -843,7 +844,7 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('帮扶责任人', 12, (x) => x.helper),
       col('单位', 20, (x) => x.department),
       col('党员', 6, (x) => x.partyMember),
-      col('帮扶户数', 9, (x) => x.load),
+      col('帮扶户数', 10, (x) => x.load),
       col('村', 10, (x) => x.village),
       col('户编号', 14, (x) => x.number, { text: true }),
       col('户主姓名', 10, (x) => x.head),
@@ -861,8 +862,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
     title('五个一批分类统计（到户到人）'),
     [
       col('村', 10, (b) => b.village),
-      col('纳入户数', 9, (b) => b.households),
-      col('纳入人数', 9, (b) => b.persons),
+      col('纳入户数', 10, (b) => b.households),
+      col('纳入人数', 10, (b) => b.persons),
       col('已分类户数', 10, (b) => b.classifiedHouseholds),
       ...BATCH_KEYS.flatMap((k) => [
         col<BatchLine>(`${BATCHES[k].name}（户）`, 14, (b) => b.byHousehold[k]),

@@ -1,10 +1,162 @@
 // Reads and writes of the scheduled jobs (DESIGN §7): the people and chats a plan needs, the
 // acknowledged alerts, the open exclusion hits, and the job_runs keys already written.
 import { and, desc, eq, gte, inArray, isNotNull, isNull, ne, or, sql } from 'drizzle-orm';
-import { alerts, chats, exclusionHits, households, inspections, jobRuns, people, roles } from '../../db/schema/index';
+import {
+  alerts,
+  chats,
+  exclusionHits,
+  households,
+  inspections,
+  jobRuns,
+  meetings,
+  members,
+  notices,
+  objections,
+  people,
+  roles,
+  stageProgress,
+  villages,
+} from '../../db/schema/index';
 import type { Database } from './database';
+import type { TownshipRow } from './township';
+import { isIncludedStatus } from './progress';
 import { TOWNSHIP_ID, type Acknowledgement, type AreaLeader, type Person } from '../core/planner';
 import type { StageKey } from '../core/campaign';
+import type { HouseholdStatus, StageDone, VillageSnapshot } from '../core/stages';
+import type { MeetingKind } from '../core/meetings';
+import { cstDate } from '../core/dates';
+
+/**
+ * Every village's snapshot for the planner: the same picture as villageSnapshots (src/store/
+ * progress.ts; test/store/jobs.test.ts checks they agree) without the progress card's extras,
+ * read for speed at township scale: only the columns the rules need, the JSON batches parsed
+ * once per distinct value, members read as counts plus those classified on their own, every query by
+ * township (no id lists, which D1 caps at 100 parameters). Members only matter to the digest
+ * (five batches by person): `members: false` skips them.
+ */
+export async function planSnapshots(d: Database, t: TownshipRow, opts: { members?: boolean } = {}): Promise<VillageSnapshot[]> {
+  const tid = t.id;
+  const withMembers = opts.members ?? true;
+  const [vs, hs, memberCounts, classifiedMembers, mts, ns, os, sp, fs] = await Promise.all([
+    d.db
+      .select({ id: villages.id, name: villages.name, poor: villages.poor, dataFiledAt: villages.dataFiledAt })
+      .from(villages)
+      .where(eq(villages.townshipId, tid))
+      .orderBy(villages.id),
+    // raw rows (arrays): at 30,000 households, building row objects is most of the read's cost
+    d.db
+      .select({
+        id: households.id,
+        villageId: households.villageId,
+        number: households.number,
+        headName: households.headName,
+        status: households.status,
+        applicant: sql<number>`${households.applicant}`,
+        qualification: households.qualification,
+        helperId: households.helperId,
+        helpCardReturned: sql<number>`${households.helpCardReturnedAt} is not null`,
+        batches: sql<string>`${households.batches}`,
+      })
+      .from(households)
+      .where(eq(households.townshipId, tid))
+      .values() as Promise<[number, number, string, string, string, number, 'pass' | 'fail' | null, number | null, number, string][]>,
+    // members: how many per household, and those classified on their own (the others count
+    // under the household's classification)
+    !withMembers
+      ? []
+      : (d.db
+          .select({ householdId: members.householdId, n: sql<number>`count(*)` })
+          .from(members)
+          .where(eq(members.townshipId, tid))
+          .groupBy(members.householdId)
+          .values() as Promise<[number, number][]>),
+    !withMembers
+      ? []
+      : (d.db
+          .select({ householdId: members.householdId, batches: sql<string>`${members.batches}` })
+          .from(members)
+          .where(and(eq(members.townshipId, tid), ne(members.batches, sql`'[]'`)))
+          .values() as Promise<[number, string][]>),
+    d.db
+      .select({ villageId: meetings.villageId, kind: meetings.kind, valid: meetings.valid, date: meetings.date })
+      .from(meetings)
+      .where(eq(meetings.townshipId, tid)),
+    d.db
+      .select({ id: notices.id, villageId: notices.villageId, startDate: notices.startDate, endDate: notices.endDate })
+      .from(notices)
+      .where(and(eq(notices.townshipId, tid), ne(notices.villageId, 0))),
+    d.db
+      .select({ noticeId: objections.noticeId, no: objections.no, resolvedAt: objections.resolvedAt })
+      .from(objections)
+      .innerJoin(notices, eq(notices.id, objections.noticeId))
+      .where(and(eq(notices.townshipId, tid), ne(notices.villageId, 0))),
+    d.db
+      .select({ villageId: stageProgress.villageId, stage: stageProgress.stage, doneAt: stageProgress.doneAt, doneBy: stageProgress.doneBy })
+      .from(stageProgress)
+      .where(and(eq(stageProgress.townshipId, tid), ne(stageProgress.villageId, 0))),
+    d.db
+      .select({ villageId: roles.villageId })
+      .from(roles)
+      .where(and(eq(roles.townshipId, tid), eq(roles.role, 'first_secretary'))),
+  ]);
+  const parsed = new Map<string, string[]>();
+  const batchesOf = (json: string): string[] => {
+    let b = parsed.get(json);
+    if (b === undefined) parsed.set(json, (b = JSON.parse(json) as string[]));
+    return b;
+  };
+  const push = <K, T>(map: Map<K, T[]>, key: K, item: T) => {
+    const list = map.get(key);
+    if (list) list.push(item);
+    else map.set(key, [item]);
+  };
+  const membersOf = new Map<number, { batches: string[] }[]>();
+  for (const [householdId, batches] of classifiedMembers) push(membersOf, householdId, { batches: batchesOf(batches) });
+  const unclassified = { batches: [] as string[] };
+  for (const [householdId, n] of memberCounts) {
+    for (let i = membersOf.get(householdId)?.length ?? 0; i < Number(n); i++) push(membersOf, householdId, unclassified);
+  }
+  const hByV = new Map<number, VillageSnapshot['households']>();
+  for (const [id, villageId, number, head, status, applicant, qualification, helperId, helpCardReturned, batches] of hs) {
+    push(hByV, villageId, {
+      id: String(id),
+      number,
+      head,
+      status: status as HouseholdStatus,
+      isApplicant: Boolean(applicant),
+      qualificationDecision: qualification ?? null,
+      included: isIncludedStatus(status),
+      helperId: helperId === null ? null : String(helperId),
+      batches: batchesOf(batches),
+      helpCardReturned: Boolean(helpCardReturned),
+      members: withMembers ? (membersOf.get(id) ?? []) : undefined,
+    });
+  }
+  const mByV = new Map<number, VillageSnapshot['meetings']>();
+  for (const m of mts) push(mByV, m.villageId, { kind: m.kind as MeetingKind, valid: m.valid, date: m.date });
+  const nByV = new Map(ns.map((n) => [n.villageId, n]));
+  const oByN = new Map<number, VillageSnapshot['objections']>();
+  for (const o of os) push(oByN, o.noticeId, { no: o.no, resolved: o.resolvedAt !== null });
+  const spByV = new Map<number, Partial<Record<StageKey, StageDone>>>();
+  for (const r of sp) {
+    const done = spByV.get(r.villageId) ?? {};
+    done[r.stage as StageKey] = { doneAt: cstDate(new Date(r.doneAt)), by: r.doneBy };
+    spByV.set(r.villageId, done);
+  }
+  const fsV = new Set(fs.map((f) => f.villageId));
+  return vs.map((v) => {
+    const notice = nByV.get(v.id) ?? null;
+    return {
+      village: { id: String(v.id), name: v.name, poor: v.poor, hasFirstSecretary: fsV.has(v.id) },
+      households: hByV.get(v.id) ?? [],
+      meetings: mByV.get(v.id) ?? [],
+      notice: notice ? { startDate: notice.startDate, endDate: notice.endDate } : null,
+      objections: notice ? (oByN.get(notice.id) ?? []) : [],
+      dataFiled: v.dataFiledAt !== null,
+      stagesDone: spByV.get(v.id) ?? {},
+    };
+  });
+}
 
 /** The village roles whose holders are @-mentioned in reminders and named in overdue flags. */
 export const RESPONSIBLE_ROLES = ['village_cadre', 'first_secretary', 'package_cadre'] as const;

@@ -68,7 +68,7 @@ export async function archiveCommand(cli: CliContext, folder: string | undefined
   if (existsSync(folder)) {
     if (!statSync(folder).isDirectory()) throw new CliError(`${folder} 已存在且不是目录。${ARCHIVE_USAGE}`, 2);
     if (readdirSync(folder).length > 0) throw new CliError(`存档目录 ${folder} 不是空的：请换一个新目录（每次存档一个目录，旧存档保持不变）。`, 2);
-  } else parentMustExist(folder, '存档目录');
+  }
   const now = clock(opts.at);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;

@@ -1,0 +1,14 @@
+import { openSqlite } from '../src/store/sqlite';
+import { getTownship } from '../src/store/township';
+import { readPlanInput } from '../src/jobs/run';
+import { planJobs, digestStats } from '../src/core/planner';
+const d = openSqlite(process.argv[2]!);
+const t = (await getTownship(d, 'bench'))!;
+const now = new Date(Date.UTC(2026, 11, 18, 11));
+const input = await readPlanInput(d, t, now);
+const time = (name: string, f: () => unknown) => { for (let i=0;i<5;i++) f(); const xs: number[] = []; for (let i=0;i<20;i++) { const a = performance.now(); f(); xs.push(performance.now()-a);} xs.sort((a,b)=>a-b); console.log(name.padEnd(28), 'min', xs[0]!.toFixed(1), 'median', xs[10]!.toFixed(1)); };
+time('planJobs', () => planJobs(input));
+time('planJobs no leaders', () => planJobs({ ...input, areaLeaders: [] }));
+time('digestStats', () => digestStats(input.villages, 5));
+time('planJobs alerts only', () => planJobs({ ...input, now: new Date(Date.UTC(2026, 11, 18, 2)) }));
+const rd: number[] = []; for (let i=0;i<15;i++) { const a = performance.now(); await readPlanInput(d, t, now); rd.push(performance.now()-a);} rd.sort((a,b)=>a-b); console.log('read min', rd[0]!.toFixed(1), 'median', rd[7]!.toFixed(1));

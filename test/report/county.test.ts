@@ -1,0 +1,239 @@
+// export report <out.xlsx>: the workbook opened with exceljs, its sheets, headers and figures
+// checked against the database of the example township.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { mkdtempSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
+import { openSqlite, type SqliteDatabase } from '../../src/store/sqlite';
+import { loadExample } from '../../src/township/seed';
+import { runCli } from '../../src/cli/main';
+import { BATCHES, BATCH_KEYS, sortBatches } from '../../src/core/batches';
+import { AT, populate } from './fixture';
+
+const dir = mkdtempSync(join(tmpdir(), 'fupin-report-'));
+const dbPath = join(dir, 'db.sqlite');
+let d: SqliteDatabase;
+let wb: ExcelJS.Workbook;
+const lines: string[] = [];
+const cli = (...args: string[]) => runCli(args, { DATABASE_PATH: dbPath, VITEST: '1' }, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+
+beforeAll(async () => {
+  d = openSqlite(dbPath);
+  const tid = await loadExample(d);
+  populate(d, tid);
+});
+afterAll(() => d?.close?.());
+
+const all = <T>(sql: string, ...a: unknown[]) => d.sqlite.prepare(sql).all(...a) as T[];
+const one = <T>(sql: string, ...a: unknown[]) => d.sqlite.prepare(sql).get(...a) as T;
+const sheet = (name: string) => {
+  const ws = wb.getWorksheet(name);
+  if (!ws) throw new Error(`no sheet ${name}`);
+  return ws;
+};
+const headers = (name: string) => (sheet(name).getRow(2).values as unknown[]).slice(1);
+/** data rows (from row 3) as objects keyed by header */
+const rows = (name: string) => {
+  const ws = sheet(name);
+  const hs = headers(name) as string[];
+  const out: Record<string, unknown>[] = [];
+  for (let r = 3; r <= ws.rowCount; r++) {
+    const vals = ws.getRow(r).values as unknown[];
+    out.push(Object.fromEntries(hs.map((h, i) => [h, vals[i + 1] ?? ''])));
+  }
+  return out;
+};
+
+describe('export report', () => {
+  it('refuses bad input and writes nothing', async () => {
+    expect(await cli('export', 'report')).toBe(2);
+    expect(await cli('export', 'report', join(dir, 'out.csv'))).toBe(2);
+    expect(await cli('export', 'report', join(dir, 'no/such/dir/out.xlsx'))).toBe(2);
+    expect(lines.join('\n')).toContain('输出文件须为 .xlsx');
+    expect(one<{ t: number | null }>('select report_exported_at t from townships').t).toBeNull();
+    expect(one<{ n: number }>("select count(*) n from audit_log where action = 'export'").n).toBe(0);
+  });
+
+  it('writes the workbook, marks the report exported and audits it', async () => {
+    const out = join(dir, '清水乡上报.xlsx');
+    expect(await cli('export', 'report', out, '--at', new Date(AT).toISOString())).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    expect(lines.at(-2)).toMatch(/^已导出清水乡复核报表到 .*：保留 \d+ 户 \d+ 人，清退 2 户 \d+ 人，新纳入待县审批 1 户 \d+ 人、县已批准 1 户 \d+ 人/);
+    expect(one<{ t: number }>('select report_exported_at t from townships').t).toBe(AT);
+    const audit = one<{ actor: string; after: string; source: string }>("select actor, after, source from audit_log where action = 'export' and entity = 'report'");
+    expect(audit.source).toBe(`cli:export report ${out}`);
+    expect(JSON.parse(audit.after).summary.removed.households).toBe(2);
+    wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+  });
+
+  it('has the sheets in order, a title and Chinese headers frozen on top, and column widths', () => {
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['汇总', '保留户', '清退户', '新纳入户', '申请未通过', '人员明细', '会议记录', '公示', '公示异议', '帮扶责任人', '五个一批统计']);
+    for (const ws of wb.worksheets) {
+      expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });
+      expect(String(ws.getRow(1).getCell(1).value)).toMatch(/^某县清水乡2026年度建档立卡扶贫对象复核 — .+（导出 2026-12-20 09:30）$/);
+      expect(ws.getRow(2).getCell(1).font?.bold).toBe(true);
+      const n = (ws.getRow(2).values as unknown[]).length - 1;
+      for (let c = 1; c <= n; c++) expect(ws.getColumn(c).width, `${ws.name} column ${c}`).toBeGreaterThanOrEqual(6);
+    }
+    expect(headers('汇总').slice(0, 7)).toEqual(['村', '贫困村', '复核户数', '保留户数', '保留人数', '清退户数', '清退人数']);
+    expect(headers('保留户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '致贫原因', '住房情况', '所在区域', '五个一批（到户）', '帮扶责任人', '帮扶卡', '识别责任人', '联系电话']);
+    expect(headers('清退户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '原身份', '清退原因', '六个不纳入', '比对部门', '比对证据', '确认人', '确认时间', '识别责任人']);
+    expect(headers('人员明细')).toEqual(['村', '户编号', '户主姓名', '类别', '姓名', '与户主关系', '身份证号', '劳动能力', '健康状况', '残疾情况', '残疾证号', '五个一批（到人）']);
+    expect(headers('会议记录')).toContain('第一书记到场确认');
+    expect(headers('五个一批统计').slice(0, 6)).toEqual(['村', '纳入户数', '纳入人数', '已分类户数', '扶持生产和就业发展一批（户）', '扶持生产和就业发展一批（人）']);
+    expect(headers('五个一批统计')).toHaveLength(4 + 2 * 7);
+  });
+
+  it('汇总: per village figures match the database, with a 合计 row', () => {
+    const summary = rows('汇总');
+    const villages = all<{ id: number; name: string; poor: number }>('select id, name, poor from villages order by id');
+    expect(summary.map((r) => r['村'])).toEqual([...villages.map((v) => v.name), '合计']);
+    const persons = (where: string, vid: number) =>
+      one<{ n: number }>(`select count(*) n from members m join households h on h.id = m.household_id where h.village_id = ? and ${where}`, vid).n;
+    const hh = (where: string, vid: number) => one<{ n: number }>(`select count(*) n from households h where h.village_id = ? and ${where}`, vid).n;
+    for (const v of villages) {
+      const r = summary.find((x) => x['村'] === v.name)!;
+      expect(r['贫困村']).toBe(v.poor ? '是' : '否');
+      expect(r['复核户数']).toBe(hh('1', v.id));
+      expect(r['保留户数']).toBe(hh("h.applicant = 0 and h.status != 'removed'", v.id));
+      expect(r['保留人数']).toBe(persons("h.applicant = 0 and h.status != 'removed'", v.id));
+      expect(r['清退户数']).toBe(hh("h.status = 'removed'", v.id));
+      expect(r['清退人数']).toBe(persons("h.status = 'removed'", v.id));
+      expect(r['新纳入待县审批户数']).toBe(hh("h.applicant = 1 and h.status = 'township_approved'", v.id));
+      expect(r['新纳入县已批准户数']).toBe(hh("h.applicant = 1 and h.status = 'county_approved'", v.id));
+      expect(r['申请未通过户数']).toBe(hh("h.status = 'rejected'", v.id));
+      expect(r['现纳入户数']).toBe(hh("h.status in ('included', 'county_approved')", v.id));
+      expect(r['已落实帮扶户数']).toBe(hh("h.status in ('included', 'county_approved') and h.helper_id is not null", v.id));
+      expect(r['帮扶卡已回收户数']).toBe(hh("h.status in ('included', 'county_approved') and h.help_card_returned_at is not null", v.id));
+    }
+    const total = summary.at(-1)!;
+    expect(total['复核户数']).toBe(one<{ n: number }>('select count(*) n from households').n);
+    expect(total['清退户数']).toBe(2);
+    expect(total['新纳入待县审批户数']).toBe(1);
+    expect(total['新纳入县已批准户数']).toBe(1);
+    expect(total['申请审核中户数']).toBe(2);
+    expect(total['申请未通过户数']).toBe(1);
+    expect(total['帮扶卡已回收户数']).toBe(1);
+    const shimen = summary[0]!;
+    expect(shimen).toMatchObject({ 有效会议数: 1, 公示期: '2026-12-10 至 2026-12-16', 公示异议: 2, 异议已处理: 1, 资格复审完成: '2026-12-10' });
+  });
+
+  it('保留户 and 人员明细 carry full ID numbers, stored as text', () => {
+    const kept = rows('保留户');
+    expect(kept).toHaveLength(one<{ n: number }>("select count(*) n from households where applicant = 0 and status != 'removed'").n);
+    const h1 = kept.find((r) => r['户编号'] === '01-001')!;
+    const head = one<{ id_card: string }>("select m.id_card from members m join households h on h.id = m.household_id where h.number = '01-001' and m.relation = 'head'");
+    expect(h1).toMatchObject({ 村: '石门村', 户主姓名: '胡学林', 户主身份证号: head.id_card, 家庭人口: 3, '五个一批（到户）': '扶持生产和就业发展一批、医疗救助扶持一批', 帮扶责任人: expect.stringContaining('冯志刚'), 帮扶卡: '已回收 2026-12-19' });
+    expect(sheet('保留户').getCell('D3').numFmt).toBe('@');
+
+    const persons = rows('人员明细');
+    expect(persons).toHaveLength(one<{ n: number }>('select count(*) n from members').n);
+    for (const m of all<{ id_card: string; name: string }>('select id_card, name from members')) {
+      expect(persons.some((p) => p['身份证号'] === m.id_card && p['姓名'] === m.name)).toBe(true);
+    }
+    // 到人: own batches, else the household's
+    const spouse = persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '配偶')!;
+    expect(spouse['五个一批（到人）']).toBe('医疗救助扶持一批');
+    const son = persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '之子')!;
+    expect(son['五个一批（到人）']).toBe('扶持生产和就业发展一批、医疗救助扶持一批');
+  });
+
+  it('清退户: the exclusion and its evidence from the confirmed hit, or the removal reason', () => {
+    const removed = rows('清退户');
+    expect(removed.map((r) => r['户编号']).sort()).toEqual(['01-003', '02-001']);
+    const byHit = removed.find((r) => r['户编号'] === '01-003')!;
+    expect(byHit['六个不纳入']).toBe('汽车');
+    expect(byHit['比对部门']).toBe('交管');
+    expect(byHit['比对证据']).toContain('交管名单第 3 行：汽车 贵J12345（2020-05-01）');
+    expect(byHit['比对证据']).toContain('确认理由：经核实车辆登记在户主名下');
+    expect(byHit['确认人']).toBe('周建华');
+    expect(byHit['清退原因']).toContain('六个不纳入·汽车');
+    const byOffice = removed.find((r) => r['户编号'] === '02-001')!;
+    expect(byOffice).toMatchObject({ 清退原因: '已稳定脱贫，本人申请退出', 六个不纳入: '', 原身份: '在册户' });
+    // the dismissed hit of 01-004 is no removal
+    expect(rows('保留户').some((r) => r['户编号'] === '01-004')).toBe(true);
+  });
+
+  it('新纳入户 and 申请未通过: where each application stands', () => {
+    const added = rows('新纳入户');
+    const cat = Object.fromEntries(added.map((r) => [r['户编号'], r['类别']]));
+    expect(cat).toEqual({ '01-012': '新纳入·县已批准', '02-012': '新纳入·待县审批', '04-006': '新申请·审核中', '05-006': '新申请·审核中' });
+    expect(added.find((r) => r['户编号'] === '02-012')).toMatchObject({ 当前环节: '乡审核通过，待县审批', 申请说明: '家中无劳力', 资格复审: '通过' });
+    const rejected = rows('申请未通过');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]).toMatchObject({ 户编号: '03-012', 资格复审结论: '不通过（家有商品房）' });
+  });
+
+  it('会议记录, 公示 and 公示异议: overseers by name, evidence, objections and their handling', () => {
+    const ms = rows('会议记录');
+    expect(ms).toHaveLength(2);
+    expect(ms[0]).toMatchObject({
+      村: '石门村',
+      会议: '村民大会',
+      日期: '2026-12-09',
+      应到人数: 100,
+      实到人数: 80,
+      到会率: '80%',
+      同意: 60,
+      反对: 10,
+      缺席人员意见: '外出3户电话表示同意',
+      第一书记到场确认: '马超',
+      驻村干部到场确认: '王磊',
+      是否有效: '有效',
+      佐证份数: 1,
+      佐证: 'image:img_resolution_1#om_photo_1',
+    });
+    expect(ms[1]).toMatchObject({ 会议: '两委会议', 第一书记到场确认: '', 驻村干部到场确认: '王磊', 是否有效: '未生效（待确认）' });
+    const ns = rows('公示');
+    expect(ns).toEqual([
+      { 公示范围: '清水乡（乡级）', 开始日期: '2026-12-18', 期满日期: '2026-12-24', 公示天数: 7, 异议条数: 0, 已处理: 0, 发起人: '周建华' },
+      { 公示范围: '石门村', 开始日期: '2026-12-10', 期满日期: '2026-12-16', 公示天数: 7, 异议条数: 2, 已处理: 1, 发起人: '杨光明' },
+    ]);
+    const os = rows('公示异议');
+    expect(os.map((o) => [o['编号'], o['状态']])).toEqual([[1, '已处理'], [2, '未处理']]);
+    expect(os[0]).toMatchObject({ 涉及户: '01-003 罗某', 处理结果: '经核实属实，已清退', 处理人: '杨光明' });
+  });
+
+  it('帮扶责任人: current assignments with the helper load, then included households without a helper', () => {
+    const hs = rows('帮扶责任人');
+    const feng = hs.filter((r) => r['帮扶责任人'] === '冯志刚');
+    expect(feng.map((r) => r['户编号'])).toEqual(['01-001', '01-002', '01-012']);
+    expect(feng.every((r) => r['帮扶户数'] === 3)).toBe(true);
+    expect(feng.find((r) => r['户编号'] === '01-012')).toMatchObject({ 超限理由: '新纳入户，原则上超限经乡扶贫办同意', 类别: '新纳入·县已批准', 安排日期: '2026-12-17' });
+    expect(hs.some((r) => r['帮扶责任人'] === '曹敏')).toBe(false); // ended
+    const without = hs.filter((r) => r['帮扶责任人'] === '（未安排）');
+    expect(without).toHaveLength(one<{ n: number }>("select count(*) n from households where status in ('included', 'county_approved') and helper_id is null").n);
+  });
+
+  it('五个一批统计: counts per household and per person match the database', () => {
+    const stats = rows('五个一批统计');
+    const villages = all<{ id: number; name: string }>('select id, name from villages order by id');
+    expect(stats.map((r) => r['村'])).toEqual([...villages.map((v) => v.name), '合计']);
+    const hs = all<{ id: number; village_id: number; batches: string }>("select id, village_id, batches from households where status in ('included', 'county_approved')");
+    const ms = all<{ household_id: number; batches: string }>('select household_id, batches from members');
+    const expected = (vid: number | null) => {
+      const list = hs.filter((h) => vid === null || h.village_id === vid);
+      const e: Record<string, number> = { 纳入户数: list.length, 纳入人数: 0, 已分类户数: 0 };
+      for (const k of BATCH_KEYS) e[`${BATCHES[k].name}（户）`] = e[`${BATCHES[k].name}（人）`] = 0;
+      for (const h of list) {
+        const hb = sortBatches(JSON.parse(h.batches));
+        if (hb.length) e['已分类户数']!++;
+        for (const k of hb) e[`${BATCHES[k].name}（户）`]!++;
+        for (const m of ms.filter((x) => x.household_id === h.id)) {
+          e['纳入人数']!++;
+          const own = sortBatches(JSON.parse(m.batches));
+          for (const k of own.length ? own : hb) e[`${BATCHES[k].name}（人）`]!++;
+        }
+      }
+      return e;
+    };
+    for (const v of villages) expect(stats.find((r) => r['村'] === v.name)).toMatchObject(expected(v.id));
+    expect(stats.at(-1)).toMatchObject(expected(null));
+    // the figures the fixture set: 01-001 (3 people: one with own 医疗), 01-002, 01-012, 02-002
+    expect(stats.at(-1)!['医疗救助扶持一批（户）']).toBe(1);
+    expect(stats.at(-1)!['医疗救助扶持一批（人）']).toBe(3);
+    expect(stats.at(-1)!['扶持生产和就业发展一批（人）']).toBe(2);
+  });
+});
