@@ -438,8 +438,9 @@ export async function readRoster(source: RosterSource, options: ReadRosterOption
     sheets = format === 'xlsx' ? await xlsxSheets(source) : [await csvSheet(source)];
   } catch (e) {
     const what = format === 'xlsx' ? 'Excel 文件' : 'CSV 文件';
-    const detail = e instanceof Error ? e.message : String(e);
-    return fileError(`无法读取${what}：文件可能已损坏或格式不对（${detail.slice(0, 200)}）`);
+    // The parser's message quotes the offending line: keep only its first sentence, ID numbers masked.
+    const detail = maskIdsInText((e instanceof Error ? e.message : String(e)).split(/ in line|\n/)[0]!.slice(0, 120));
+    return fileError(`无法读取${what}：文件可能已损坏或格式不对（${detail}）`);
   }
   return readRosterRows(pickSheet(sheets), options);
 }
