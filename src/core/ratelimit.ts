@@ -6,11 +6,17 @@ export interface Window {
   ms: number;
 }
 
+// The one-per-interval windows spread sends evenly: a burst of 50 fired at once arrives spread
+// over time and can straddle Feishu's window edges; an even stream cannot.
 export const FEISHU_APP_WINDOWS: Window[] = [
   { limit: 50, ms: 1000 },
   { limit: 1000, ms: 60_000 },
+  { limit: 1, ms: 20 },
 ];
-export const FEISHU_TARGET_WINDOWS: Window[] = [{ limit: 5, ms: 1000 }];
+export const FEISHU_TARGET_WINDOWS: Window[] = [
+  { limit: 5, ms: 1000 },
+  { limit: 1, ms: 200 },
+];
 
 /** Sorted send times of one key, pruned to the longest window. */
 class Log {
@@ -46,8 +52,8 @@ export class SendPacer {
   constructor(
     private appWindows: Window[] = FEISHU_APP_WINDOWS,
     private targetWindows: Window[] = FEISHU_TARGET_WINDOWS,
-    /** margin added to each window so clock jitter at the server never counts 6 in a second */
-    private marginMs = 100,
+    /** margin added to each window (10% of it, at most this) so jitter never counts 6 in a second at the server */
+    private maxMarginMs = 100,
   ) {}
 
   /** Feishu said "wait": nothing is booked before `until`. */
@@ -59,18 +65,19 @@ export class SendPacer {
     let log = this.targets.get(target);
     if (!log) this.targets.set(target, (log = new Log()));
     const longest = Math.max(...this.appWindows.map((w) => w.ms), ...this.targetWindows.map((w) => w.ms));
-    this.app.prune(now - longest - this.marginMs);
-    log.prune(now - longest - this.marginMs);
+    this.app.prune(now - longest - this.maxMarginMs);
+    log.prune(now - longest - this.maxMarginMs);
+    const widen = (w: Window) => ({ limit: w.limit, ms: w.ms + Math.min(this.maxMarginMs, w.ms / 10) });
     let t = Math.max(now, this.pausedUntil);
     // Iterate to a fixed point: pushing t for one window can never break another (all monotone).
     for (let changed = true; changed; ) {
       changed = false;
       for (const w of this.appWindows) {
-        const e = this.app.earliest(t, { limit: w.limit, ms: w.ms + this.marginMs });
+        const e = this.app.earliest(t, widen(w));
         if (e > t) (t = e), (changed = true);
       }
       for (const w of this.targetWindows) {
-        const e = log.earliest(t, { limit: w.limit, ms: w.ms + this.marginMs });
+        const e = log.earliest(t, widen(w));
         if (e > t) (t = e), (changed = true);
       }
     }

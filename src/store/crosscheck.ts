@@ -167,15 +167,28 @@ export function flagText(t: { name: string }, closingDate: string, r: Omit<FlagR
   );
 }
 
-/** Reads what a cross-check of the township would add now, and the statements that add it. */
-export async function planCrosscheck(d: Database, township: TownshipRow, now: Date): Promise<CrosscheckPlan> {
+/**
+ * Reads what a cross-check of the township would add now, and the statements that add it.
+ * `materialize` (better-sqlite3 only, e.g. the CLI): the candidates are computed once into a
+ * TEMP table (scratch, not the database) instead of once per query; the caller runs the
+ * statements and then dropCandidates().
+ */
+export async function planCrosscheck(d: Database, township: TownshipRow, now: Date, o: { materialize?: boolean } = {}): Promise<CrosscheckPlan> {
   const t = township.id;
   const at = now.getTime();
-  const cte = candidatesCte(t);
+  const materialized = o.materialize === true && d.kind === 'sqlite';
+  let cte = candidatesCte(t);
+  let cand = sql.raw('cand');
+  if (materialized) {
+    d.db.run(sql.raw('drop table if exists temp.crosscheck_cand'));
+    d.db.run(sql`create temp table crosscheck_cand as ${cte} select * from cand`);
+    cte = sql``;
+    cand = sql.raw('temp.crosscheck_cand');
+  }
   const counts = await all<{ exclusion: Exclusion; department: string; n: number }>(
     d,
     sql`${cte} select exclusion, department, count(*) as n
-          from (select distinct township_id, member_id, exclusion, department, evidence_key from cand) c
+          from (select distinct township_id, member_id, exclusion, department, evidence_key from ${cand}) c
          where ${NOT_RECORDED} group by exclusion, department`,
   );
   const lists = await all<{ department: string }>(d, sql`select distinct department from department_lists where township_id = ${t} and active = 1`);
@@ -191,7 +204,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
         sql`${cte} insert into exclusion_hits
               (township_id, household_id, member_id, exclusion, department, evidence_key, evidence, status, found_at)
             select township_id, household_id, member_id, exclusion, department, evidence_key, evidence, 'open', ${at}
-              from cand where true
+              from ${cand} where true
             on conflict do nothing`,
       ),
     );
@@ -208,7 +221,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
           d,
           sql`${cte} select c.member_id, c.exclusion, c.department, c.evidence_key, min(c.evidence) as evidence,
                      h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
-                from cand c
+                from ${cand} c
                 join households h on h.id = c.household_id
                 join members m on m.id = c.member_id
                 left join villages v on v.id = h.village_id
@@ -267,6 +280,11 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
     warnings,
     statements,
   };
+}
+
+/** Drops the scratch table of a materialised plan. */
+export function dropCandidates(d: Database) {
+  if (d.kind === 'sqlite') d.db.run(sql.raw('drop table if exists temp.crosscheck_cand'));
 }
 
 export interface HitTotals {

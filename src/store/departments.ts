@@ -83,6 +83,8 @@ export async function importDepartmentList(
   });
   let staged = 0;
   let rejected = 0;
+  const T0 = performance.now();
+  const dbg = (l: string) => process.env.TDBG && console.log(l, ((performance.now() - T0) / 1000).toFixed(2));
   try {
     for await (const b of batches) {
       for (const e of b.errors) o.onError?.(e);
@@ -94,6 +96,7 @@ export async function importDepartmentList(
         staged += b.rows.length;
       }
     }
+    dbg('staged');
     if (rejected > 0 && !o.skipInvalid) return { ok: false, rejected, reason: 'invalid_rows' };
     if (staged === 0) return { ok: false, rejected, reason: 'no_valid_rows' };
 
@@ -131,6 +134,7 @@ export async function importDepartmentList(
         `insert into department_records (list_id, row_no, id_card, name, kind, detail, date)
          select ?, row_no, id_card, name, kind, detail, date from temp.department_stage order by id_card`,
       ).run(listId);
+      dbg('copied');
       const prev = old[0];
       sync
         .insert(auditLog)
@@ -150,6 +154,7 @@ export async function importDepartmentList(
       return { listId, replaced: prev ? { id: prev.id, rows: prev.rows, fileName: prev.fileName } : null };
     });
     const r = commit.immediate();
+    dbg('committed');
     return { ok: true, listId: r.listId, rows: staged, rejected, replaced: r.replaced };
   } finally {
     db.exec('drop table if exists temp.department_stage');

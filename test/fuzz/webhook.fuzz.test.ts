@@ -26,8 +26,8 @@ beforeAll(() => {
   });
 });
 
-function signedRaw(body: string | Uint8Array) {
-  const bytes = typeof body === 'string' ? new TextEncoder().encode(body) : body;
+function signedRaw(body: string | Uint8Array): RequestInit {
+  const bytes = new Uint8Array(typeof body === 'string' ? new TextEncoder().encode(body) : body);
   const ts = String(Math.floor(Date.now() / 1000));
   return {
     method: 'POST',
@@ -43,7 +43,7 @@ describe('webhook fuzz', () => {
     const before = rows();
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 2048 }), fc.boolean(), async (bytes, signIt) => {
-        const res = await app.request('/feishu/events', signIt ? signedRaw(bytes) : { method: 'POST', body: bytes });
+        const res = await app.request('/feishu/events', signIt ? signedRaw(bytes) : { method: 'POST', body: new Uint8Array(bytes) });
         expect([400, 401]).toContain(res.status);
       }),
       { numRuns: 300 },

@@ -7,12 +7,14 @@ import {
   parseDepartment,
 } from '../../core/exclusions';
 import { maskIdsInText } from '../../core/idcard';
-import { DepartmentFileError, formatError, inspectDepartmentFile, readDepartmentFile, type DepartmentError } from '../../import/department';
+import { DepartmentFileError, formatError, inspectDepartmentFile, type DepartmentError } from '../../import/department';
+import { readDepartmentFileParallel } from '../../import/department-parallel';
 import { activeList, activeLists, importDepartmentList } from '../../store/departments';
 import {
   auditStatements,
   decideHit,
   decisionUuid,
+  dropCandidates,
   getHit,
   hitLine,
   hitTotals,
@@ -59,7 +61,7 @@ export async function importDepartmentCommand(
   const rejects = rejectsPath ? new RejectsWriter(rejectsPath) : null;
   let result;
   try {
-    result = await importDepartmentList(cli.d, readDepartmentFile(file, { department, format: info.format }), {
+    result = await importDepartmentList(cli.d, readDepartmentFileParallel(file, { department, format: info.format }), {
       townshipId: tid,
       department,
       fileName: info.name,
@@ -105,7 +107,7 @@ export async function crosscheckCommand(cli: CliContext, opts: { township?: stri
   if (Number.isNaN(now.getTime())) throw new CliError(`--at 的时间“${opts.at}”无法识别，应为 ISO 时间，如 2026-12-21T09:00:00+08:00`, 2);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
-  const plan = await planCrosscheck(cli.d, t, now);
+  const plan = await planCrosscheck(cli.d, t, now, { materialize: true });
   const added = plan.newHits.reduce((s, x) => s + x.n, 0);
   const audit = auditStatements(
     cli.d,
@@ -113,7 +115,11 @@ export async function crosscheckCommand(cli: CliContext, opts: { township?: stri
     [{ action: 'crosscheck', entity: 'township', entityId: tid, villageId: null, after: { newHits: added, byExclusion: plan.newHits, flagged: plan.flags.length, missing: plan.missing } }],
     { now, actor: cli.actor, source: 'cli:crosscheck' },
   );
-  await cli.d.atomic([...plan.statements, ...audit]);
+  try {
+    await cli.d.atomic([...plan.statements, ...audit]);
+  } finally {
+    dropCandidates(cli.d);
+  }
   const totals = await hitTotals(cli.d, tid);
   const lists = await activeLists(cli.d, tid);
   const members = cli.d.sqlite
