@@ -46,7 +46,7 @@ export function unpackRows(packed: string, count: number): DepartmentRow[] {
 }
 
 /** Batches in flight between the threads. */
-const CREDITS = 4;
+const CREDITS = 16;
 
 export async function* readDepartmentFileParallel(path: string, options: ReadDepartmentOptions): AsyncGenerator<DepartmentBatch> {
   if (process.env.FUPIN_IMPORT_THREADS === '0') {
