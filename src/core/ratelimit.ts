@@ -61,9 +61,15 @@ export class SendPacer {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
-  reserve(target: string, now: number): number {
+  private logOf(target: string): Log {
     let log = this.targets.get(target);
     if (!log) this.targets.set(target, (log = new Log()));
+    return log;
+  }
+
+  /** Earliest instant ≥ now at which one more send to `target` stays within every window. */
+  earliest(target: string, now: number): number {
+    const log = this.logOf(target);
     const longest = Math.max(...this.appWindows.map((w) => w.ms), ...this.targetWindows.map((w) => w.ms));
     this.app.prune(now - longest - this.maxMarginMs);
     log.prune(now - longest - this.maxMarginMs);
@@ -81,10 +87,35 @@ export class SendPacer {
         if (e > t) (t = e), (changed = true);
       }
     }
-    this.app.insert(t);
-    log.insert(t);
     if (this.targets.size > 10_000) this.forgetIdle(now - longest);
     return t;
+  }
+
+  /** Records a send at `at`. */
+  record(target: string, at: number) {
+    this.app.insert(at);
+    this.logOf(target).insert(at);
+  }
+
+  /** Books the earliest allowed instant for a send (planning ahead, e.g. in tests). */
+  reserve(target: string, now: number): number {
+    const t = this.earliest(target, now);
+    this.record(target, t);
+    return t;
+  }
+
+  /**
+   * Waits until a send to `target` is allowed by the sends actually made, then records it.
+   * Checking at the moment of sending (not at planning time) means a late timer can delay a
+   * send but never crowd several into one window.
+   */
+  async acquire(target: string, clock: () => number = Date.now): Promise<void> {
+    for (;;) {
+      const now = clock();
+      const t = this.earliest(target, now);
+      if (t <= now) return this.record(target, now);
+      await new Promise((r) => setTimeout(r, t - now));
+    }
   }
 
   private forgetIdle(before: number) {

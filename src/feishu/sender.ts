@@ -51,12 +51,15 @@ export class OutboxSender {
     }
     // One token fetch before the burst; if Feishu is unreachable, each send fails and retries.
     await this.o.api.prepare().catch(() => undefined);
-    const start = this.now();
+    // One queue per chat or person, in order: each send waits for its turn under the limits.
+    const byTarget = new Map<string, OutboxRow[]>();
+    for (const row of rows) byTarget.set(row.receiveId, [...(byTarget.get(row.receiveId) ?? []), row]);
     await Promise.all(
-      rows.map(async (row) => {
-        const slot = this.pacer.reserve(row.receiveId, start);
-        await sleep(slot - this.now());
-        await this.sendOne(row);
+      [...byTarget.entries()].map(async ([target, queue]) => {
+        for (const row of queue) {
+          await this.pacer.acquire(target, this.now);
+          await this.sendOne(row);
+        }
       }),
     );
     return rows.length;

@@ -77,14 +77,35 @@ export async function importDepartmentList(
   db.exec(`create temp table if not exists department_stage (
     row_no integer not null, id_card text not null, name text, kind text not null, detail text, date text)`);
   db.exec('delete from temp.department_stage');
+  // 64 rows per statement: a third fewer calls into SQLite than one row per statement
   const stage = db.prepare('insert into temp.department_stage values (?, ?, ?, ?, ?, ?)');
+  const stage64 = db.prepare(`insert into temp.department_stage values ${new Array(64).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`);
+  const args: unknown[] = new Array(64 * 6);
   const stageBatch = db.transaction((rows: DepartmentBatch['rows']) => {
-    for (const r of rows) stage.run(r.row, r.idCard, r.name, r.kind, r.detail, r.date);
+    let i = 0;
+    for (; i + 64 <= rows.length; i += 64) {
+      for (let j = 0; j < 64; j++) {
+        const r = rows[i + j]!;
+        const k = j * 6;
+        args[k] = r.row;
+        args[k + 1] = r.idCard;
+        args[k + 2] = r.name;
+        args[k + 3] = r.kind;
+        args[k + 4] = r.detail;
+        args[k + 5] = r.date;
+      }
+      stage64.run(args);
+    }
+    for (; i < rows.length; i++) {
+      const r = rows[i]!;
+      stage.run(r.row, r.idCard, r.name, r.kind, r.detail, r.date);
+    }
   });
   let staged = 0;
   let rejected = 0;
   const T0 = performance.now();
-  const dbg = (l: string) => process.env.TDBG && console.log(l, ((performance.now() - T0) / 1000).toFixed(2));
+  const C0 = process.cpuUsage();
+  const dbg = (l: string) => { if (process.env.TDBG) { const c = process.cpuUsage(C0); console.log(l, ((performance.now() - T0) / 1000).toFixed(2), 'cpu', ((c.user + c.system) / 1e6).toFixed(2)); } };
   try {
     for await (const b of batches) {
       for (const e of b.errors) o.onError?.(e);
@@ -151,6 +172,7 @@ export async function importDepartmentList(
           source: o.source,
         })
         .run();
+      dbg('audited');
       return { listId, replaced: prev ? { id: prev.id, rows: prev.rows, fileName: prev.fileName } : null };
     });
     const r = commit.immediate();
@@ -158,6 +180,8 @@ export async function importDepartmentList(
     return { ok: true, listId: r.listId, rows: staged, rejected, replaced: r.replaced };
   } finally {
     db.exec('drop table if exists temp.department_stage');
+    dbg('dropped');
     db.pragma(`cache_size = ${cacheBefore}`);
+    dbg('finally');
   }
 }

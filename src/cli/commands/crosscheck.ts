@@ -7,8 +7,7 @@ import {
   parseDepartment,
 } from '../../core/exclusions';
 import { maskIdsInText } from '../../core/idcard';
-import { DepartmentFileError, formatError, inspectDepartmentFile, type DepartmentError } from '../../import/department';
-import { readDepartmentFileParallel } from '../../import/department-parallel';
+import { DepartmentFileError, formatError, inspectDepartmentFile, readDepartmentFile, type DepartmentError } from '../../import/department';
 import { activeList, activeLists, importDepartmentList } from '../../store/departments';
 import {
   auditStatements,
@@ -61,7 +60,7 @@ export async function importDepartmentCommand(
   const rejects = rejectsPath ? new RejectsWriter(rejectsPath) : null;
   let result;
   try {
-    result = await importDepartmentList(cli.d, readDepartmentFileParallel(file, { department, format: info.format }), {
+    result = await importDepartmentList(cli.d, readDepartmentFile(file, { department, format: info.format }), {
       townshipId: tid,
       department,
       fileName: info.name,
