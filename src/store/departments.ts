@@ -103,9 +103,6 @@ export async function importDepartmentList(
   });
   let staged = 0;
   let rejected = 0;
-  const T0 = performance.now();
-  const C0 = process.cpuUsage();
-  const dbg = (l: string) => { if (process.env.TDBG) { const c = process.cpuUsage(C0); console.log(l, ((performance.now() - T0) / 1000).toFixed(2), 'cpu', ((c.user + c.system) / 1e6).toFixed(2)); } };
   try {
     for await (const b of batches) {
       for (const e of b.errors) o.onError?.(e);
@@ -117,7 +114,6 @@ export async function importDepartmentList(
         staged += b.rows.length;
       }
     }
-    dbg('staged');
     if (rejected > 0 && !o.skipInvalid) return { ok: false, rejected, reason: 'invalid_rows' };
     if (staged === 0) return { ok: false, rejected, reason: 'no_valid_rows' };
 
@@ -155,7 +151,6 @@ export async function importDepartmentList(
         `insert into department_records (list_id, row_no, id_card, name, kind, detail, date)
          select ?, row_no, id_card, name, kind, detail, date from temp.department_stage order by id_card`,
       ).run(listId);
-      dbg('copied');
       const prev = old[0];
       sync
         .insert(auditLog)
@@ -172,16 +167,12 @@ export async function importDepartmentList(
           source: o.source,
         })
         .run();
-      dbg('audited');
       return { listId, replaced: prev ? { id: prev.id, rows: prev.rows, fileName: prev.fileName } : null };
     });
     const r = commit.immediate();
-    dbg('committed');
     return { ok: true, listId: r.listId, rows: staged, rejected, replaced: r.replaced };
   } finally {
     db.exec('drop table if exists temp.department_stage');
-    dbg('dropped');
     db.pragma(`cache_size = ${cacheBefore}`);
-    dbg('finally');
   }
 }

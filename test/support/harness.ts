@@ -41,7 +41,8 @@ export async function startHarness(opts: { dbPath?: string; online?: boolean; en
     ...opts.env,
   });
   const log = memoryLogger();
-  const server = await startNodeServer(config, log, { now: opts.now });
+  // no cron in tests: jobs run when a test asks (the start-up run still happens, on `now`)
+  const server = await startNodeServer(config, log, { now: opts.now, cron: false });
   const url = `http://127.0.0.1:${server.port}`;
   return {
     fake,

@@ -1,0 +1,120 @@
+// Shared by the cross-check tests: a fresh database with the example township and roster,
+// department files written to a temp dir, and the admin CLI run in-process.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import ExcelJS from 'exceljs';
+import { runCli } from '../../src/cli/main';
+import { EXAMPLES_DIR } from '../../src/township/seed';
+import { readRoster, type RosterHousehold } from '../../src/import/roster';
+
+export const dir = mkdtempSync(join(tmpdir(), 'crosscheck-'));
+let n = 0;
+export const tmp = (ext: string) => join(dir, `f${++n}.${ext}`);
+
+export const HEADER = ['身份证号', '姓名', '记录类型', '详情', '日期'];
+
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+}
+
+export async function cli(db: string, ...args: string[]): Promise<CliRun> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli(args, { DATABASE_PATH: db, VITEST: '1' }, { out: (s) => out.push(s), err: (s) => err.push(s) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/** A database file with examples/township.json and examples/roster.csv loaded through the CLI. */
+export async function exampleDb(): Promise<string> {
+  const db = join(mkdtempSync(join(tmpdir(), 'crosscheck-db-')), 'test.sqlite');
+  const a = await cli(db, 'init', resolve(EXAMPLES_DIR, 'township.json'));
+  if (a.code !== 0) throw new Error(a.err);
+  const b = await cli(db, 'import', 'households', resolve(EXAMPLES_DIR, 'roster.csv'));
+  if (b.code !== 0) throw new Error(b.err);
+  return db;
+}
+
+let rosterCache: RosterHousehold[] | null = null;
+export async function exampleRoster(): Promise<RosterHousehold[]> {
+  if (rosterCache) return rosterCache;
+  const r = await readRoster(resolve(EXAMPLES_DIR, 'roster.csv'));
+  if (!r.ok) throw new Error('example roster');
+  rosterCache = r.households;
+  return rosterCache;
+}
+
+export const csvText = (rows: readonly (readonly string[])[]) =>
+  `\uFEFF${rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n')}\r\n`;
+
+export function writeCsv(rows: readonly (readonly string[])[], header: readonly string[] = HEADER): string {
+  const f = tmp('csv');
+  writeFileSync(f, csvText([header, ...rows]));
+  return f;
+}
+
+export async function writeXlsx(
+  sheets: { name: string; rows: unknown[][] }[],
+  o: { sharedStrings?: boolean } = {},
+): Promise<string> {
+  const f = tmp('xlsx');
+  if (o.sharedStrings === false) {
+    const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: f, useSharedStrings: false });
+    for (const s of sheets) {
+      const ws = wb.addWorksheet(s.name);
+      for (const r of s.rows) ws.addRow(r).commit();
+      ws.commit();
+    }
+    await wb.commit();
+    return f;
+  }
+  const wb = new ExcelJS.Workbook();
+  for (const s of sheets) {
+    const ws = wb.addWorksheet(s.name);
+    for (const r of s.rows) ws.addRow(r);
+  }
+  await wb.xlsx.writeFile(f);
+  return f;
+}
+
+/** Reads one number from the database (the CLI has closed its own connection). */
+export function count(db: string, sql: string, ...params: unknown[]): number {
+  const c = new BetterSqlite3(db, { readonly: true });
+  try {
+    return (c.prepare(sql).get(...params) as { n: number }).n;
+  } finally {
+    c.close();
+  }
+}
+
+export function rows<T = Record<string, unknown>>(db: string, sql: string, ...params: unknown[]): T[] {
+  const c = new BetterSqlite3(db, { readonly: true });
+  try {
+    return c.prepare(sql).all(...params) as T[];
+  } finally {
+    c.close();
+  }
+}
+
+export function exec(db: string, sql: string, ...params: unknown[]) {
+  const c = new BetterSqlite3(db);
+  try {
+    c.prepare(sql).run(...params);
+  } finally {
+    c.close();
+  }
+}
+
+/** Counts of everything an import or a cross-check could write. */
+export function footprint(db: string) {
+  return {
+    lists: count(db, 'select count(*) as n from department_lists'),
+    records: count(db, 'select count(*) as n from department_records'),
+    hits: count(db, 'select count(*) as n from exclusion_hits'),
+    audit: count(db, 'select count(*) as n from audit_log'),
+    outbox: count(db, 'select count(*) as n from outbox'),
+  };
+}
