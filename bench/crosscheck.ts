@@ -13,8 +13,9 @@
 //           proves an exclusion (or, in 公安's 户籍 rows, another name); 公安's register also holds
 //           every other roster member under the right name (100,000 rows that must not hit).
 // Floor (child process): the same 2,000,000 rows, already in memory, bulk-loaded with one
-//   prepared statement in one transaction into a table of the same columns, indexed on the ID
-//   number, and joined with the members.
+//   prepared statement in one transaction into a table like department_records, then given
+//   department_records' two indexes, joined with the members (on their ID-number index), and
+//   checkpointed into the database file on close.
 // Run (child process): `import department` for each file and then `crosscheck`, through
 //   runCli() — the CLI's own code path, in one process (process start-up is not counted).
 //   Peak RSS is that process's maxRSS.
@@ -259,19 +260,22 @@ function floor(dir: string) {
   const db = new BetterSqlite3(join(dir, 'floor.sqlite'));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(`create table members (id integer primary key, household_id integer, name text, id_card text)`);
+  db.exec(`create table members (id integer primary key, household_id integer, name text, id_card text);
+           create index members_id_card on members (id_card)`);
   const im = db.prepare('insert into members (household_id, name, id_card) values (?, ?, ?)');
   db.transaction(() => {
     for (const m of members) im.run(m.household, m.name, m.idCard);
   })();
-  db.exec(`create table records (list_id integer, row_no integer, id_card text, name text, kind text, detail text, date text)`);
+  // the same table as department_records (db/migrations), loaded first and indexed after
+  db.exec(`create table records (id integer primary key autoincrement not null, list_id integer not null, row_no integer not null,
+           id_card text not null, name text, kind text not null, detail text, date text)`);
   const t0 = performance.now();
-  const ins = db.prepare('insert into records values (?, ?, ?, ?, ?, ?, ?)');
+  const ins = db.prepare('insert into records (list_id, row_no, id_card, name, kind, detail, date) values (?, ?, ?, ?, ?, ?, ?)');
   db.transaction(() => {
     for (const r of all) ins.run(r);
   })();
   const t1 = performance.now();
-  db.exec('create index records_id_card on records (id_card)');
+  db.exec('create index records_id_card on records (id_card, list_id); create index records_list on records (list_id)');
   const t2 = performance.now();
   const joined = db.prepare('select count(*) as n from members m join records r on r.id_card = m.id_card').get() as { n: number };
   const t3 = performance.now();

@@ -249,12 +249,14 @@ export type HitEvidence =
       village?: string | null;
       name?: string;
       relation?: string;
+      /** the other township's name, when the duplicate is in another township of the deployment */
+      otherTownship?: string | null;
     };
 
 /** The evidence in a Chinese phrase, e.g. “交管名单第 12 行：汽车 贵J12345（2020-05-01）”. */
 export function describeEvidence(department: string, e: HitEvidence): string {
   if (e.source === 'roster') {
-    const where = [e.village, e.household ? `${e.household} 户` : ''].filter(Boolean).join(' ');
+    const where = [e.otherTownship, e.village, e.household ? `${e.household} 户` : ''].filter(Boolean).join(' ');
     return `花名册中 ${where}${e.head ? `（户主 ${e.head}）` : ''}的成员 ${e.name ?? ''} 身份证号相同`;
   }
   const row = e.row ? `${department}名单第 ${e.row} 行` : `${department}名单`;

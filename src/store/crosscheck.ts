@@ -89,12 +89,14 @@ function candidatesCte(townshipId: string): SQL {
     select m.township_id, m.household_id, m.id, 'duplicate_id', ${ROSTER_SOURCE},
            h2.township_id || '/' || h2.number,
            json_object('source', 'roster', 'township', h2.township_id, 'household', h2.number, 'head', h2.head_name,
-                       'village', v2.name, 'name', m2.name, 'relation', m2.relation)
+                       'village', v2.name, 'name', m2.name, 'relation', m2.relation,
+                       'otherTownship', case when h2.township_id <> m.township_id then t2.name end)
       from members m
       cross join households h on h.id = m.household_id
       cross join members m2 on m2.id_card = m.id_card and m2.household_id <> m.household_id
       cross join households h2 on h2.id = m2.household_id
       left join villages v2 on v2.id = h2.village_id
+      left join townships t2 on t2.id = h2.township_id
      where m.township_id = ${townshipId} and h.status not in (${list(OUT_OF_PLAY)})
        and h2.status not in (${list(OUT_OF_PLAY)})
   )`;
@@ -321,7 +323,16 @@ export interface HitView {
   decidedAt: number | null;
   foundAt: number;
   flaggedAt: number | null;
-  household: { id: number; number: string; headName: string; status: string; villageId: number; identificationOwner: string | null; removalReason: string | null };
+  household: {
+    id: number;
+    number: string;
+    headName: string;
+    status: string;
+    applicant: boolean;
+    villageId: number;
+    identificationOwner: string | null;
+    removalReason: string | null;
+  };
   village: { name: string; chatId: string | null } | null;
   member: { id: number; name: string; idCard: string; relation: string };
 }
@@ -342,6 +353,7 @@ interface HitRow {
   number: string;
   head_name: string;
   household_status: string;
+  applicant: number;
   village_id: number;
   identification_owner: string | null;
   removal_reason: string | null;
@@ -355,7 +367,7 @@ interface HitRow {
 
 const HIT_SELECT = sql`select e.id, e.status, e.exclusion, e.department, e.evidence_key, e.evidence, e.reason, e.decided_by,
        e.decided_at, e.found_at, e.flagged_at, h.id as household_id, h.number, h.head_name, h.status as household_status,
-       h.village_id, h.identification_owner, h.removal_reason, v.name as village_name, v.chat_id as village_chat,
+       h.applicant, h.village_id, h.identification_owner, h.removal_reason, v.name as village_name, v.chat_id as village_chat,
        m.id as member_id, m.name as member_name, m.id_card, m.relation
   from exclusion_hits e
   join households h on h.id = e.household_id
@@ -380,6 +392,7 @@ function toView(r: HitRow): HitView {
       number: r.number,
       headName: r.head_name,
       status: r.household_status,
+      applicant: r.applicant === 1,
       villageId: r.village_id,
       identificationOwner: r.identification_owner,
       removalReason: r.removal_reason,
@@ -469,38 +482,59 @@ export function decideHit(
     },
   ];
   const label = EXCLUSION_NAMES[hit.exclusion];
-  let removed = false;
-  if (decision === 'confirm' && hit.household.status !== 'removed') {
-    const removalReason = `六个不纳入·${label}（${hit.department}比对，线索 #${hit.id}）：${reason}`;
-    writes.push(
-      d.db.update(households).set({ status: 'removed', removalReason, updatedAt: at }).where(eq(households.id, hit.household.id)),
-    );
+  const why = `六个不纳入·${label}（${hit.department}比对，线索 #${hit.id}）：${reason}`;
+  const h = hit.household;
+  // an applicant not yet included is not newly included (不予纳入); an included household is removed (清退)
+  const outcome: 'removed' | 'rejected' | 'already' =
+    decision !== 'confirm' ? 'already' : h.status === 'removed' || h.status === 'rejected' ? 'already' : h.applicant && !INCLUDED_STATUSES.includes(h.status) ? 'rejected' : 'removed';
+  if (decision === 'confirm' && outcome === 'removed') {
+    writes.push(d.db.update(households).set({ status: 'removed', removalReason: why, updatedAt: at }).where(eq(households.id, h.id)));
     audits.push({
       action: 'remove',
       entity: 'household',
-      entityId: hit.household.number,
-      villageId: hit.household.villageId,
-      before: { status: hit.household.status, removalReason: hit.household.removalReason },
-      after: { status: 'removed', removalReason },
+      entityId: h.number,
+      villageId: h.villageId,
+      before: { status: h.status, removalReason: h.removalReason },
+      after: { status: 'removed', removalReason: why },
     });
-    removed = true;
+  } else if (decision === 'confirm' && outcome === 'rejected') {
+    writes.push(
+      d.db
+        .update(households)
+        .set({ status: 'rejected', qualification: 'fail', qualificationReason: why, updatedAt: at })
+        .where(eq(households.id, h.id)),
+    );
+    audits.push({
+      action: 'qualify',
+      entity: 'household',
+      entityId: h.number,
+      villageId: h.villageId,
+      before: { status: h.status },
+      after: { status: 'rejected', qualification: 'fail', reason: why },
+    });
   }
-  const who = `${hit.household.number} ${hit.household.headName}户`;
+  const who = `${h.number} ${h.headName}户`;
   const member = `成员 ${hit.member.name}（${maskIdCard(hit.member.idCard)}）`;
   const verdict =
-    decision === 'confirm'
-      ? removed
+    decision === 'dismiss'
+      ? '经乡扶贫办核实，线索不属实，已排除，本户不受影响。'
+      : outcome === 'removed'
         ? '经乡扶贫办核实，线索属实，本户清退。'
-        : '经乡扶贫办核实，线索属实（本户此前已清退）。'
-      : '经乡扶贫办核实，线索不属实，已排除，本户不受影响。';
+        : outcome === 'rejected'
+          ? '经乡扶贫办核实，线索属实，本户不予纳入。'
+          : `经乡扶贫办核实，线索属实（本户此前已${h.status === 'rejected' ? '不予纳入' : '清退'}）。`;
   const text = maskIdsInText(
     `【六个不纳入比对 · 核查结果】\n${who}：${member}\n线索：${label}——${describeEvidence(hit.department, hit.evidence)}\n${verdict}\n理由：${reason}`,
   );
   const notice = hit.village?.chatId ? { chatId: hit.village.chatId, text } : null;
   const summary =
-    decision === 'confirm'
-      ? `已确认线索 #${hit.id}${removed ? `，${who}已清退` : '（该户此前已清退）'}。`
-      : `已排除线索 #${hit.id}（${who}）。`;
+    decision === 'dismiss'
+      ? `已排除线索 #${hit.id}（${who}）。`
+      : outcome === 'removed'
+        ? `已确认线索 #${hit.id}，${who}已清退。`
+        : outcome === 'rejected'
+          ? `已确认线索 #${hit.id}，申请户 ${who}不予纳入。`
+          : `已确认线索 #${hit.id}（该户此前已${h.status === 'rejected' ? '不予纳入' : '清退'}）。`;
   return { writes, audits, notice, summary };
 }
 

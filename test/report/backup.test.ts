@@ -91,8 +91,10 @@ describe('backup', () => {
     try {
       await waitFor(() => w.written() >= 2000);
       // everything committed up to here must be in the copy
-      const committed = count(d.sqlite, "select count(*) from audit_log where actor = 'proc'");
-      const maxId = count(d.sqlite, "select max(id) from audit_log where actor = 'proc'");
+      // one statement, one snapshot: the writer commits between two separate reads
+      const snap = d.sqlite.prepare("select count(*) n, max(id) m from audit_log where actor = 'proc'").get() as { n: number; m: number };
+      const committed = snap.n;
+      const maxId = snap.m;
       expect(committed).toBeGreaterThanOrEqual(2000);
       const file = join(dir, 'during-writes.sqlite');
       const code = await cli('backup', file);

@@ -3,6 +3,7 @@
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { villageSnapshots, townshipSnapshot } from '../../store/progress';
+import { planSnapshots } from '../../store/jobs';
 import { getVillage } from '../../store/township';
 import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';
@@ -33,7 +34,8 @@ export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
       .where(and(eq(households.villageId, village.id), eq(households.allAway, true)));
     return villageProgressCard(snap!, config, today, { outreach: await outreachOf(ctx.d, village.id, away) });
   }
-  const all = await villageSnapshots(ctx.d, t);
+  // The township card needs each village's stages only: the lean read the scheduler uses.
+  const all = await planSnapshots(ctx.d, t, { members: false });
   return townshipProgressCard(t.name, all, await townshipSnapshot(ctx.d, t), config, today);
 }
 
