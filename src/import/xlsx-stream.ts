@@ -230,7 +230,74 @@ function columnIndex(letters: string): number {
   return n - 1;
 }
 
+/** A cell's value from its type attribute and body. */
+function cellValue(t: string | undefined, body: string, sst: string[]): unknown {
+  if (t === 'inlineStr') {
+    const is = IS_RE.exec(body);
+    return is ? richText(is[1]!) : '';
+  }
+  const v = V_RE.exec(body);
+  if (!v) return undefined;
+  const raw = v[1]!;
+  if (t === 's') return sst[Number(raw)] ?? '';
+  if (t === 'str' || t === 'e' || t === 'd') return unescapeXml(raw);
+  if (t === 'b') return raw === '1';
+  return raw === '' ? null : Number(raw);
+}
+
+/**
+ * The cells of one row's XML. The common shape — unprefixed <c r="B7" t="s"><v>12</v></c> —
+ * is scanned with indexOf; anything else (namespace prefixes) goes through the regular
+ * expressions.
+ */
 function cellsOf(inner: string, sst: string[]): unknown[] {
+  if (inner.indexOf(':c') !== -1) return cellsOfRegex(inner, sst);
+  const values: unknown[] = [];
+  let next = 0;
+  let i = inner.indexOf('<c');
+  while (i !== -1) {
+    const after = inner.charCodeAt(i + 2);
+    if (after !== 32 && after !== 62 && after !== 47) {
+      i = inner.indexOf('<c', i + 2);
+      continue;
+    }
+    const tagEnd = inner.indexOf('>', i);
+    if (tagEnd === -1) break;
+    const selfClosing = inner.charCodeAt(tagEnd - 1) === 47;
+    let col = next;
+    const r = inner.indexOf(' r="', i);
+    if (r !== -1 && r < tagEnd) {
+      let n = 0;
+      let k = r + 4;
+      for (let c = inner.charCodeAt(k); c >= 65 && c <= 90; c = inner.charCodeAt(++k)) n = n * 26 + (c - 64);
+      if (n > 0) col = n - 1;
+    }
+    next = col + 1;
+    if (selfClosing) {
+      i = inner.indexOf('<c', tagEnd);
+      continue;
+    }
+    const close = inner.indexOf('</c>', tagEnd);
+    if (close === -1) break;
+    let t: string | undefined;
+    const tp = inner.indexOf(' t="', i);
+    if (tp !== -1 && tp < tagEnd) t = inner.slice(tp + 4, inner.indexOf('"', tp + 4));
+    let value: unknown;
+    if (t === 's' || t === undefined || t === 'n') {
+      const vs = inner.indexOf('<v>', tagEnd);
+      if (vs !== -1 && vs < close) {
+        const raw = inner.slice(vs + 3, inner.indexOf('</v>', vs));
+        value = t === 's' ? (sst[Number(raw)] ?? '') : raw === '' ? null : Number(raw);
+      }
+    } else value = cellValue(t, inner.slice(tagEnd + 1, close), sst);
+    if (value !== undefined) values[col] = value;
+    i = inner.indexOf('<c', close + 4);
+  }
+  for (let k = 0; k < values.length; k++) if (values[k] === undefined) values[k] = null;
+  return values;
+}
+
+function cellsOfRegex(inner: string, sst: string[]): unknown[] {
   const values: unknown[] = [];
   let next = 0;
   CELL_RE.lastIndex = 0;
@@ -241,21 +308,8 @@ function cellsOf(inner: string, sst: string[]): unknown[] {
     const col = r ? columnIndex(r[1]!) : next;
     next = col + 1;
     if (body === undefined || body === '') continue;
-    const t = T_ATTR.exec(attrs)?.[1];
-    let value: unknown = null;
-    if (t === 'inlineStr') {
-      const is = IS_RE.exec(body);
-      value = is ? richText(is[1]!) : '';
-    } else {
-      const v = V_RE.exec(body);
-      if (!v) continue;
-      const raw = v[1]!;
-      if (t === 's') value = sst[Number(raw)] ?? '';
-      else if (t === 'str' || t === 'e' || t === 'd') value = unescapeXml(raw);
-      else if (t === 'b') value = raw === '1';
-      else value = raw === '' ? null : Number(raw);
-    }
-    values[col] = value;
+    const value = cellValue(T_ATTR.exec(attrs)?.[1], body, sst);
+    if (value !== undefined) values[col] = value;
   }
   for (let i = 0; i < values.length; i++) if (values[i] === undefined) values[i] = null;
   return values;
