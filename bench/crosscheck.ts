@@ -291,18 +291,22 @@ async function run(dir: string) {
   const env = { DATABASE_PATH: dbPath, VITEST: '1' };
   const lines: string[] = [];
   const io = { out: (s: string) => lines.push(s), err: (s: string) => lines.push(s) };
-  const steps: { step: string; seconds: number }[] = [];
+  const steps: { step: string; seconds: number; maxRssMiB: number }[] = [];
   const t0 = performance.now();
   for (const f of files) {
     const s = performance.now();
     const code = await runCli(['import', 'department', f.department, f.path], env, io);
     if (code !== 0) throw new Error(`import ${f.department} failed:\n${lines.join('\n')}`);
-    steps.push({ step: `import ${f.department} (${f.path.endsWith('.csv') ? 'csv' : 'xlsx'}, ${f.rows.toLocaleString('en-US')} rows)`, seconds: (performance.now() - s) / 1000 });
+    steps.push({
+      step: `import ${f.department} (${f.path.endsWith('.csv') ? 'csv' : 'xlsx'}, ${f.rows.toLocaleString('en-US')} rows)`,
+      seconds: (performance.now() - s) / 1000,
+      maxRssMiB: process.resourceUsage().maxRSS / 1024,
+    });
   }
   const s = performance.now();
   const code = await runCli(['crosscheck'], env, io);
   if (code !== 0) throw new Error(`crosscheck failed:\n${lines.join('\n')}`);
-  steps.push({ step: 'crosscheck', seconds: (performance.now() - s) / 1000 });
+  steps.push({ step: 'crosscheck', seconds: (performance.now() - s) / 1000, maxRssMiB: process.resourceUsage().maxRSS / 1024 });
   const seconds = (performance.now() - t0) / 1000;
   const db = new BetterSqlite3(dbPath, { readonly: true });
   const hits = db.prepare(`select exclusion, department, count(*) as n from exclusion_hits group by 1, 2 order by 1, 2`).all();
@@ -345,7 +349,7 @@ else {
     const f = child('floor', dir) as ReturnType<typeof floor>;
     console.log(`floor: ${f.seconds.toFixed(2)} s (load ${f.load.toFixed(2)} s, index ${f.index.toFixed(2)} s, join ${f.join.toFixed(2)} s, checkpoint on close ${f.close.toFixed(2)} s; ${f.rows.toLocaleString('en-US')} rows, ${f.joined.toLocaleString('en-US')} matches)`);
     const r = child('run', dir) as Awaited<ReturnType<typeof run>>;
-    for (const s of r.steps) console.log(`  ${s.step}: ${s.seconds.toFixed(2)} s`);
+    for (const s of r.steps) console.log(`  ${s.step}: ${s.seconds.toFixed(2)} s (peak RSS so far ${s.maxRssMiB.toFixed(0)} MiB)`);
     console.log(`run: ${r.seconds.toFixed(2)} s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB; ${r.records.toLocaleString('en-US')} records stored; ${r.total.toLocaleString('en-US')} hits`);
     console.log(`hits: ${(r.hits as { exclusion: string; department: string; n: number }[]).map((h) => `${h.exclusion}/${h.department} ${h.n}`).join(', ')}`);
     console.log(`re-run: ${r.rerunSeconds.toFixed(2)} s, hits ${r.totalAfterRerun === r.total ? 'unchanged' : `CHANGED to ${r.totalAfterRerun}`}`);

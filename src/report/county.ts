@@ -6,6 +6,7 @@
  * The workbook carries full ID numbers: it is for the county, never for a chat's text.
  * Node-only (exceljs): the Workers bundle must not import this module (see src/report/service.ts).
  */
+import { PassThrough } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { and, eq, inArray, isNull } from 'drizzle-orm';
 import {
@@ -588,13 +589,38 @@ const THIN: Partial<ExcelJS.Borders> = {
   right: { style: 'thin' },
 };
 
-/** Row 1: the title across the columns; row 2: the headers; both frozen. Data from row 3. */
-function addSheet<T>(wb: ExcelJS.Workbook, name: string, title: string, columns: Column<T>[], rows: readonly T[], total?: T) {
-  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
+const BOLD: Partial<ExcelJS.Font> = { bold: true };
+const HEADER_STYLE: Partial<ExcelJS.Style> = {
+  font: BOLD,
+  fill: HEADER_FILL,
+  border: THIN,
+  alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
+};
+const WRAP: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
+
+/** One sheet of the workbook: its name, title, columns and rows (and a bold 合计 row). */
+interface Sheet<T> {
+  name: string;
+  title: string;
+  columns: Column<T>[];
+  rows: readonly T[];
+  total?: T;
+}
+
+const sheet = <T>(name: string, title: string, columns: Column<T>[], rows: readonly T[], total?: T): Sheet<T> => ({ name, title, columns, rows, total });
+
+/**
+ * Row 1: the title across the columns; row 2: the headers; both frozen. Data from row 3.
+ * Streamed: each row is written (committed) as it is added. Every data cell of a column shares
+ * one style object, so exceljs resolves each column's style once instead of once per cell.
+ */
+function streamSheet<T>(wb: ExcelJS.stream.xlsx.WorkbookWriter, s: Sheet<T>): void {
+  const { columns } = s;
+  const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
   // exceljs leaves out a column of width 9 (its default) unless styled: every width here is explicit
   ws.columns = columns.map((c) => ({ width: c.width === 9 ? 9.5 : c.width, style: c.text ? { numFmt: '@' } : {} }));
   const titleRow = ws.getRow(1);
-  titleRow.getCell(1).value = title;
+  titleRow.getCell(1).value = s.title;
   titleRow.font = { bold: true, size: 13 };
   titleRow.height = 22;
   if (columns.length > 1) ws.mergeCells(1, 1, 1, columns.length);
@@ -602,28 +628,30 @@ function addSheet<T>(wb: ExcelJS.Workbook, name: string, title: string, columns:
   columns.forEach((c, i) => {
     const cell = head.getCell(i + 1);
     cell.value = c.header;
-    cell.font = { bold: true };
-    cell.fill = HEADER_FILL;
-    cell.border = THIN;
-    cell.alignment = { vertical: 'middle', horizontal: 'center', wrapText: true };
+    cell.style = HEADER_STYLE;
   });
   head.height = 32;
-  const put = (r: T, bold = false) => {
-    const row = ws.addRow(columns.map((c) => {
-      const v = c.value(r);
-      return c.text ? String(v) : v;
-    }));
-    columns.forEach((c, i) => {
-      const cell = row.getCell(i + 1);
-      cell.border = THIN;
-      if (c.wrap) cell.alignment = { vertical: 'top', wrapText: true };
-    });
-    if (bold) row.font = { bold: true };
+  head.commit();
+  const styles: Partial<ExcelJS.Style>[] = columns.map((c) => ({
+    ...(c.text ? { numFmt: '@' } : {}),
+    border: THIN,
+    ...(c.wrap ? { alignment: WRAP } : {}),
+  }));
+  const put = (r: T, cellStyles: Partial<ExcelJS.Style>[], bold = false) => {
+    const row = ws.addRow(
+      columns.map((c) => {
+        const v = c.value(r);
+        return c.text ? String(v) : v;
+      }),
+    );
+    if (bold) row.font = BOLD;
+    for (let i = 0; i < cellStyles.length; i++) row.getCell(i + 1).style = cellStyles[i]!;
+    row.commit();
   };
-  for (const r of rows) put(r);
-  if (total) put(total, true);
+  for (const r of s.rows) put(r, styles);
+  if (s.total) put(s.total, styles.map((st) => ({ ...st, font: BOLD })), true);
   if (columns.length > 1) ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: columns.length } };
-  return ws;
+  ws.commit();
 }
 
 const col = <T>(header: string, width: number, value: (r: T) => string | number, o: { text?: boolean; wrap?: boolean } = {}): Column<T> => ({
@@ -656,17 +684,15 @@ const householdBase: Column<HouseholdLine>[] = [
   col('家庭人口', 10, (r) => r.persons),
 ];
 
-export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = '扶贫复核助手';
-  wb.created = r.generatedAt;
+/** The sheets of the county report, in order. */
+export function countySheets(r: CountyReport): Sheet<any>[] {
   const t = r.township;
   const year = t.year ? `${t.year}年度` : '';
   const when = cstDateTime(r.generatedAt.getTime());
+  const out: Sheet<any>[] = [];
   const title = (what: string) => `${t.county}${t.name}${year}建档立卡扶贫对象复核 — ${what}（导出 ${when}）`;
 
-  addSheet<VillageLine>(
-    wb,
+  out.push(sheet<VillageLine>(
     SHEETS.summary,
     title('分村汇总（报县扶贫移民局）'),
     [
@@ -697,11 +723,10 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
     ],
     r.villages,
     r.total,
-  );
+  ));
 
   const by = (c: Category | Category[]) => r.households.filter((h) => (Array.isArray(c) ? c.includes(h.category) : h.category === c));
-  addSheet<HouseholdLine>(
-    wb,
+  out.push(sheet<HouseholdLine>(
     SHEETS.kept,
     title('保留户'),
     [
@@ -716,9 +741,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('联系电话', 14, (h) => h.phone, { text: true }),
     ],
     by('kept'),
-  );
-  addSheet<HouseholdLine>(
-    wb,
+  ));
+  out.push(sheet<HouseholdLine>(
     SHEETS.removed,
     title('清退户'),
     [
@@ -733,9 +757,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('识别责任人', 10, (h) => h.identificationOwner),
     ],
     by('removed'),
-  );
-  addSheet<HouseholdLine>(
-    wb,
+  ));
+  out.push(sheet<HouseholdLine>(
     SHEETS.added,
     title('新纳入户（含待县审批）'),
     [
@@ -749,16 +772,14 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('识别责任人', 10, (h) => h.identificationOwner),
     ],
     by(['new_awaiting', 'new_approved', 'new_pending']).sort((a, b) => a.category.localeCompare(b.category) || a.village.localeCompare(b.village, 'zh-CN')),
-  );
-  addSheet<HouseholdLine>(
-    wb,
+  ));
+  out.push(sheet<HouseholdLine>(
     SHEETS.rejected,
     title('申请未通过'),
     [...householdBase, col('申请说明', 30, (h) => h.applicationNote, { wrap: true }), col('资格复审结论', 40, (h) => h.qualification, { wrap: true })],
     by('rejected'),
-  );
-  addSheet<PersonLine>(
-    wb,
+  ));
+  out.push(sheet<PersonLine>(
     SHEETS.persons,
     title('人员明细（统计到人）'),
     [
@@ -776,9 +797,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('五个一批（到人）', 36, (p) => p.batches, { wrap: true }),
     ],
     r.persons,
-  );
-  addSheet<MeetingLine>(
-    wb,
+  ));
+  out.push(sheet<MeetingLine>(
     SHEETS.meetings,
     title('村级评议会议'),
     [
@@ -802,9 +822,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('登记时间', 17, (m) => m.recordedAt),
     ],
     r.meetings,
-  );
-  addSheet<NoticeLine>(
-    wb,
+  ));
+  out.push(sheet<NoticeLine>(
     SHEETS.notices,
     title('公示'),
     [
@@ -817,9 +836,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('发起人', 10, (n) => n.startedBy),
     ],
     r.notices,
-  );
-  addSheet<ObjectionLine>(
-    wb,
+  ));
+  out.push(sheet<ObjectionLine>(
     SHEETS.objections,
     title('公示异议及处理'),
     [
@@ -835,9 +853,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('处理时间', 17, (o) => o.resolvedAt),
     ],
     r.objections,
-  );
-  addSheet<HelperLine>(
-    wb,
+  ));
+  out.push(sheet<HelperLine>(
     SHEETS.helpers,
     title('帮扶责任人及帮扶户'),
     [
@@ -855,9 +872,8 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
       col('帮扶卡', 16, (x) => x.helpCard),
     ],
     r.helpers,
-  );
-  addSheet<BatchLine>(
-    wb,
+  ));
+  out.push(sheet<BatchLine>(
     SHEETS.batches,
     title('五个一批分类统计（到户到人）'),
     [
@@ -872,14 +888,21 @@ export function buildCountyWorkbook(r: CountyReport): ExcelJS.Workbook {
     ],
     r.batches,
     r.batchTotal,
-  );
-  return wb;
+  ));
+  return out;
 }
 
 /** The workbook's bytes. */
 export async function writeCountyReport(r: CountyReport): Promise<Uint8Array> {
-  const buf = await buildCountyWorkbook(r).xlsx.writeBuffer();
-  return new Uint8Array(buf as ArrayBuffer);
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true, zip: { zlib: { level: Number(process.env.ZL ?? 1) } } });
+  wb.creator = '扶贫复核助手';
+  wb.created = r.generatedAt;
+  for (const s of countySheets(r)) streamSheet(wb, s);
+  await wb.commit();
+  return new Uint8Array(Buffer.concat(chunks));
 }
 
 /** Gathers and writes in one go: what the chat command and the CLI hand out. */

@@ -71,6 +71,17 @@ describe('message commands through the webhook', () => {
   });
 });
 
+describe('size limit over real HTTP', () => {
+  it('answers 413 for a body over 1 MiB sent with its Content-Length, and stores nothing', async () => {
+    h = await startHarness();
+    const res = await fetch(`${h.url}/feishu/events`, { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }) });
+    expect(res.status).toBe(413);
+    const lying = await fetch(`${h.url}/feishu/events`, { method: 'POST', body: '{}', headers: { 'content-length': '2' } });
+    expect(lying.status).toBe(400);
+    expect((h.server.d.sqlite.prepare('select count(*) n from inbox').get() as { n: number }).n).toBe(0);
+  });
+});
+
 describe('restart', () => {
   it('processes inbox rows acknowledged before a crash, exactly once, on the next start', async () => {
     const dbPath = tempDbPath();
