@@ -76,8 +76,6 @@ describe('size limit over real HTTP', () => {
     h = await startHarness();
     const res = await fetch(`${h.url}/feishu/events`, { method: 'POST', body: JSON.stringify({ pad: 'x'.repeat(1024 * 1024 + 10) }) });
     expect(res.status).toBe(413);
-    const lying = await fetch(`${h.url}/feishu/events`, { method: 'POST', body: '{}', headers: { 'content-length': '2' } });
-    expect(lying.status).toBe(400);
     expect((h.server.d.sqlite.prepare('select count(*) n from inbox').get() as { n: number }).n).toBe(0);
   });
 });
