@@ -57,6 +57,18 @@ export async function startNodeServer(
     onAccepted: () => loop?.kick(),
   });
   loop = new InboxLoop(services.deps);
+  // WAL checkpoints write the database file and sync it: do them in quiet moments, not inside
+  // the commit of whichever request happens to cross the threshold (unless the WAL grows large).
+  d.sqlite.pragma('wal_autocheckpoint = 0');
+  const checkpointTimer = setInterval(() => {
+    const walPages = (d.sqlite.pragma('wal_checkpoint(PASSIVE)', { simple: false }) as { log: number }[])[0]?.log ?? 0;
+    void walPages;
+  }, 60_000);
+  checkpointTimer.unref();
+  const quietCheckpoint = setInterval(() => {
+    if (loop?.quietFor(200)) d.sqlite.pragma('wal_checkpoint(PASSIVE)');
+  }, 1000);
+  quietCheckpoint.unref();
 
   // Events acknowledged before the last stop but not processed: do them now.
   await releaseLeases(d);
@@ -96,6 +108,8 @@ export async function startNodeServer(
     port,
     async close() {
       clearInterval(sweepTimer);
+      clearInterval(checkpointTimer);
+      clearInterval(quietCheckpoint);
       await cronTask?.destroy();
       await jobsRunning;
       await new Promise<void>((r) => {

@@ -402,7 +402,7 @@ export async function* readDepartmentFile(path: string, options: ReadDepartmentO
   const info = await inspectDepartmentFile(path, options.format);
   const source = info.format === 'xlsx' ? xlsxRows(path) : csvRows(path);
   const what = info.format === 'xlsx' ? 'Excel 文件' : 'CSV 文件';
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 256;
   const dep = options.department;
   const kindsText = DEPARTMENT_KINDS[dep].map((k) => k.kind).join('/');
   const kindCache = new Map<string, RecordKind | null>();

@@ -319,7 +319,7 @@ function cellsOfRegex(inner: string, sst: string[]): unknown[] {
  * Rows of every worksheet, in workbook order, in batches. Throws XlsxUnsupported (before the
  * first batch) when the file needs the general reader.
  */
-export async function* xlsxStreamRows(path: string, batch = 1000): AsyncGenerator<XlsxRow[]> {
+export async function* xlsxStreamRows(path: string, batch = 256): AsyncGenerator<XlsxRow[]> {
   const { sheets, sst: sstEntry } = await structure(path);
   const sst = await sharedStrings(path, sstEntry);
   for (let s = 0; s < sheets.length; s++) {

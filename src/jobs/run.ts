@@ -20,14 +20,13 @@ import { alerts, jobRuns } from '../../db/schema/index';
 import type { Database, Statement } from '../store/database';
 import { enqueue, type NewMessage } from '../store/outbox';
 import { listTownships, type TownshipRow } from '../store/township';
-import { townshipSnapshot } from '../store/progress';
+import { planSnapshots, townshipSnapshot } from '../store/progress';
 import {
   acknowledgements,
   areaLeaders,
   dbVillageId,
   existingRunKeys,
   openExclusionHitsByVillage,
-  planSnapshots,
   personNames,
   responsiblePeople,
   villageChats,

@@ -21,4 +21,12 @@ export interface Database {
   close?(): void;
 }
 
+/** D1 accepts at most 100 bound parameters a query: long id lists are read in chunks. */
+export const CHUNK = 90;
+export function chunks<T>(items: T[], size = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
 export { schema };

@@ -73,7 +73,7 @@ export async function importDepartmentList(
 ): Promise<DepartmentImportResult> {
   const db = d.sqlite;
   const cacheBefore = db.pragma('cache_size', { simple: true }) as number;
-  db.pragma('cache_size = -65536'); // 64 MiB while the b-trees grow; restored below
+  db.pragma('cache_size = -32768'); // 32 MiB while the b-trees grow (the default is 16); restored below
   db.exec(`create temp table if not exists department_stage (
     row_no integer not null, id_card text not null, name text, kind text not null, detail text, date text)`);
   db.exec('delete from temp.department_stage');

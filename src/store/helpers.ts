@@ -1,11 +1,12 @@
 // Reads about helpers (帮扶): who helps whom, the load per helper, visits, help cards, the
 // five-batches classification, and the coverage of those duties per village (for the progress
 // card and the digest) and per helper (for 帮扶情况 and the year-end export).
-import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { exitPlans, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
-import type { Database } from './database';
+import { CHUNK, chunks, type Database } from './database';
 import type { PersonRow, TownshipRow } from './township';
-import { isIncludedStatus } from './progress';
+import { INCLUDED_STATUSES, isIncludedStatus, planSnapshots, villageHouseholds } from './progress';
+import type { HouseholdSnapshot, VillageSnapshot } from '../core/stages';
 import { batchCounts, type BatchCounts } from '../core/batches';
 import { addDays, type CalendarDate } from '../core/dates';
 import type { CampaignConfig } from '../core/campaign';
@@ -50,12 +51,11 @@ export async function personByOpenId(d: Database, townshipId: string, openId: st
 /** Current households per helper (person id), over the whole township: the limit is personal. */
 export async function helperLoads(d: Database, townshipId: string): Promise<Map<number, number>> {
   const rows = await d.db
-    .select({ helperId: households.helperId, status: households.status })
+    .select({ helperId: households.helperId, n: sql<number>`count(*)` })
     .from(households)
-    .where(and(eq(households.townshipId, townshipId), isNotNull(households.helperId)));
-  const out = new Map<number, number>();
-  for (const r of rows) if (isCurrentHousehold(r)) out.set(r.helperId!, (out.get(r.helperId!) ?? 0) + 1);
-  return out;
+    .where(and(eq(households.townshipId, townshipId), isNotNull(households.helperId), inArray(households.status, [...INCLUDED_STATUSES])))
+    .groupBy(households.helperId);
+  return new Map(rows.map((r) => [r.helperId!, Number(r.n)]));
 }
 
 /** A helper's current households with their village name, by number. */
@@ -135,46 +135,53 @@ export interface HelperCoverage {
  * helpers over `helper_max_households`. All villages of the township, or only `villageIds`.
  */
 export async function helperCoverage(d: Database, township: TownshipRow, villageIds?: number[]): Promise<Map<number, HelperCoverage>> {
+  return coverageOf(d, township, await planSnapshots(d, township, { villageIds }));
+}
+
+/**
+ * The helper duties of the villages of `snapshots` (planSnapshots with members), from their
+ * households, plus the visits logged and the helpers' township-wide loads.
+ */
+export async function coverageOf(d: Database, township: TownshipRow, snapshots: VillageSnapshot[]): Promise<Map<number, HelperCoverage>> {
+  const out = new Map<number, HelperCoverage>();
+  if (snapshots.length === 0) return out;
   const tid = township.id;
   const max = helperMaxOf(township);
-  const [hs, ms, vs] = await Promise.all([
-    d.db.select().from(households).where(eq(households.townshipId, tid)).orderBy(households.number),
-    d.db.select({ householdId: members.householdId, batches: members.batches }).from(members).where(eq(members.townshipId, tid)),
-    d.db.select({ householdId: helperVisits.householdId }).from(helperVisits).where(eq(helperVisits.townshipId, tid)),
+  const ids = snapshots.map((s) => Number(s.village.id));
+  const narrow = ids.length <= CHUNK ? ids : null;
+  const [loads, vs] = await Promise.all([
+    helperLoads(d, tid),
+    d.db
+      .selectDistinct({ householdId: helperVisits.householdId })
+      .from(helperVisits)
+      .where(and(eq(helperVisits.townshipId, tid), villageHouseholds(d, tid, narrow, helperVisits.householdId))),
   ]);
-  const current = hs.filter(isCurrentHousehold);
-  const loads = new Map<number, number>();
-  for (const h of current) if (h.helperId !== null) loads.set(h.helperId, (loads.get(h.helperId) ?? 0) + 1);
-  const over = [...loads].filter(([, n]) => n > max).map(([id]) => id);
-  const names = new Map(
-    over.length ? (await d.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, over))).map((p) => [p.id, p.name]) : [],
-  );
   const visited = new Set(vs.map((v) => v.householdId));
-  const membersOfH = new Map<number, { batches: string[] }[]>();
-  for (const m of ms) membersOfH.set(m.householdId, [...(membersOfH.get(m.householdId) ?? []), { batches: m.batches }]);
-
-  const wanted = villageIds ? new Set(villageIds) : null;
-  const out = new Map<number, HelperCoverage>();
-  const byVillage = new Map<number, HouseholdRow[]>();
-  for (const h of current) byVillage.set(h.villageId, [...(byVillage.get(h.villageId) ?? []), h]);
-  const ids = villageIds ?? (await d.db.select({ id: villages.id }).from(villages).where(eq(villages.townshipId, tid))).map((v) => v.id);
-  for (const vid of ids) {
-    if (wanted && !wanted.has(vid)) continue;
-    const list = byVillage.get(vid) ?? [];
-    const helperIds = [...new Set(list.map((h) => h.helperId).filter((x): x is number => x !== null))];
+  const byNumber = (a: HouseholdSnapshot, b: HouseholdSnapshot) => (a.number < b.number ? -1 : a.number > b.number ? 1 : 0);
+  const current = new Map(snapshots.map((s) => [Number(s.village.id), s.households.filter((h) => h.included).sort(byNumber)]));
+  const over = [...new Set([...current.values()].flatMap((list) => list.map((h) => h.helperId)))]
+    .filter((id): id is string => id !== null && (loads.get(Number(id)) ?? 0) > max)
+    .map(Number);
+  const names = new Map<number, string>();
+  for (const part of chunks(over)) {
+    for (const p of await d.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, part))) names.set(p.id, p.name);
+  }
+  const refOf = (h: HouseholdSnapshot): HouseholdRef => ({ id: Number(h.id), number: h.number, head: h.head });
+  for (const [vid, list] of current) {
+    const helperIds = [...new Set(list.map((h) => h.helperId).filter((x): x is string => x !== null).map(Number))];
     out.set(vid, {
       villageId: vid,
       included: list.length,
-      withoutHelper: list.filter((h) => h.helperId === null).map(ref),
-      unclassified: list.filter((h) => h.batches.length === 0).map(ref),
-      helpCardsReturned: list.filter((h) => h.helpCardReturnedAt !== null).length,
-      helpCardsMissing: list.filter((h) => h.helpCardReturnedAt === null).map(ref),
-      notVisited: list.filter((h) => h.helperId !== null && !visited.has(h.id)).map(ref),
+      withoutHelper: list.filter((h) => h.helperId === null).map(refOf),
+      unclassified: list.filter((h) => h.batches.length === 0).map(refOf),
+      helpCardsReturned: list.filter((h) => h.helpCardReturned).length,
+      helpCardsMissing: list.filter((h) => !h.helpCardReturned).map(refOf),
+      notVisited: list.filter((h) => h.helperId !== null && !visited.has(Number(h.id))).map(refOf),
       helpersOverLimit: helperIds
         .filter((id) => (loads.get(id) ?? 0) > max)
         .map((id) => ({ helperId: id, name: names.get(id) ?? String(id), households: loads.get(id)! }))
         .sort((a, b) => b.households - a.households || a.name.localeCompare(b.name)),
-      batches: batchCounts(list.map((h) => ({ batches: h.batches, members: membersOfH.get(h.id) ?? [] }))),
+      batches: batchCounts(list.map((h) => ({ batches: h.batches, members: h.members ?? [] }))),
     });
   }
   return out;

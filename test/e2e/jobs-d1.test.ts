@@ -6,9 +6,8 @@ import type { D1Database } from '@cloudflare/workers-types';
 import { openD1 } from '../../src/store/d1';
 import type { Database } from '../../src/store/database';
 import { loadExample } from '../../src/township/seed';
-import { getTownship } from '../../src/store/township';
-import { villageSnapshots } from '../../src/store/progress';
-import { planSnapshots } from '../../src/store/jobs';
+import { getTownship, getVillage } from '../../src/store/township';
+import { planSnapshots, villageSnapshots } from '../../src/store/progress';
 import { runJobs } from '../../src/jobs/run';
 import { cstMidnightUtc } from '../../src/core/dates';
 import { memoryLogger } from '../../src/log';
@@ -45,6 +44,10 @@ describe('scheduled jobs on D1', () => {
     const strip = (vs: typeof slow) => vs.map(({ helpers: _h, ...v }) => ({ ...v, households: v.households.map((h) => ({ ...h, members: h.members?.length })) }));
     expect(strip(fast)).toEqual(strip(slow));
     expect(fast.flatMap((v) => v.households)).toHaveLength(60);
+    // filtered by village: narrowed in SQL (a subquery for the members), or after reading
+    expect(strip(await villageSnapshots(d, t, [(await getVillage(d, 2))!]))).toEqual(strip([slow[1]!]));
+    expect(strip(await planSnapshots(d, t, { villageIds: [1, 3] }))).toEqual(strip([fast[0]!, fast[2]!]));
+    expect(strip(await planSnapshots(d, t, { villageIds: [2, ...Array.from({ length: 120 }, (_, i) => 1000 + i)] }))).toEqual(strip([fast[1]!]));
   });
 
   it('queues a day’s messages once in one batch, and nothing on the second run', async () => {

@@ -1,22 +1,18 @@
-// The jobs' store reads: planSnapshots (the planner's fast read) agrees with villageSnapshots;
-// responsible people, area leaders, chats, acknowledgements and open exclusion hits.
+// The jobs' store reads: planSnapshots (the one read of the rules' picture) agrees with the
+// database read plainly, whole or filtered by village, and villageSnapshots adds the helper
+// duties to it; responsible people, area leaders, chats, acknowledgements and open exclusion hits.
 import { describe, it, expect } from 'vitest';
 import { openSqlite } from '../../src/store/sqlite';
 import { loadExample } from '../../src/township/seed';
-import { getTownship } from '../../src/store/township';
-import { villageSnapshots } from '../../src/store/progress';
-import {
-  acknowledgements,
-  areaLeaders,
-  chunks,
-  existingRunKeys,
-  openExclusionHitsByVillage,
-  planSnapshots,
-  responsiblePeople,
-  villageChats,
-} from '../../src/store/jobs';
+import { getTownship, getVillage } from '../../src/store/township';
+import { planSnapshots, villageSnapshots } from '../../src/store/progress';
+import { helperCoverage } from '../../src/store/helpers';
+import { acknowledgements, areaLeaders, chunks, existingRunKeys, openExclusionHitsByVillage, responsiblePeople, villageChats } from '../../src/store/jobs';
+import type { SqliteDatabase } from '../../src/store/sqlite';
+import { cstDate } from '../../src/core/dates';
 import { jobRuns } from '../../db/schema/index';
-import type { VillageSnapshot } from '../../src/core/stages';
+import type { HouseholdStatus, VillageSnapshot } from '../../src/core/stages';
+import type { MeetingKind } from '../../src/core/meetings';
 import { EX } from '../support/example';
 
 async function example() {
@@ -52,22 +48,85 @@ const normal = (vs: (VillageSnapshot & { helpers?: unknown })[]) =>
     households: [...v.households]
       .sort((a, b) => Number(a.id) - Number(b.id))
       .map((h) => ({ ...h, members: (h.members ?? []).map((m) => JSON.stringify(m.batches)).sort() })),
+    meetings: [...v.meetings].sort((a, b) => a.date.localeCompare(b.date) || a.kind.localeCompare(b.kind)),
+    objections: [...v.objections].sort((a, b) => a.no - b.no),
   }));
 
+/** The snapshots read plainly, row by row with SQL: what planSnapshots must agree with. */
+function plainSnapshots(d: SqliteDatabase): VillageSnapshot[] {
+  const all = <T>(q: string, ...a: unknown[]) => d.sqlite.prepare(q).all(...a) as T[];
+  type H = { id: number; village_id: number; number: string; head_name: string; status: string; applicant: number; qualification: 'pass' | 'fail' | null; helper_id: number | null; help_card_returned_at: number | null; batches: string };
+  const notices = all<{ id: number; village_id: number; start_date: string; end_date: string }>("select * from notices where township_id = 'qingshui'");
+  return all<{ id: number; name: string; poor: number; data_filed_at: number | null }>("select * from villages where township_id = 'qingshui' order by id").map((v) => {
+    const notice = notices.find((n) => n.village_id === v.id) ?? null;
+    const stages = all<{ stage: string; done_at: number; done_by: string }>('select * from stage_progress where village_id = ?', v.id);
+    return {
+      village: { id: String(v.id), name: v.name, poor: Boolean(v.poor), hasFirstSecretary: all("select 1 from roles where role = 'first_secretary' and village_id = ?", v.id).length > 0 },
+      households: all<H>('select * from households where village_id = ?', v.id).map((h) => ({
+        id: String(h.id),
+        number: h.number,
+        head: h.head_name,
+        status: h.status as HouseholdStatus,
+        isApplicant: Boolean(h.applicant),
+        qualificationDecision: h.qualification,
+        included: h.status === 'included' || h.status === 'county_approved',
+        helperId: h.helper_id === null ? null : String(h.helper_id),
+        batches: JSON.parse(h.batches) as string[],
+        helpCardReturned: h.help_card_returned_at !== null,
+        members: all<{ batches: string }>('select batches from members where household_id = ?', h.id).map((m) => ({ batches: JSON.parse(m.batches) as string[] })),
+      })),
+      meetings: all<{ kind: MeetingKind; valid: number; date: string }>('select * from meetings where village_id = ?', v.id).map((m) => ({ kind: m.kind, valid: Boolean(m.valid), date: m.date })),
+      notice: notice ? { startDate: notice.start_date, endDate: notice.end_date } : null,
+      objections: notice ? all<{ no: number; resolved_at: number | null }>('select * from objections where notice_id = ?', notice.id).map((o) => ({ no: o.no, resolved: o.resolved_at !== null })) : [],
+      dataFiled: v.data_filed_at !== null,
+      stagesDone: Object.fromEntries(stages.map((r) => [r.stage, { doneAt: cstDate(new Date(r.done_at)), by: r.done_by }])),
+    };
+  });
+}
+
 describe('planSnapshots', () => {
-  it('gives the same picture as villageSnapshots', async () => {
+  it('gives the picture the database holds, whole or filtered by village', async () => {
     const { d, t } = await example();
-    const fast = await planSnapshots(d, t);
-    const slow = await villageSnapshots(d, t);
-    expect(fast).toHaveLength(7);
-    expect(normal(fast)).toEqual(normal(slow));
+    const whole = await planSnapshots(d, t);
+    expect(whole).toHaveLength(7);
+    expect(normal(whole)).toEqual(normal(plainSnapshots(d)));
     // the test data reaches every branch
-    const all = fast.flatMap((v) => v.households);
+    const all = whole.flatMap((v) => v.households);
     expect(all.some((h) => h.members!.some((m) => m.batches.length === 2))).toBe(true);
     expect(all.some((h) => h.members!.some((m) => m.batches.length === 0))).toBe(true);
-    expect(fast[0]!.objections).toEqual(expect.arrayContaining([{ no: 1, resolved: false }, { no: 2, resolved: true }]));
-    expect(fast[0]!.meetings).toHaveLength(2);
-    expect(fast[2]!.stagesDone.qualification_review?.by).toBe('ou_x');
+    expect(whole[0]!.objections).toEqual(expect.arrayContaining([{ no: 1, resolved: false }, { no: 2, resolved: true }]));
+    expect(whole[0]!.meetings).toHaveLength(2);
+    expect(whole[2]!.stagesDone.qualification_review?.by).toBe('ou_x');
+    // one village, a few (narrowed in SQL), more than a query's parameters allow (filtered after reading)
+    expect(normal(await planSnapshots(d, t, { villageIds: [1] }))).toEqual(normal([whole[0]!]));
+    expect(normal(await planSnapshots(d, t, { villageIds: [2, 3, 5] }))).toEqual(normal([whole[1]!, whole[2]!, whole[4]!]));
+    const many = [3, 4, ...Array.from({ length: 150 }, (_, i) => 1000 + i)];
+    expect(normal(await planSnapshots(d, t, { villageIds: many }))).toEqual(normal([whole[2]!, whole[3]!]));
+    expect(await planSnapshots(d, t, { villageIds: [] })).toEqual([]);
+    // without members
+    const lean = await planSnapshots(d, t, { members: false });
+    expect(lean.flatMap((v) => v.households).every((h) => h.members === undefined)).toBe(true);
+    expect(normal(lean.map((v) => ({ ...v, households: v.households.map((h) => ({ ...h, members: whole.flatMap((w) => w.households).find((x) => x.id === h.id)!.members })) })))).toEqual(
+      normal(whole),
+    );
+    d.close?.();
+  });
+
+  it('villageSnapshots is that picture with the helper duties of each village', async () => {
+    const { d, t } = await example();
+    const whole = await planSnapshots(d, t);
+    const withHelpers = await villageSnapshots(d, t);
+    expect(normal(withHelpers)).toEqual(normal(whole));
+    const coverage = await helperCoverage(d, t);
+    for (const v of withHelpers) {
+      const included = v.households.filter((h) => h.included);
+      expect(v.helpers).toEqual(coverage.get(Number(v.village.id)));
+      expect(v.helpers).toMatchObject({ included: included.length, helpCardsReturned: included.filter((h) => h.helpCardReturned).length });
+      expect(v.helpers!.withoutHelper.map((h) => h.id).sort()).toEqual(included.filter((h) => h.helperId === null).map((h) => Number(h.id)).sort());
+    }
+    const [shimen] = await villageSnapshots(d, t, [(await getVillage(d, 1))!]);
+    expect(normal([shimen!])).toEqual(normal([withHelpers[0]!]));
+    expect(shimen!.helpers).toEqual(withHelpers[0]!.helpers);
     d.close?.();
   });
 });

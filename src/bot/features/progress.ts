@@ -2,8 +2,7 @@
 // chat and in a private chat with the office or a leader.
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
-import { villageSnapshots, townshipSnapshot } from '../../store/progress';
-import { planSnapshots } from '../../store/jobs';
+import { planSnapshots, villageSnapshots, townshipSnapshot } from '../../store/progress';
 import { getVillage } from '../../store/township';
 import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';
