@@ -60,10 +60,7 @@ export async function startNodeServer(
   // WAL checkpoints write the database file and sync it: do them in quiet moments, not inside
   // the commit of whichever request happens to cross the threshold (unless the WAL grows large).
   d.sqlite.pragma('wal_autocheckpoint = 0');
-  const checkpointTimer = setInterval(() => {
-    const walPages = (d.sqlite.pragma('wal_checkpoint(PASSIVE)', { simple: false }) as { log: number }[])[0]?.log ?? 0;
-    void walPages;
-  }, 60_000);
+  const checkpointTimer = setInterval(() => d.sqlite.pragma('wal_checkpoint(PASSIVE)'), 60_000);
   checkpointTimer.unref();
   const quietCheckpoint = setInterval(() => {
     if (loop?.quietFor(200)) d.sqlite.pragma('wal_checkpoint(PASSIVE)');

@@ -32,6 +32,15 @@ function parseRef(value: Record<string, unknown>): AlertRef | string {
   return { k, v, s: s as StageKey, d, ...(ad !== undefined ? { ad: ad as string } : {}) };
 }
 
+/** What a card button's alert shows, read now; or null, with the reason toasted. */
+async function buttonView(ctx: BotContext, value: Record<string, unknown>): Promise<AlertCardInput | null> {
+  const ref = parseRef(value);
+  const view = typeof ref === 'string' ? ref : await alertView(ctx, ref);
+  if (typeof view !== 'string') return view;
+  ctx.toast('error', view);
+  return null;
+}
+
 /** Everything the alert card shows, read now. */
 async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput | string> {
   const t = ctx.township;
@@ -145,10 +154,9 @@ export const overdueAlerts = (bot: Bot) =>
       name: 'alert.ack',
       roles: ['inspector'],
       async run(ctx, { value }) {
-        const ref = parseRef(value);
-        if (typeof ref === 'string') return ctx.toast('error', ref);
-        const view = await alertView(ctx, ref);
-        if (typeof view === 'string') return ctx.toast('error', view);
+        const view = await buttonView(ctx, value);
+        if (!view) return;
+        const { ref } = view;
         if (view.ack) {
           ctx.answer.card = alertCard(view);
           return ctx.toast('info', `已由 ${view.ack.by} 于 ${cstClock(view.ack.at)} 督办。`);
@@ -174,10 +182,8 @@ export const overdueAlerts = (bot: Bot) =>
       name: 'alert.inspect_form',
       roles: ['inspector'],
       async run(ctx, { value }) {
-        const ref = parseRef(value);
-        if (typeof ref === 'string') return ctx.toast('error', ref);
-        const view = await alertView(ctx, ref);
-        if (typeof view === 'string') return ctx.toast('error', view);
+        const view = await buttonView(ctx, value);
+        if (!view) return;
         ctx.answer.card = alertCard({ ...view, showForm: true });
       },
     })
@@ -185,10 +191,8 @@ export const overdueAlerts = (bot: Bot) =>
       name: 'alert.view',
       roles: ['inspector'],
       async run(ctx, { value }) {
-        const ref = parseRef(value);
-        if (typeof ref === 'string') return ctx.toast('error', ref);
-        const view = await alertView(ctx, ref);
-        if (typeof view === 'string') return ctx.toast('error', view);
+        const view = await buttonView(ctx, value);
+        if (!view) return;
         ctx.answer.card = alertCard(view);
       },
     })
@@ -196,10 +200,9 @@ export const overdueAlerts = (bot: Bot) =>
       name: 'alert.inspect',
       roles: ['inspector'],
       async run(ctx, { value, form }) {
-        const ref = parseRef(value);
-        if (typeof ref === 'string') return ctx.toast('error', ref);
-        const view = await alertView(ctx, ref);
-        if (typeof view === 'string') return ctx.toast('error', view);
+        const view = await buttonView(ctx, value);
+        if (!view) return;
+        const { ref } = view;
         const finding = typeof form.finding === 'string' ? form.finding.trim() : '';
         const action = typeof form.action === 'string' && form.action.trim() ? form.action.trim() : null;
         if (!finding) {
