@@ -453,17 +453,20 @@ async function xlsxSheets(source: RosterSource): Promise<SheetRows[]> {
   if (typeof source === 'string') await wb.xlsx.readFile(source);
   // exceljs types its Buffer as an ArrayBuffer; JSZip reads either. A copy has exactly the file's bytes.
   else await wb.xlsx.load(new Uint8Array(source.data).buffer);
-  return wb.worksheets.map((ws) => {
-    const rows: SheetRows = [];
-    ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-      const values: unknown[] = [];
-      // row.values is 1-based and sparse; merged cells report the master's value via getCell
-      const n = row.cellCount;
-      for (let c = 1; c <= n; c++) values.push(row.getCell(c).value);
-      rows.push([rowNumber, values]);
-    });
-    return rows;
+  return wb.worksheets.map(sheetRows);
+}
+
+/** A worksheet's non-empty rows with their numbers. */
+function sheetRows(ws: ExcelJS.Worksheet): SheetRows {
+  const rows: SheetRows = [];
+  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
+    const values: unknown[] = [];
+    // row.values is 1-based and sparse; merged cells report the master's value via getCell
+    const n = row.cellCount;
+    for (let c = 1; c <= n; c++) values.push(row.getCell(c).value);
+    rows.push([rowNumber, values]);
   });
+  return rows;
 }
 
 /** The sheet whose header row matches the most roster columns (the first one on ties). */
@@ -532,15 +535,7 @@ async function csvSheet(source: RosterSource): Promise<SheetRows> {
   input.on('error', (e: Error) => decoded.destroy(e));
   const wb = new ExcelJS.Workbook();
   // map keeps every cell as text: the default would turn ID numbers into floats
-  const ws = await wb.csv.read(decoded, { map: (v: unknown) => v, parserOptions: { ignoreEmpty: false } });
-  const rows: SheetRows = [];
-  ws.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const values: unknown[] = [];
-    const n = row.cellCount;
-    for (let c = 1; c <= n; c++) values.push(row.getCell(c).value);
-    rows.push([rowNumber, values]);
-  });
-  return rows;
+  return sheetRows(await wb.csv.read(decoded, { map: (v: unknown) => v, parserOptions: { ignoreEmpty: false } }));
 }
 
 // ---------------------------------------------------------------------------

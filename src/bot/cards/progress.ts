@@ -37,7 +37,33 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
     );
   }
   if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
+  for (const o of s.objections.filter((x) => !x.resolved).slice(0, 3)) {
+    els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, { a: 'objection.resolve', no: o.no, fields: ['result'] }));
+  }
+  if (!s.dataFiled) els.push(buttons(button('复核资料已填报', { a: 'data.filed' })));
   return els;
+}
+
+/** 资格复审 from the card: a small form per applicant still waiting for a decision. */
+function qualificationForms(s: VillageSnapshot) {
+  return s.households
+    .filter((h) => h.isApplicant && h.qualificationDecision === null)
+    .slice(0, 5)
+    .map((h) =>
+      form(
+        `qualify_${h.id}`,
+        [
+          md(`**${h.number} ${h.head}**（申请）`),
+          select('verdict', '复审结论', [
+            { text: '通过', value: '通过' },
+            { text: '不通过', value: '不通过' },
+          ]),
+          input('reason', '理由（不通过必填）'),
+        ],
+        '提交复审结论',
+        { a: 'qualify.form', h: h.number, fields: ['verdict', 'reason'] },
+      ),
+    );
 }
 
 export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {
@@ -83,6 +109,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
       ),
     );
   }
+  if (!s.stagesDone.qualification_review) els.push(...qualificationForms(s));
   if (!s.stagesDone.village_evaluation) els.push(...nextStepForms(s, today));
   els.push(buttons(button('刷新', { a: 'progress.refresh' })));
   return card(`${s.village.name} 复核进度`, els, worst);

@@ -33,6 +33,13 @@ function mayClassify(ctx: BotContext, h: HouseholdRow): boolean {
   return mayActIn(ctx, ['office', 'village_cadre'], h.villageId) || isHelperOf(ctx, h);
 }
 
+/** Why this person may not classify the household now; null when they may. */
+function refusal(ctx: BotContext, h: HouseholdRow, v: VillageRow): string | null {
+  if (!mayClassify(ctx, h)) return `只有${WHO}可以给 ${householdLabel(h, v)} 分类。`;
+  if (!isCurrentHousehold(h)) return `${householdLabel(h, v)} 不是已纳入的贫困户，只给已纳入的户分类。`;
+  return null;
+}
+
 const suggestionsFor = (h: HouseholdRow, ms: MemberRow[]) =>
   suggestBatches({ housing: h.housing, zone: h.zone, members: ms.map((m) => ({ name: m.name, labour: m.labour, health: m.health, disability: m.disability })) });
 
@@ -93,8 +100,8 @@ export const batches = (bot: Bot) =>
         const found = await householdWithVillage(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const { household: h, village: v } = found;
-        if (!mayClassify(ctx, h)) return ctx.reply(`只有${WHO}可以给 ${householdLabel(h, v)} 分类。`);
-        if (!isCurrentHousehold(h)) return ctx.reply(`${householdLabel(h, v)} 不是已纳入的贫困户，只给已纳入的户分类。`);
+        const refused = refusal(ctx, h, v);
+        if (refused) return ctx.reply(refused);
         const ms = await membersOf(ctx.d, h.id);
         if (words.length === 0) return ctx.reply({ card: batchesCard(h, v, ms, suggestionsFor(h, ms)) });
         if (words.length === 1 && words[0] === '按建议') {
@@ -147,15 +154,13 @@ export const batches = (bot: Bot) =>
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const { household: h, village: v } = found;
-        if (!mayClassify(ctx, h)) return ctx.toast('error', `只有${WHO}可以给 ${householdLabel(h, v)} 分类。`);
-        if (!isCurrentHousehold(h)) return ctx.toast('error', `${householdLabel(h, v)} 不是已纳入的贫困户，只给已纳入的户分类。`);
+        const refused = refusal(ctx, h, v);
+        if (refused) return ctx.toast('error', refused);
         const ms = await membersOf(ctx.d, h.id);
         const s = suggestionsFor(h, ms);
         if (s.household.length === 0) return ctx.toast('error', '没有可采用的建议，请在下方选择类别。');
         const text = classify(ctx, h, v, ms, s.household.map((x) => x.batch), new Map(s.members.map((x) => [ms.find((m) => m.name === x.name)!.id, x.batches])), 'suggestion');
-        ctx.reply(text);
-        ctx.toast('success', text.split('\n')[0]!);
-        ctx.whenCommitted(async () => refreshCard(ctx, value));
+        classified(ctx, value, text);
       },
     })
     .action({
@@ -165,8 +170,8 @@ export const batches = (bot: Bot) =>
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const { household: h, village: v } = found;
-        if (!mayClassify(ctx, h)) return ctx.toast('error', `只有${WHO}可以给 ${householdLabel(h, v)} 分类。`);
-        if (!isCurrentHousehold(h)) return ctx.toast('error', `${householdLabel(h, v)} 不是已纳入的贫困户，只给已纳入的户分类。`);
+        const refused = refusal(ctx, h, v);
+        if (refused) return ctx.toast('error', refused);
         const ms = await membersOf(ctx.d, h.id);
         const read = (x: unknown) => parseBatchList(Array.isArray(x) ? x.map(String) : typeof x === 'string' ? x : '');
         const hh = read(form.batches);
@@ -180,11 +185,16 @@ export const batches = (bot: Bot) =>
         if (unknown.length) return ctx.toast('error', `没有“${unknown[0]}”这个类别。可选：${batchChoices()}`);
         if (hh.batches.length === 0 && [...per.values()].every((b) => b.length === 0)) return ctx.toast('error', '请至少选择一个类别。');
         const text = classify(ctx, h, v, ms, hh.batches, per, 'card');
-        ctx.reply(text);
-        ctx.toast('success', text.split('\n')[0]!);
-        ctx.whenCommitted(async () => refreshCard(ctx, value));
+        classified(ctx, value, text);
       },
     });
+
+/** A card's classification done: the summary in the chat and the toast, the card refreshed once written. */
+function classified(ctx: BotContext, value: Record<string, unknown>, text: string) {
+  ctx.reply(text);
+  ctx.toast('success', text.split('\n')[0]!);
+  ctx.whenCommitted(async () => refreshCard(ctx, value));
+}
 
 async function refreshCard(ctx: BotContext, value: Record<string, unknown>) {
   const fresh = await householdFromValue(ctx, value);

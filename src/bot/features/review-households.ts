@@ -4,9 +4,35 @@ import { and, eq, like, sql } from 'drizzle-orm';
 import { households, members } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import { findHousehold } from '../households';
+import type { BotContext } from '../context';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
 
 const REVIEWERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
+
+/** 资格 <户> 通过|不通过 <理由>: the Chinese outcome; writes only when the decision is recorded. */
+export async function decideQualification(ctx: BotContext, ref: string | undefined, verdict: string | undefined, reason: string): Promise<string> {
+  const usage = '用法：资格 <户> 通过|不通过 <理由>';
+  if (!ref || !verdict) return usage;
+  const decision = verdict === '通过' ? 'pass' : verdict === '不通过' ? 'fail' : null;
+  if (!decision) return `结论只能是“通过”或“不通过”。${usage}`;
+  if (decision === 'fail' && !reason) return '“不通过”须写明理由，例如：资格 张三 不通过 家有商品房';
+  const found = await findHousehold(ctx, ref);
+  if (!found.ok) return found.message;
+  const h = found.household;
+  if (!h.applicant) return `${h.number} ${h.headName} 是在册户，不是申请户；在册户的去留由评议和比对决定。`;
+  if (h.status !== 'applied' && h.status !== 'qualified' && h.status !== 'rejected') {
+    return `${h.number} ${h.headName} 已进入后续环节（${h.status}），不能再改资格结论。`;
+  }
+  const status = decision === 'pass' ? 'qualified' : 'rejected';
+  ctx.write(
+    ctx.d.db
+      .update(households)
+      .set({ qualification: decision, qualificationReason: reason || null, status, updatedAt: ctx.now.getTime() })
+      .where(eq(households.id, h.id)),
+  );
+  ctx.audit({ action: 'qualify', entity: 'household', entityId: h.number, before: { qualification: h.qualification, status: h.status }, after: { qualification: decision, reason, status } });
+  return `${h.number} ${h.headName}：资格复审${decision === 'pass' ? '通过' : `不通过（${reason}）`}。`;
+}
 
 export const reviewHouseholds = (bot: Bot) =>
   bot
@@ -59,28 +85,18 @@ export const reviewHouseholds = (bot: Bot) =>
       where: 'village',
       async run(ctx, p) {
         const [ref, verdict, ...why] = p.args;
-        const usage = '用法：资格 <户> 通过|不通过 <理由>';
-        if (!ref || !verdict) return ctx.reply(usage);
-        const decision = verdict === '通过' ? 'pass' : verdict === '不通过' ? 'fail' : null;
-        if (!decision) return ctx.reply(`结论只能是“通过”或“不通过”。${usage}`);
-        const reason = why.join(' ');
-        if (decision === 'fail' && !reason) return ctx.reply('“不通过”须写明理由，例如：资格 张三 不通过 家有商品房');
-        const found = await findHousehold(ctx, ref);
-        if (!found.ok) return ctx.reply(found.message);
-        const h = found.household;
-        if (!h.applicant) return ctx.reply(`${h.number} ${h.headName} 是在册户，不是申请户；在册户的去留由评议和比对决定。`);
-        if (h.status !== 'applied' && h.status !== 'qualified' && h.status !== 'rejected') {
-          return ctx.reply(`${h.number} ${h.headName} 已进入后续环节（${h.status}），不能再改资格结论。`);
-        }
-        const status = decision === 'pass' ? 'qualified' : 'rejected';
-        ctx.write(
-          ctx.d.db
-            .update(households)
-            .set({ qualification: decision, qualificationReason: reason || null, status, updatedAt: ctx.now.getTime() })
-            .where(eq(households.id, h.id)),
-        );
-        ctx.audit({ action: 'qualify', entity: 'household', entityId: h.number, before: { qualification: h.qualification, status: h.status }, after: { qualification: decision, reason, status } });
-        ctx.reply(`${h.number} ${h.headName}：资格复审${decision === 'pass' ? '通过' : `不通过（${reason}）`}。`);
+        ctx.reply(await decideQualification(ctx, ref, verdict, why.join(' ')));
+      },
+    })
+    .action({
+      name: 'qualify.form',
+      roles: REVIEWERS,
+      where: 'village',
+      async run(ctx, { value, form }) {
+        const text = await decideQualification(ctx, String(value.h ?? ''), String(form.verdict ?? ''), String(form.reason ?? '').trim());
+        const ok = text.includes('资格复审通过') || text.includes('资格复审不通过');
+        ctx.toast(ok ? 'success' : 'error', text);
+        if (ok) ctx.reply(text);
       },
     })
     .command({

@@ -57,6 +57,21 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined)
   ctx.reply(lines.join('\n'));
 }
 
+/** 公示 处理 <编号> <结果>: the Chinese outcome; writes only when resolved now. */
+export async function resolveObjection(ctx: BotContext, no: number, result: string): Promise<string> {
+  if (!Number.isInteger(no) || !result) return '用法：公示 处理 <编号> <处理结果>';
+  const s = scope(ctx);
+  if (typeof s === 'string') return s;
+  const notice = await currentNotice(ctx, s.villageId);
+  if (!notice) return `${s.label}还没有开始。`;
+  const [o] = await ctx.d.db.select().from(objections).where(and(eq(objections.noticeId, notice.id), eq(objections.no, no)));
+  if (!o) return `没有第 ${no} 号异议。`;
+  if (o.resolvedAt) return `第 ${no} 号异议已于此前处理：${o.resolution}`;
+  ctx.write(ctx.d.db.update(objections).set({ resolution: result, resolvedBy: ctx.actor.person?.name ?? ctx.actor.openId, resolvedAt: ctx.now.getTime() }).where(eq(objections.id, o.id)));
+  ctx.audit({ action: 'resolve', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, before: { resolution: null }, after: { resolution: result } });
+  return `第 ${no} 号异议已处理：${result}`;
+}
+
 export const reviewNotice = (bot: Bot) =>
   bot
     .command({
@@ -86,18 +101,19 @@ export const reviewNotice = (bot: Bot) =>
         }
         if (verb === '处理') {
           const [noWord, ...words] = args;
-          const result = words.join(' ');
-          const no = Number(noWord);
-          if (!Number.isInteger(no) || !result) return ctx.reply('用法：公示 处理 <编号> <处理结果>');
-          if (!notice) return ctx.reply(`${s.label}还没有开始。`);
-          const [o] = await ctx.d.db.select().from(objections).where(and(eq(objections.noticeId, notice.id), eq(objections.no, no)));
-          if (!o) return ctx.reply(`没有第 ${no} 号异议。`);
-          if (o.resolvedAt) return ctx.reply(`第 ${no} 号异议已于此前处理：${o.resolution}`);
-          ctx.write(ctx.d.db.update(objections).set({ resolution: result, resolvedBy: ctx.actor.person?.name ?? ctx.actor.openId, resolvedAt: ctx.now.getTime() }).where(eq(objections.id, o.id)));
-          ctx.audit({ action: 'resolve', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, before: { resolution: null }, after: { resolution: result } });
-          return ctx.reply(`第 ${no} 号异议已处理：${result}`);
+          return ctx.reply(await resolveObjection(ctx, Number(noWord), words.join(' ')));
         }
         ctx.reply(USAGE);
+      },
+    })
+    .action({
+      name: 'objection.resolve',
+      roles: REPORTERS,
+      async run(ctx, { value, form }) {
+        const text = await resolveObjection(ctx, Number(value.no), String(form.result ?? '').trim());
+        const ok = text.includes('异议已处理：') && !text.includes('此前');
+        ctx.toast(ok ? 'success' : 'error', text);
+        if (ok) ctx.reply(text);
       },
     })
     .action({

@@ -59,6 +59,16 @@ export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{
   return { ok: true, text: `✅ ${label}已完成“${name}”（${by}，${formatCn(today)}）。` };
 }
 
+/** 资料 已填报 for the chat's village. */
+function fileData(ctx: BotContext): string {
+  const v = ctx.village!;
+  if (v.dataFiledAt) return `${v.name}复核资料已于 ${formatCn(cstDate(new Date(v.dataFiledAt)))} 登记填报。`;
+  const by = ctx.actor.person?.name ?? ctx.actor.openId;
+  ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
+  ctx.audit({ action: 'file_data', entity: 'village', entityId: v.name, after: { dataFiledBy: by } });
+  return `已登记：${v.name}复核资料已填报（${by}）。`;
+}
+
 export const reviewStages = (bot: Bot) =>
   bot
     .command({
@@ -96,12 +106,17 @@ export const reviewStages = (bot: Bot) =>
       where: 'village',
       run(ctx, p) {
         if (p.args[0] !== '已填报') return ctx.reply('用法：资料 已填报');
-        const v = ctx.village!;
-        if (v.dataFiledAt) return ctx.reply(`${v.name}复核资料已于 ${formatCn(cstDate(new Date(v.dataFiledAt)))} 登记填报。`);
-        const by = ctx.actor.person?.name ?? ctx.actor.openId;
-        ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
-        ctx.audit({ action: 'file_data', entity: 'village', entityId: v.name, after: { dataFiledBy: by } });
-        ctx.reply(`已登记：${v.name}复核资料已填报（${by}）。`);
+        ctx.reply(fileData(ctx));
+      },
+    })
+    .action({
+      name: 'data.filed',
+      roles: VILLAGE_REPORTERS,
+      where: 'village',
+      run(ctx) {
+        const text = fileData(ctx);
+        ctx.toast(text.startsWith('已登记') ? 'success' : 'info', text);
+        if (text.startsWith('已登记')) ctx.reply(text);
       },
     })
     .command({
