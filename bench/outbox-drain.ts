@@ -12,19 +12,10 @@ import { memoryLogger } from '../src/log';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { maxInWindow } from '../test/support/windows';
 
 const total = Number(process.argv[2] ?? 2000);
 const chats = Number(process.argv[3] ?? 100);
-
-export function maxInWindow(times: number[], ms: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (s[i]! - s[j]! >= ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
 
 /**
  * First-to-last send time of the fastest schedule Feishu's limits allow (50 in any second and

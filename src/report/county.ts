@@ -603,6 +603,8 @@ const HEADER_STYLE: Partial<ExcelJS.Style> = {
 };
 const HEADER_TEXT_STYLE: Partial<ExcelJS.Style> = { ...HEADER_STYLE, numFmt: '@' };
 const WRAP: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
+/** Data rows carry no style of their own: one object for all (exceljs resolves a style once per object). */
+const ROW_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
 
 /** One sheet of the workbook: its name, title, columns and rows (and a bold 合计 row). */
 interface Sheet<T> {
@@ -651,6 +653,8 @@ function streamSheet<T>(wb: ExcelJS.stream.xlsx.WorkbookWriter, s: Sheet<T>): vo
       }),
     );
     if (bold) row.font = BOLD;
+    // a row has a style object of its own too, resolved again for every row unless shared
+    else (row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE;
     for (let i = 0; i < cellStyles.length; i++) row.getCell(i + 1).style = cellStyles[i]!;
     row.commit();
   };

@@ -4,15 +4,16 @@
 // number against every ACTIVE department list, joined with the table of record kinds that
 // prove an exclusion (src/core/exclusions.ts, inlined as VALUES); duplicates are found inside
 // the roster (the same ID number in another household) and against the public-security
-// population register (公安 户籍: the same ID number under another name). Set-based: three
-// INSERT … SELECT … ON CONFLICT DO NOTHING statements; the unique index on exclusion_hits
+// population register (公安 户籍: the same ID number under another name). Set-based: one
+// INSERT … SELECT … ON CONFLICT DO NOTHING over the union of those joins; the unique index on exclusion_hits
 // (township, member, exclusion, department, evidence key) keeps a re-run from duplicating a
 // hit. The evidence key describes the evidence row by content (kind|detail|date, the other
 // name, the other household), so re-importing the same list raises nothing new.
 //
 // planCrosscheck() only reads and returns the statements to run: the CLI runs them with
 // Database.atomic, the chat command queues them with ctx.write (one atomic write with the
-// inbox row). Works on better-sqlite3 and D1 alike.
+// inbox row). Works on better-sqlite3 and D1 alike (statements are drizzle builders: D1 batches
+// only those).
 import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { auditLog, exclusionHits, households } from '../../db/schema/index';
@@ -40,12 +41,6 @@ const OUT_OF_PLAY = ['removed', 'rejected'];
 
 const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const list = (xs: readonly string[]) => sql.raw(xs.map(lit).join(', '));
-
-/** A raw statement for Database.atomic: lazy on better-sqlite3, a batchable SQLiteRaw on D1. */
-export function rawStatement(d: Database, query: SQL): Statement {
-  if (d.kind === 'sqlite') return { run: () => d.db.run(query) };
-  return d.db.run(query) as unknown as Statement;
-}
 
 async function all<T>(d: Database, query: SQL): Promise<T[]> {
   return (await d.db.all(query)) as T[];
@@ -195,15 +190,17 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
   const statements: Statement[] = [];
   const warnings: string[] = [];
   if (counts.length) {
+    // a query builder (not raw SQL): drizzle batches only builders on D1. The select gives every
+    // column of the table in order (id null: assigned); `where true` keeps ON CONFLICT unambiguous.
     statements.push(
-      rawStatement(
-        d,
-        sql`${cte} insert into exclusion_hits
-              (township_id, household_id, member_id, exclusion, department, evidence_key, evidence, status, found_at)
-            select township_id, household_id, member_id, exclusion, department, evidence_key, evidence, 'open', ${at}
-              from ${cand} where true
-            on conflict do nothing`,
-      ),
+      d.db
+        .insert(exclusionHits)
+        .select(
+          sql`${cte} select null, township_id, household_id, member_id, exclusion, department, evidence_key, evidence,
+                     'open', null, null, null, ${at}, null
+                from ${cand} where true`,
+        )
+        .onConflictDoNothing(),
     );
   }
 
@@ -257,12 +254,14 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
         );
       }
       statements.push(
-        rawStatement(
-          d,
-          sql`update exclusion_hits set flagged_at = ${at}
-               where township_id = ${t} and flagged_at is null and status = 'open' and found_at >= ${cutoff}
-                 and household_id in (select id from households where township_id = ${t} and status in (${included}))`,
-        ),
+        d.db
+          .update(exclusionHits)
+          .set({ flaggedAt: at })
+          .where(
+            sql`${exclusionHits.townshipId} = ${t} and ${exclusionHits.flaggedAt} is null and ${exclusionHits.status} = 'open'
+                and ${exclusionHits.foundAt} >= ${cutoff}
+                and ${exclusionHits.householdId} in (select id from households where township_id = ${t} and status in (${included}))`,
+          ),
       );
     }
   }

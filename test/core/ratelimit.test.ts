@@ -1,15 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { SendPacer } from '../../src/core/ratelimit';
-
-function maxInWindow(times: number[], ms: number): number {
-  const s = [...times].sort((a, b) => a - b);
-  let best = 0;
-  for (let i = 0, j = 0; i < s.length; i++) {
-    while (s[i]! - s[j]! >= ms) j++;
-    best = Math.max(best, i - j + 1);
-  }
-  return best;
-}
+import { maxInWindow } from '../support/windows';
 
 describe('SendPacer', () => {
   it('never books more than 5 per second into one chat', () => {

@@ -13,7 +13,7 @@ import {
   type ReadDepartmentOptions,
 } from '../../src/import/department';
 import { xlsxStreamRows } from '../../src/import/xlsx-stream';
-import { HEADER, cli, count, csvText, exampleDb, footprint, rows, tmp, writeCsv, writeXlsx } from './support';
+import { HEADER, cli, count, csvText, exampleDb, footprint, rows, tmp, writeCsv, writeXlsx, writeZip } from './support';
 
 const ID1 = makeIdCard('522630', '19760504', '755');
 const ID2 = makeIdCard('522630', '19800101', '123');
@@ -140,6 +140,26 @@ describe('reading an xlsx list', () => {
     }
     // exceljs without styles reports dates as day numbers too
     expect(mine).toEqual(theirs);
+  });
+
+  it('reads what other programs write: namespace prefixes, inline and rich strings, escapes, cells without r, entries in any order', async () => {
+    const ns = 'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"';
+    const f = writeZip({
+      'xl/worksheets/data.xml': `<?xml version="1.0"?><x:worksheet ${ns}><x:sheetData>
+        <x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="B1" t="s"><x:v>1</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>记录类型</x:t></x:is></x:c><x:c r="E1" t="str"><x:v>日期</x:v></x:c></x:row>
+        <x:row r="3"><x:c t="inlineStr"><x:is><x:t>${ID1}</x:t></x:is></x:c><x:c t="s"><x:v>2</x:v></x:c><x:c t="inlineStr"><x:is><x:r><x:t>小型</x:t></x:r><x:r><x:t xml:space="preserve">汽车</x:t></x:r></x:is></x:c><x:c/><x:c><x:v>43831</x:v></x:c></x:row>
+        <x:row r="4"><x:c r="A4" t="s"><x:v>3</x:v></x:c><x:c r="B4" t="inlineStr"><x:is><x:t>A&amp;B_x0020_公司</x:t></x:is></x:c><x:c r="C4" t="s"><x:v>4</x:v></x:c></x:row>
+      </x:sheetData></x:worksheet>`,
+      'xl/sharedStrings.xml': `<x:sst ${ns}><x:si><x:t>身份证号</x:t></x:si><x:si><x:t>姓名</x:t></x:si><x:si><x:r><x:t>胡</x:t></x:r><x:r><x:t>学林</x:t></x:r><x:rPh><x:t>hu</x:t></x:rPh></x:si><x:si><x:t>${ID2}</x:t></x:si><x:si><x:t>机动车</x:t></x:si></x:sst>`,
+      'xl/workbook.xml': `<x:workbook ${ns}><x:sheets><x:sheet name="车辆 &amp; 登记" sheetId="1" r:id="rId7"/></x:sheets></x:workbook>`,
+      'xl/_rels/workbook.xml.rels': `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+    });
+    const r = await readAll(f);
+    expect(r.errors).toEqual([]);
+    expect(r.rows).toEqual([
+      { row: 3, idCard: ID1, name: '胡学林', kind: '汽车', detail: null, date: '2020-01-01' },
+      { row: 4, idCard: ID2, name: 'A&B公司', kind: '机动车', detail: null, date: null },
+    ]);
   });
 
   it('reads every sheet that has the header, naming the sheet in errors from the second one on', async () => {

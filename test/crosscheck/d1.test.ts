@@ -1,0 +1,94 @@
+// The cross-check and the decisions on D1 (Miniflare's local D1, what the Workers deployment
+// runs): the set-based statements go through Database.atomic as one batch, re-runs add nothing,
+// the post-campaign flag is queued once. (Lists are imported by the Node CLI; here they are
+// written directly.)
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Miniflare } from 'miniflare';
+import type { D1Database } from '@cloudflare/workers-types';
+import { openD1 } from '../../src/store/d1';
+import type { Database } from '../../src/store/database';
+import { loadExample } from '../../src/township/seed';
+import { getTownship } from '../../src/store/township';
+import { decideHit, getHit, listHits, planCrosscheck } from '../../src/store/crosscheck';
+import { departmentLists, departmentRecords } from '../../db/schema/index';
+import { migrationStatements } from '../support/worker';
+
+let mf: Miniflare;
+let d: Database;
+
+const CAR_ID = '522630197605047554'; // 01-001 胡学林
+const SHOP_ID = '522630198403133379'; // 01-003 谢廷福
+
+beforeAll(async () => {
+  mf = new Miniflare({
+    modules: true,
+    script: 'export default { fetch() { return new Response("ok"); } }',
+    d1Databases: { DB: 'crosscheck-test' },
+    d1Persist: false,
+    cf: false,
+  });
+  const binding = await mf.getD1Database('DB');
+  await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
+  d = openD1(binding as unknown as D1Database);
+  await loadExample(d);
+  const now = Date.now();
+  const [jg] = await d.db
+    .insert(departmentLists)
+    .values({ townshipId: 'qingshui', department: '交管', fileName: '交管.csv', rows: 1, importedBy: 'test', importedAt: now })
+    .returning();
+  const [ga] = await d.db
+    .insert(departmentLists)
+    .values({ townshipId: 'qingshui', department: '公安', fileName: '公安.csv', rows: 2, importedBy: 'test', importedAt: now })
+    .returning();
+  await d.db.insert(departmentRecords).values([
+    { listId: jg!.id, rowNo: 2, idCard: CAR_ID, name: '胡学林', kind: '汽车', detail: '贵J12345', date: '2020-05-01' },
+    { listId: ga!.id, rowNo: 2, idCard: SHOP_ID, name: '谢庭福', kind: '户籍' },
+    { listId: ga!.id, rowNo: 3, idCard: CAR_ID, name: '胡学林', kind: '户籍' },
+  ]);
+}, 30_000);
+afterAll(async () => mf?.dispose());
+
+describe('cross-check on D1', () => {
+  it('records the hits in one batch, and nothing new on a re-run', async () => {
+    const t = (await getTownship(d, 'qingshui'))!;
+    const plan = await planCrosscheck(d, t, new Date('2026-12-09T02:00:00Z'));
+    expect(plan.newHits).toEqual([
+      { exclusion: 'car', department: '交管', n: 1 },
+      { exclusion: 'duplicate_id', department: '公安', n: 1 },
+      { exclusion: 'duplicate_id', department: '花名册', n: 2 },
+    ]);
+    await d.atomic(plan.statements);
+    expect((await listHits(d, 'qingshui')).total).toBe(4);
+    const again = await planCrosscheck(d, t, new Date('2026-12-09T03:00:00Z'));
+    expect(again.newHits).toEqual([]);
+    await d.atomic(again.statements);
+    expect((await listHits(d, 'qingshui')).total).toBe(4);
+  });
+
+  it('confirms a hit in one batch', async () => {
+    const { hits } = await listHits(d, 'qingshui');
+    const car = hits.find((h) => h.department === '交管')!;
+    const effects = decideHit(d, (await getHit(d, 'qingshui', car.id))!, 'confirm', '有车', { now: new Date(), decidedBy: 'test' });
+    if (typeof effects === 'string') throw new Error(effects);
+    await d.atomic(effects.writes);
+    const after = (await getHit(d, 'qingshui', car.id))!;
+    expect(after.status).toBe('confirmed');
+    expect(after.household.status).toBe('removed');
+  });
+
+  it('flags a hit found after the campaign once', async () => {
+    const binding = await mf.getD1Database('DB');
+    await binding.prepare(`insert into department_records (list_id, row_no, id_card, name, kind) values (1, 3, ?, '谢廷福', '机动车')`).bind(SHOP_ID).run();
+    const t = (await getTownship(d, 'qingshui'))!;
+    const after = new Date('2026-12-21T01:00:00Z');
+    const plan = await planCrosscheck(d, t, after);
+    expect(plan.postCampaign).toBe(true);
+    expect(plan.flags).toHaveLength(1);
+    expect(plan.flags[0]!.text).toContain('01-003');
+    await d.atomic(plan.statements);
+    const again = await planCrosscheck(d, t, after);
+    expect(again.flags).toEqual([]);
+    const n = await binding.prepare(`select count(*) as n from outbox where uuid like 'xflag-%'`).first<{ n: number }>();
+    expect(n!.n).toBe(1);
+  });
+});
