@@ -4,6 +4,7 @@
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { exitPlans, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
 import { CHUNK, chunks, type Database } from './database';
+import { personNames } from './jobs';
 import type { PersonRow, TownshipRow } from './township';
 import { INCLUDED_STATUSES, isIncludedStatus, planSnapshots, villageHouseholds } from './progress';
 import type { HouseholdSnapshot, VillageSnapshot } from '../core/stages';
@@ -162,10 +163,7 @@ export async function coverageOf(d: Database, township: TownshipRow, snapshots: 
   const over = [...new Set([...current.values()].flatMap((list) => list.map((h) => h.helperId)))]
     .filter((id): id is string => id !== null && (loads.get(Number(id)) ?? 0) > max)
     .map(Number);
-  const names = new Map<number, string>();
-  for (const part of chunks(over)) {
-    for (const p of await d.db.select({ id: people.id, name: people.name }).from(people).where(inArray(people.id, part))) names.set(p.id, p.name);
-  }
+  const names = await personNames(d, over);
   const refOf = (h: HouseholdSnapshot): HouseholdRef => ({ id: Number(h.id), number: h.number, head: h.head });
   for (const [vid, list] of current) {
     const helperIds = [...new Set(list.map((h) => h.helperId).filter((x): x is string => x !== null).map(Number))];
@@ -179,7 +177,7 @@ export async function coverageOf(d: Database, township: TownshipRow, snapshots: 
       notVisited: list.filter((h) => h.helperId !== null && !visited.has(Number(h.id))).map(refOf),
       helpersOverLimit: helperIds
         .filter((id) => (loads.get(id) ?? 0) > max)
-        .map((id) => ({ helperId: id, name: names.get(id) ?? String(id), households: loads.get(id)! }))
+        .map((id) => ({ helperId: id, name: names[String(id)] ?? String(id), households: loads.get(id)! }))
         .sort((a, b) => b.households - a.households || a.name.localeCompare(b.name)),
       batches: batchCounts(list.map((h) => ({ batches: h.batches, members: h.members ?? [] }))),
     });
@@ -242,7 +240,9 @@ export async function helperActivity(d: Database, township: TownshipRow, today: 
   const shown = current.filter((h) => o.villageId === undefined || h.villageId === o.villageId);
   const helperIds = [...new Set(shown.map((h) => h.helperId!))];
   if (helperIds.length === 0) return [];
-  const persons = await d.db.select().from(people).where(inArray(people.id, helperIds));
+  const persons = (await Promise.all(chunks(helperIds).map((part) => d.db.select().from(people).where(inArray(people.id, part)))))
+    .flat()
+    .sort((a, b) => a.id - b.id);
   const since = windowStart(today);
 
   const rows = persons.map((p): HelperActivity => {

@@ -151,12 +151,9 @@ export const batches = (bot: Bot) =>
       name: 'batches.apply',
       roles: CLASSIFIERS,
       async run(ctx, { value }) {
-        const found = await householdFromValue(ctx, value);
-        if (!found.ok) return ctx.toast('error', found.message);
-        const { household: h, village: v } = found;
-        const refused = refusal(ctx, h, v);
-        if (refused) return ctx.toast('error', refused);
-        const ms = await membersOf(ctx.d, h.id);
+        const target = await cardTarget(ctx, value);
+        if (!target) return;
+        const { h, v, ms } = target;
         const s = suggestionsFor(h, ms);
         if (s.household.length === 0) return ctx.toast('error', '没有可采用的建议，请在下方选择类别。');
         const text = classify(ctx, h, v, ms, s.household.map((x) => x.batch), new Map(s.members.map((x) => [ms.find((m) => m.name === x.name)!.id, x.batches])), 'suggestion');
@@ -167,12 +164,9 @@ export const batches = (bot: Bot) =>
       name: 'batches.set',
       roles: CLASSIFIERS,
       async run(ctx, { value, form }) {
-        const found = await householdFromValue(ctx, value);
-        if (!found.ok) return ctx.toast('error', found.message);
-        const { household: h, village: v } = found;
-        const refused = refusal(ctx, h, v);
-        if (refused) return ctx.toast('error', refused);
-        const ms = await membersOf(ctx.d, h.id);
+        const target = await cardTarget(ctx, value);
+        if (!target) return;
+        const { h, v, ms } = target;
         const read = (x: unknown) => parseBatchList(Array.isArray(x) ? x.map(String) : typeof x === 'string' ? x : '');
         const hh = read(form.batches);
         const per = new Map<number, BatchKey[]>();
@@ -188,6 +182,14 @@ export const batches = (bot: Bot) =>
         classified(ctx, value, text);
       },
     });
+
+/** The household of a card's button with its village and members, when this person may classify it now; else null, the reason toasted. */
+async function cardTarget(ctx: BotContext, value: Record<string, unknown>): Promise<{ h: HouseholdRow; v: VillageRow; ms: MemberRow[] } | null> {
+  const found = await householdFromValue(ctx, value);
+  const refused = found.ok ? refusal(ctx, found.household, found.village) : found.message;
+  if (refused !== null) ctx.toast('error', refused);
+  return found.ok && refused === null ? { h: found.household, v: found.village, ms: await membersOf(ctx.d, found.household.id) } : null;
+}
 
 /** A card's classification done: the summary in the chat and the toast, the card refreshed once written. */
 function classified(ctx: BotContext, value: Record<string, unknown>, text: string) {
