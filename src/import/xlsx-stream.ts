@@ -139,8 +139,33 @@ async function sharedStrings(path: string, e: ZipEntry | undefined): Promise<str
   const out: string[] = [];
   const SI = /<(?:\w+:)?si>([\s\S]*?)<\/(?:\w+:)?si>|<(?:\w+:)?si\/>/g;
   let buf = '';
+  let prefixed: boolean | null = null;
   for await (const chunk of await entryStream(path, e)) {
     buf += chunk as string;
+    if (prefixed === null && buf.indexOf('<sst') === -1 && buf.indexOf(':sst') !== -1) prefixed = true;
+    if (prefixed === null && buf.indexOf('<sst') !== -1) prefixed = false;
+    if (prefixed === false) {
+      // the common shape, <si><t>text</t></si>, by indexOf
+      let p = 0;
+      for (;;) {
+        const open = buf.indexOf('<si', p);
+        if (open === -1) break;
+        const c = buf.charCodeAt(open + 3);
+        if (c === 47 /* <si/> */) {
+          out.push('');
+          p = open + 5;
+          continue;
+        }
+        const close = buf.indexOf('</si>', open);
+        if (close === -1) break;
+        const inner = buf.slice(buf.indexOf('>', open) + 1, close);
+        if (inner.startsWith('<t>') && inner.endsWith('</t>') && inner.indexOf('<', 3) === inner.length - 4) out.push(unescapeXml(inner.slice(3, -4)));
+        else out.push(richText(inner));
+        p = close + 5;
+      }
+      buf = buf.slice(p);
+      continue;
+    }
     const last = buf.lastIndexOf('</');
     const end = last === -1 ? -1 : buf.indexOf('>', last);
     if (end === -1) continue;

@@ -81,7 +81,7 @@ export async function importDepartmentList(
   const stage = db.prepare('insert into temp.department_stage values (?, ?, ?, ?, ?, ?)');
   const stage64 = db.prepare(`insert into temp.department_stage values ${new Array(64).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`);
   const args: unknown[] = new Array(64 * 6);
-  const stageBatch = db.transaction((rows: DepartmentBatch['rows']) => {
+  const stageBatch = (rows: DepartmentBatch['rows']) => {
     let i = 0;
     for (; i + 64 <= rows.length; i += 64) {
       for (let j = 0; j < 64; j++) {
@@ -100,10 +100,15 @@ export async function importDepartmentList(
       const r = rows[i]!;
       stage.run(r.row, r.idCard, r.name, r.kind, r.detail, r.date);
     }
-  });
+  };
   let staged = 0;
   let rejected = 0;
+  const T0 = performance.now();
+  const dbg = (l: string) => { if (process.env.TDBG) console.log('   ', l, ((performance.now() - T0) / 1000).toFixed(3)); };
   try {
+    // One transaction for all the staging (a commit per batch costs more than the inserts). It
+    // writes only the temp database: the main database stays unlocked while the file is read.
+    db.exec('begin');
     for await (const b of batches) {
       for (const e of b.errors) o.onError?.(e);
       rejected += b.errors.length;
@@ -114,6 +119,8 @@ export async function importDepartmentList(
         staged += b.rows.length;
       }
     }
+    db.exec('commit');
+    dbg('staged');
     if (rejected > 0 && !o.skipInvalid) return { ok: false, rejected, reason: 'invalid_rows' };
     if (staged === 0) return { ok: false, rejected, reason: 'no_valid_rows' };
 
@@ -151,6 +158,7 @@ export async function importDepartmentList(
         `insert into department_records (list_id, row_no, id_card, name, kind, detail, date)
          select ?, row_no, id_card, name, kind, detail, date from temp.department_stage order by id_card`,
       ).run(listId);
+      dbg('copied');
       const prev = old[0];
       sync
         .insert(auditLog)
@@ -170,9 +178,12 @@ export async function importDepartmentList(
       return { listId, replaced: prev ? { id: prev.id, rows: prev.rows, fileName: prev.fileName } : null };
     });
     const r = commit.immediate();
+    dbg('committed');
     return { ok: true, listId: r.listId, rows: staged, rejected, replaced: r.replaced };
   } finally {
+    if (db.inTransaction) db.exec('rollback');
     db.exec('drop table if exists temp.department_stage');
+    dbg('dropped');
     db.pragma(`cache_size = ${cacheBefore}`);
   }
 }

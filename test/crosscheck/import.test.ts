@@ -13,7 +13,7 @@ import {
   type ReadDepartmentOptions,
 } from '../../src/import/department';
 import { xlsxStreamRows } from '../../src/import/xlsx-stream';
-import { HEADER, cli, count, csvText, exampleDb, footprint, rows, tmp, writeCsv, writeXlsx, writeZip } from './support';
+import { HEADER, cli, count, csvText, exampleDb, footprint, gbk, rows, tmp, writeCsv, writeXlsx, writeZip } from './support';
 
 const ID1 = makeIdCard('522630', '19760504', '755');
 const ID2 = makeIdCard('522630', '19800101', '123');
@@ -61,6 +61,17 @@ describe('reading a CSV list', () => {
       { row: 5, idCard: idX, name: null, kind: '机动车', detail: '第一行 第二行', date: '2022-01-01' },
       { row: 7, idCard: ID3, name: '罗春花', kind: '汽车', detail: null, date: '登记日期不详' },
     ]);
+  });
+
+  it('reads a GBK CSV as Chinese Excel saves it', async () => {
+    const f = tmp('csv');
+    const body = `身份证号,姓名,记录类型,详情\r\n${ID1},胡学林,小型汽车,贵J12345\r\n`.repeat(1) + `${ID2},熊光明,摩托车,\r\n`.repeat(3000);
+    writeFileSync(f, gbk(body));
+    const r = await readAll(f);
+    expect(r.errors).toEqual([]);
+    expect(r.rows).toHaveLength(3001);
+    expect(r.rows[0]).toEqual({ row: 2, idCard: ID1, name: '胡学林', kind: '汽车', detail: '贵J12345', date: null });
+    expect(r.rows[3000]).toMatchObject({ row: 3002, name: '熊光明', kind: '摩托车' });
   });
 
   it('parses records split anywhere across chunks', () => {

@@ -165,3 +165,25 @@ export function writeZip(entries: Record<string, string>, path = tmp('xlsx')): s
   writeFileSync(path, Buffer.concat([...locals, cd, end]));
   return path;
 }
+
+let gbkTable: Map<string, number[]> | null = null;
+/** GBK bytes of a text (Node has no GBK encoder: the decoder's table, inverted). */
+export function gbk(text: string): Buffer {
+  if (!gbkTable) {
+    gbkTable = new Map();
+    const dec = new TextDecoder('gbk');
+    for (let a = 0x81; a <= 0xfe; a++) {
+      for (let b = 0x40; b <= 0xfe; b++) {
+        if (b === 0x7f) continue;
+        const ch = dec.decode(new Uint8Array([a, b]));
+        if (ch.length === 1 && !gbkTable.has(ch)) gbkTable.set(ch, [a, b]);
+      }
+    }
+  }
+  const out: number[] = [];
+  for (const ch of text) {
+    if (ch.charCodeAt(0) < 0x80) out.push(ch.charCodeAt(0));
+    else out.push(...(gbkTable.get(ch) ?? [0x3f]));
+  }
+  return Buffer.from(out);
+}
