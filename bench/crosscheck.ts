@@ -288,7 +288,35 @@ function floor(dir: string) {
   const t3 = performance.now();
   db.close(); // checkpoints the WAL into the database file, as every import of the run does
   const t4 = performance.now();
-  return { seconds: (t4 - t0) / 1000, load: (t1 - t0) / 1000, index: (t2 - t1) / 1000, join: (t3 - t2) / 1000, close: (t4 - t3) / 1000, joined: joined.n, rows: all.length };
+  // for reference only: the barest variant (no AUTOINCREMENT id, one index, no checkpoint)
+  for (const x of ['', '-wal', '-shm']) rmSync(join(dir, `floor2.sqlite${x}`), { force: true });
+  const bare = new BetterSqlite3(join(dir, 'floor2.sqlite'));
+  bare.pragma('journal_mode = WAL');
+  bare.pragma('synchronous = NORMAL');
+  bare.exec('create table members (id_card text); create table records (list_id integer, row_no integer, id_card text, name text, kind text, detail text, date text)');
+  const bm = bare.prepare('insert into members values (?)');
+  bare.transaction(() => {
+    for (const m of members) bm.run(m.idCard);
+  })();
+  const b0 = performance.now();
+  const bi = bare.prepare('insert into records values (?, ?, ?, ?, ?, ?, ?)');
+  bare.transaction(() => {
+    for (const r of all) bi.run(r);
+  })();
+  bare.exec('create index records_id_card on records (id_card)');
+  bare.prepare('select count(*) as n from members m join records r on r.id_card = m.id_card').get();
+  const bare1 = performance.now();
+  bare.close();
+  return {
+    seconds: (t4 - t0) / 1000,
+    load: (t1 - t0) / 1000,
+    index: (t2 - t1) / 1000,
+    join: (t3 - t2) / 1000,
+    close: (t4 - t3) / 1000,
+    bare: (bare1 - b0) / 1000,
+    joined: joined.n,
+    rows: all.length,
+  };
 }
 
 async function run(dir: string) {
@@ -390,6 +418,7 @@ else {
     console.log(`generated in ${g.seconds.toFixed(1)} s: ${g.files.map((f) => `${f.department} ${f.rows.toLocaleString('en-US')} ${f.path.endsWith('.csv') ? 'csv' : 'xlsx'} ${(f.bytes / 2 ** 20).toFixed(1)} MiB`).join('; ')}; ${(bytes / 2 ** 20).toFixed(0)} MiB in all`);
     const f = child('floor', dir) as ReturnType<typeof floor>;
     console.log(`floor: ${f.seconds.toFixed(2)} s (load ${f.load.toFixed(2)} s, index ${f.index.toFixed(2)} s, join ${f.join.toFixed(2)} s, checkpoint on close ${f.close.toFixed(2)} s; ${f.rows.toLocaleString('en-US')} rows, ${f.joined.toLocaleString('en-US')} matches)`);
+    console.log(`  (for reference, the barest load: plain table, one index, no checkpoint: ${f.bare.toFixed(2)} s)`);
     const r = child('run', dir) as Awaited<ReturnType<typeof run>>;
     for (const s of r.steps) console.log(`  ${s.step}: ${s.seconds.toFixed(2)} s (peak RSS so far ${s.maxRssMiB.toFixed(0)} MiB)`);
     console.log(`run: ${r.seconds.toFixed(2)} s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB; ${r.records.toLocaleString('en-US')} records stored; ${r.total.toLocaleString('en-US')} hits`);

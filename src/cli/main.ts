@@ -13,7 +13,7 @@ export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   import households <花名册.xlsx|csv> [--skip-invalid] [--rejects 文件]
   import department <部门> <名单.xlsx|csv> [--skip-invalid] [--rejects 文件]
                                             导入县直部门比对名单（公安 房管 财政 人社 交管 工商 残联 民政 住建），整体替换该部门原名单
-  crosscheck                                六个不纳入比对：全部成员 × 在用名单，新线索入库（不重复）
+  crosscheck [--at <ISO 时间>]               六个不纳入比对：全部成员 × 在用名单，新线索入库（不重复）
   hits [--all] [--limit N]                  查看比对线索（默认只列待处理的）
   hit confirm <编号> <理由> / hit dismiss <编号> <理由>
                                             确认线索（该户清退）或排除线索，通知村工作群

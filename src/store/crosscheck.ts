@@ -141,8 +141,8 @@ interface FlagRow {
   status: string;
   identification_owner: string | null;
   village: string | null;
-  member_name: string;
-  id_card: string;
+  member_name: string | null;
+  id_card: string | null;
 }
 
 export function flagText(t: { name: string }, closingDate: string, r: Omit<FlagRow, 'evidence_key'>): string {
@@ -151,7 +151,7 @@ export function flagText(t: { name: string }, closingDate: string, r: Omit<FlagR
     [
       '【届后比对发现 · 请乡纪委核查】',
       `${t.name} ${r.village ?? ''} ${r.number} 户（户主 ${r.head_name}，仍在册）`,
-      `成员：${r.member_name}（${maskIdCard(r.id_card)}）`,
+      `成员：${r.member_name ?? '（已不在花名册）'}（${maskIdCard(r.id_card ?? '')}）`,
       `线索：${EXCLUSION_NAMES[r.exclusion]}——${describeEvidence(r.department, ev)}`,
       `识别责任人：${r.identification_owner ?? '（花名册未填写）'}`,
       `复核工作已于 ${formatCn(closingDate)} 结束，此线索为结束后比对发现。乡扶贫办可发送“核查”确认或排除。`,
@@ -217,7 +217,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
                      h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
                 from ${cand} c
                 join households h on h.id = c.household_id
-                join members m on m.id = c.member_id
+                left join members m on m.id = c.member_id
                 left join villages v on v.id = h.village_id
                where h.status in (${included}) and ${NOT_RECORDED}
                group by c.member_id, c.exclusion, c.department, c.evidence_key
@@ -231,7 +231,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
                  h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
             from exclusion_hits e
             join households h on h.id = e.household_id
-            join members m on m.id = e.member_id
+            left join members m on m.id = e.member_id
             left join villages v on v.id = h.village_id
            where e.township_id = ${t} and e.flagged_at is null and e.status = 'open' and e.found_at >= ${cutoff}
              and h.status in (${included})
@@ -354,18 +354,19 @@ interface HitRow {
   village_name: string | null;
   village_chat: string | null;
   member_id: number;
-  member_name: string;
-  id_card: string;
-  relation: string;
+  /** null when the member has since left the roster (a roster re-import removed them) */
+  member_name: string | null;
+  id_card: string | null;
+  relation: string | null;
 }
 
 const HIT_SELECT = sql`select e.id, e.status, e.exclusion, e.department, e.evidence_key, e.evidence, e.reason, e.decided_by,
        e.decided_at, e.found_at, e.flagged_at, h.id as household_id, h.number, h.head_name, h.status as household_status,
        h.applicant, h.village_id, h.identification_owner, h.removal_reason, v.name as village_name, v.chat_id as village_chat,
-       m.id as member_id, m.name as member_name, m.id_card, m.relation
+       e.member_id, m.name as member_name, m.id_card, m.relation
   from exclusion_hits e
   join households h on h.id = e.household_id
-  join members m on m.id = e.member_id
+  left join members m on m.id = e.member_id
   left join villages v on v.id = h.village_id`;
 
 function toView(r: HitRow): HitView {
@@ -392,7 +393,7 @@ function toView(r: HitRow): HitView {
       removalReason: r.removal_reason,
     },
     village: r.village_name === null ? null : { name: r.village_name, chatId: r.village_chat },
-    member: { id: r.member_id, name: r.member_name, idCard: r.id_card, relation: r.relation },
+    member: { id: r.member_id, name: r.member_name ?? '（已不在花名册）', idCard: r.id_card ?? '', relation: r.relation ?? '' },
   };
 }
 

@@ -103,8 +103,6 @@ export async function importDepartmentList(
   };
   let staged = 0;
   let rejected = 0;
-  const T0 = performance.now();
-  const dbg = (l: string) => { if (process.env.TDBG) console.log('   ', l, ((performance.now() - T0) / 1000).toFixed(3)); };
   try {
     // One transaction for all the staging (a commit per batch costs more than the inserts). It
     // writes only the temp database: the main database stays unlocked while the file is read.
@@ -120,7 +118,6 @@ export async function importDepartmentList(
       }
     }
     db.exec('commit');
-    dbg('staged');
     if (rejected > 0 && !o.skipInvalid) return { ok: false, rejected, reason: 'invalid_rows' };
     if (staged === 0) return { ok: false, rejected, reason: 'no_valid_rows' };
 
@@ -158,7 +155,6 @@ export async function importDepartmentList(
         `insert into department_records (list_id, row_no, id_card, name, kind, detail, date)
          select ?, row_no, id_card, name, kind, detail, date from temp.department_stage order by id_card`,
       ).run(listId);
-      dbg('copied');
       const prev = old[0];
       sync
         .insert(auditLog)
@@ -178,12 +174,10 @@ export async function importDepartmentList(
       return { listId, replaced: prev ? { id: prev.id, rows: prev.rows, fileName: prev.fileName } : null };
     });
     const r = commit.immediate();
-    dbg('committed');
     return { ok: true, listId: r.listId, rows: staged, rejected, replaced: r.replaced };
   } finally {
     if (db.inTransaction) db.exec('rollback');
     db.exec('drop table if exists temp.department_stage');
-    dbg('dropped');
     db.pragma(`cache_size = ${cacheBefore}`);
   }
 }

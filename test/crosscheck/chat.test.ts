@@ -84,6 +84,8 @@ describe('核查 in chat', () => {
     const text = JSON.stringify(c);
     const id = hitId('交管');
     expect(text).toContain(`"name":"hit_${id}"`);
+    expect(text).toContain(`"name":"reason_${id}"`);
+    expect(new Set(text.match(/"name":"[^"]+"/g)).size).toBe(text.match(/"name":"[^"]+"/g)!.length); // names unique
     expect(text).toContain(`{"a":"hit.decide","id":${id},"decision":"confirm","offset":0}`);
     expect(text).toContain(`{"a":"hit.decide","id":${id},"decision":"dismiss","offset":0}`);
     expect(text).toContain('交管名单第 2 行：汽车 贵J12345（2020-05-01）');
@@ -94,7 +96,7 @@ describe('核查 in chat', () => {
   it('confirms a hit from the card: household removed, card refreshed, village chat told, audited', async () => {
     const id = hitId('交管');
     const before = h.fake.messages.length;
-    const body = await press({ a: 'hit.decide', id, decision: 'confirm', offset: 0 }, { reason: '经核实，户主有小型汽车一辆' });
+    const body = await press({ a: 'hit.decide', id, decision: 'confirm', offset: 0 }, { [`reason_${id}`]: '经核实，户主有小型汽车一辆' });
     expect(body.toast?.type).toBe('success');
     expect(body.toast?.content).toContain(`已确认线索 #${id}，01-001 胡学林户已清退。已通知石门村工作群。`);
     expect(body.card!.data.header).toMatchObject({ title: { content: '比对线索核查（待处理 3 条）' } });

@@ -38,7 +38,8 @@ function hitForm(h: HitView, offset: number): Element {
     tag: 'form',
     name: `hit_${h.id}`,
     elements: [
-      input('reason', '理由', { placeholder: '核实情况，确认或排除都须写明理由' }),
+      // names unique in the whole card (Feishu refuses a card with two components of one name)
+      input(`reason_${h.id}`, '理由', { placeholder: '核实情况，确认或排除都须写明理由' }),
       {
         tag: 'column_set',
         flex_mode: 'flow',

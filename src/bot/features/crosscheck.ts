@@ -96,7 +96,8 @@ export const crosscheck = (bot: Bot) =>
         const id = Number(value.id);
         const decision: Decision | null = value.decision === 'confirm' || value.decision === 'dismiss' ? value.decision : null;
         if (!Number.isInteger(id) || !decision) return ctx.toast('error', '这个按钮已失效，请发送“核查”获取新卡片。');
-        const reason = typeof form.reason === 'string' ? form.reason : '';
+        const typed = form[`reason_${id}`] ?? form.reason;
+        const reason = typeof typed === 'string' ? typed : '';
         const r = await decide(ctx, await getHit(ctx.d, ctx.township!.id, id), String(id), decision, reason);
         if (!r.ok) return ctx.toast('error', r.text);
         ctx.toast('success', r.text);
