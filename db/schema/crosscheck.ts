@@ -31,7 +31,9 @@ export const departmentRecords = sqliteTable(
     detail: text('detail'),
     date: text('date'),
   },
-  (t) => [index('department_records_id_card').on(t.idCard, t.listId), index('department_records_list').on(t.listId)],
+  // Led by list_id: a new list's rows go to the end of the index (list ids only grow), so an
+  // import appends instead of rewriting pages all over it; the cross-check probes list by list.
+  (t) => [index('department_records_list_id_card').on(t.listId, t.idCard)],
 );
 
 /** A hit is evidence, not a verdict: the office confirms (清退) or dismisses it, with a reason. */

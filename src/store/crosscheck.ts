@@ -55,8 +55,9 @@ function candidatesCte(townshipId: string): SQL {
     .map((k) => `(${lit(k.department)}, ${lit(k.kind)}, ${lit(k.exclusion)})`)
     .join(', ');
   const register = sql`(l.department = '公安' and r.kind = ${REGISTER_KIND})`;
-  // Members are visited in ID-number order (their index), so the probes into the records' ID
-  // index go forward through it: a few sequential pages instead of 100,000 random ones.
+  // Members are visited in ID-number order (their index) and, for each, the active lists (a
+  // handful); the probes into the records' (list_id, id_card) index go forward through each
+  // list's part of it: a few sequential pages instead of 100,000 random ones.
   return sql`with kinds(department, kind, exclusion) as (values ${sql.raw(kinds)}),
   cand as (
     select m.township_id as township_id, m.household_id as household_id, m.id as member_id,
@@ -68,8 +69,8 @@ function candidatesCte(townshipId: string): SQL {
                        'row', r.row_no, 'recordId', r.id, 'kind', r.kind, 'name', r.name, 'detail', r.detail, 'date', r.date) as evidence
       from members m indexed by members_id_card
       cross join households h on h.id = m.household_id
-      cross join department_records r on r.id_card = m.id_card
-      cross join department_lists l on l.id = r.list_id
+      cross join department_lists l
+      cross join department_records r on r.list_id = l.id and r.id_card = m.id_card
       left join kinds k on k.department = l.department and k.kind = r.kind
      where m.township_id = ${townshipId} and h.status not in (${list(OUT_OF_PLAY)})
        and l.active = 1 and l.township_id = ${townshipId}
