@@ -3,15 +3,13 @@
 // the post-campaign flag is queued once. (Lists are imported by the Node CLI; here they are
 // written directly.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Miniflare } from 'miniflare';
-import type { D1Database } from '@cloudflare/workers-types';
-import { openD1 } from '../../src/store/d1';
+import type { Miniflare } from 'miniflare';
 import type { Database } from '../../src/store/database';
 import { loadExample } from '../../src/township/seed';
 import { getTownship } from '../../src/store/township';
 import { decideHit, getHit, listHits, planCrosscheck } from '../../src/store/crosscheck';
 import { departmentLists, departmentRecords } from '../../db/schema/index';
-import { migrationStatements } from '../support/worker';
+import { startD1 } from '../support/d1';
 
 let mf: Miniflare;
 let d: Database;
@@ -20,16 +18,7 @@ const CAR_ID = '522630197605047554'; // 01-001 胡学林
 const SHOP_ID = '522630198403133379'; // 01-003 谢廷福
 
 beforeAll(async () => {
-  mf = new Miniflare({
-    modules: true,
-    script: 'export default { fetch() { return new Response("ok"); } }',
-    d1Databases: { DB: 'crosscheck-test' },
-    d1Persist: false,
-    cf: false,
-  });
-  const binding = await mf.getD1Database('DB');
-  await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
-  d = openD1(binding as unknown as D1Database);
+  ({ mf, d } = await startD1('crosscheck-test'));
   await loadExample(d);
   const now = Date.now();
   const [jg] = await d.db

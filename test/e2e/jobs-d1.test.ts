@@ -1,9 +1,7 @@
 // The jobs' reads and writes on D1 (Miniflare's local D1, the engine the Workers deployment
 // runs): raw-row reads, chunked key reads, the atomic batch, idempotency.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { Miniflare } from 'miniflare';
-import type { D1Database } from '@cloudflare/workers-types';
-import { openD1 } from '../../src/store/d1';
+import type { Miniflare } from 'miniflare';
 import type { Database } from '../../src/store/database';
 import { loadExample } from '../../src/township/seed';
 import { getTownship, getVillage } from '../../src/store/township';
@@ -11,22 +9,13 @@ import { planSnapshots, villageSnapshots } from '../../src/store/progress';
 import { runJobs } from '../../src/jobs/run';
 import { cstMidnightUtc } from '../../src/core/dates';
 import { memoryLogger } from '../../src/log';
-import { migrationStatements } from '../support/worker';
+import { startD1 } from '../support/d1';
 
 let mf: Miniflare;
 let d: Database;
 
 beforeAll(async () => {
-  mf = new Miniflare({
-    modules: true,
-    script: 'export default { fetch() { return new Response("ok"); } }',
-    d1Databases: { DB: 'jobs-test' },
-    d1Persist: false,
-    cf: false,
-  });
-  const binding = await mf.getD1Database('DB');
-  await binding.batch(migrationStatements().map((s) => binding.prepare(s)));
-  d = openD1(binding as unknown as D1Database);
+  ({ mf, d } = await startD1('jobs-test'));
   await loadExample(d);
 }, 30_000);
 afterAll(async () => mf?.dispose());
