@@ -52,7 +52,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   const v = parsed.values;
   if (!cmd || v.help) {
     io.out(USAGE);
-    return cmd ? 0 : 2;
+    return v.help ? 0 : 2;
   }
   let cli: CliContext | null = null;
   try {

@@ -142,6 +142,11 @@ describe('a village through the whole campaign', () => {
     expect(n("select count(*) n from meetings where kind = 'two_committees' and valid = 1")).toBe(0);
     const signed = await press(S.packageCadre, { a: 'meeting.confirm', m: tcUuid, as: 'package_cadre_sign' });
     expect(signed.toast?.content).toBe('已确认，两委会议记录有效。');
+    // the office signs its opinion in the minutes from its own account; a village cadre cannot
+    expect((await press(S.cadre, { a: 'meeting.township_sign', m: tcUuid })).toast?.type).toBe('error');
+    const office = await press(EX.office, { a: 'meeting.township_sign', m: tcUuid });
+    expect(office.toast).toEqual({ type: 'success', content: '已签字。' });
+    expect(JSON.stringify(office.card!.data)).toContain('乡干部签署意见：周建华');
     expect(n('select count(*) n from meetings where valid = 1')).toBe(3);
     expect(one('select status from households where number = ?', applicant)).toEqual({ status: 'evaluated' });
     expect(await sayText('资料 已填报', S.cadre)).toBe('已登记：石门村复核资料已填报（杨光明）。');

@@ -19,6 +19,12 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
     ...(kind === 'two_committees'
       ? [`驻村干部在会议记录上签字：${m.confirmations.package_cadre_sign ? `✅ <at id=${m.confirmations.package_cadre_sign}></at>` : '⬜ 待签字'}`]
       : []),
+    ...(kind === 'two_committees'
+      ? (() => {
+          const signed = Object.entries(m.confirmations).filter(([k]) => k.startsWith('township_sign:')).map(([, name]) => name);
+          return signed.length ? [`乡干部签署意见：${signed.join('、')}`] : [];
+        })()
+      : []),
     ...(m.evidence.length ? [`佐证材料：${m.evidence.length} 份`] : ['请把签字的决议照片或文件回复到本卡片，作为佐证。']),
   ];
   const els = [md(lines.join('\n'))];
@@ -28,6 +34,7 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
   if (firstSecretaryRequired && !m.confirmations.first_secretary) bs.push(button('第一书记确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'first_secretary' }, 'primary'));
   if (!m.confirmations.package_cadre) bs.push(button('驻村干部确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre' }, 'primary'));
   if (kind === 'two_committees' && !m.confirmations.package_cadre_sign) bs.push(button('驻村干部签字', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre_sign' }));
+  if (kind === 'two_committees') bs.push(button('乡干部签署意见', { a: 'meeting.township_sign', m: m.cardMessageId }));
   if (bs.length) els.push(buttons(...bs));
   return card(`${MEETING_NAMES[kind]}记录${validity.ok ? '' : '（待确认）'}`, els, validity.ok ? 'green' : 'orange');
 }

@@ -3,7 +3,7 @@
 // confirmed their presence from their own Feishu accounts (and, for the two-committees meeting,
 // the package cadre signed). A photo or file sent in reply to the meeting card is its evidence.
 import { and, desc, eq, inArray } from 'drizzle-orm';
-import { households, meetings, outbox } from '../../../db/schema/index';
+import { households, meetings, outbox, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { MEETING_KINDS, MEETING_NAMES, parseMeetingKind, validateMeeting, type MeetingKind, type VoteTally } from '../../core/meetings';
@@ -205,6 +205,28 @@ export const reviewMeetings = (bot: Bot) =>
         if (validity.ok) await advanceIfAllValid(ctx, m.villageId, m.kind as MeetingKind);
         ctx.answer.card = meetingCard({ ...m, confirmations, valid: validity.ok }, ctx.village!.name, o.firstSecretaryRequired, validity);
         ctx.toast('success', validity.ok ? `已确认，${MEETING_NAMES[m.kind as MeetingKind]}记录有效。` : '已确认。');
+      },
+    })
+    .action({
+      // Other township cadres (the office, the area leader) sign their opinion in the two-committees
+      // minutes from their own accounts; recorded on the meeting beside the package cadre's.
+      name: 'meeting.township_sign',
+      roles: ['office', 'leader'],
+      async run(ctx, { value }) {
+        const m = await loadMeeting(ctx, value.m);
+        if (!m || m.kind !== 'two_committees') return ctx.toast('error', '找不到这次两委会议记录。');
+        const key = `township_sign:${ctx.actor.openId}`;
+        const o = await overseerState(ctx, m.villageId);
+        const village = (await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '';
+        if (m.confirmations[key]) {
+          ctx.answer.card = meetingCard(m, village, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired));
+          return ctx.toast('info', '已签过字。');
+        }
+        const confirmations = { ...m.confirmations, [key]: ctx.actor.person?.name ?? ctx.actor.openId };
+        ctx.write(ctx.d.db.update(meetings).set({ confirmations }).where(eq(meetings.id, m.id)));
+        ctx.audit({ action: 'sign', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, before: m.confirmations, after: confirmations });
+        ctx.answer.card = meetingCard({ ...m, confirmations }, village, o.firstSecretaryRequired, meetingValidity({ ...m, confirmations }, o.firstSecretaryRequired));
+        ctx.toast('success', '已签字。');
       },
     })
     .onReplyMedia({
