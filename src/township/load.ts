@@ -4,7 +4,7 @@
 // changes nothing.
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditLog, chats, people, roles, townships, villages } from '../../db/schema/index';
-import type { Database, Statement } from '../store/database';
+import { chunks, type Database, type Statement } from '../store/database';
 import { defaultCampaign, type CampaignConfig } from '../core/campaign';
 import type { FeishuApi } from '../feishu/client';
 import type { Township, Person } from './schema';
@@ -188,7 +188,8 @@ export async function loadTownship(
   }
   const stale = oldRoles.filter((x) => x.r.source === 'file' && !wanted.has(`${x.personName}|${x.r.role}|${x.villageName ?? ''}`));
   if (stale.length) {
-    w.push(d.db.delete(roles).where(inArray(roles.id, stale.map((x) => x.r.id))));
+    // in chunks: D1 binds at most 100 parameters a statement
+    for (const ids of chunks(stale.map((x) => x.r.id))) w.push(d.db.delete(roles).where(inArray(roles.id, ids)));
     for (const x of stale) audit('revoke', 'role', `${x.personName}|${x.r.role}|${x.villageName ?? ''}`, { role: x.r.role, village: x.villageName }, null);
     result.removedRoles = stale.length;
   }

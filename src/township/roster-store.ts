@@ -3,7 +3,7 @@
 // is updated and audited (ID numbers in the audit trail are masked).
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditLog, households, members, villages } from '../../db/schema/index';
-import type { Database, Statement } from '../store/database';
+import { chunks, type Database, type Statement } from '../store/database';
 import type { RosterHousehold, RosterMember } from '../import/roster';
 import { maskIdCard } from '../core/idcard';
 
@@ -112,7 +112,7 @@ export async function importRoster(
     const keep = new Set(h.members.map((m) => m.idCard));
     const gone = existing.filter((m) => !keep.has(m.idCard));
     if (gone.length) {
-      w.push(d.db.delete(members).where(inArray(members.id, gone.map((m) => m.id))));
+      for (const ids of chunks(gone.map((m) => m.id))) w.push(d.db.delete(members).where(inArray(members.id, ids)));
       for (const m of gone) audit(vid, 'delete', 'member', `${h.householdNo}/${maskIdCard(m.idCard)}`, { name: m.name, relation: m.relation }, null);
       r.members.removed += gone.length;
       changed = true;

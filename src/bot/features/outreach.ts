@@ -1,7 +1,7 @@
 // 政策宣讲: publicity activities per village, and contact with households whose members are all
 // away (全家外出). The progress card shows who was reached and who was not.
 import { eq, inArray } from 'drizzle-orm';
-import type { Database } from '../../store/database';
+import { chunks, type Database } from '../../store/database';
 import { contacts, publicity } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import { findHousehold } from '../households';
@@ -51,9 +51,11 @@ export const outreach = (bot: Bot) =>
 /** Publicity totals and the all-away households reached / not reached, for the progress card. */
 export async function outreachOf(d: Database, villageId: number, away: { id: number; headName: string; number: string }[]) {
   const acts = await d.db.select().from(publicity).where(eq(publicity.villageId, villageId));
-  const reached = away.length
-    ? new Set((await d.db.select({ id: contacts.householdId }).from(contacts).where(inArray(contacts.householdId, away.map((h) => h.id)))).map((r) => r.id))
-    : new Set<number>();
+  const reached = new Set<number>();
+  for (const ids of chunks(away.map((h) => h.id))) {
+    // in chunks: D1 binds at most 100 parameters a statement
+    for (const r of await d.db.select({ id: contacts.householdId }).from(contacts).where(inArray(contacts.householdId, ids))) reached.add(r.id);
+  }
   return {
     activities: acts.length,
     reachedPeople: acts.reduce((n, a) => n + a.reached, 0),

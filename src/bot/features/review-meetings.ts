@@ -2,7 +2,7 @@
 // once (70% attendance, a majority of those present); a meeting counts only after both overseers
 // confirmed their presence from their own Feishu accounts (and, for the two-committees meeting,
 // the package cadre signed). A photo or file sent in reply to the meeting card is its evidence.
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { households, meetings, outbox, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
@@ -246,9 +246,3 @@ export const reviewMeetings = (bot: Bot) =>
         return true;
       },
     });
-
-/** Latest meeting of each kind of a village, for cards. */
-export async function latestMeetings(ctx: BotContext, villageIds: number[]) {
-  if (!villageIds.length) return [];
-  return ctx.d.db.select().from(meetings).where(inArray(meetings.villageId, villageIds)).orderBy(desc(meetings.id));
-}
