@@ -89,5 +89,5 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
   }
 }
 
-const isMain = process.argv[1]?.replace(/\\/g, '/').endsWith('cli/main.ts') || process.argv[1]?.endsWith('fupin.mjs');
+const isMain = process.argv[1]?.replace(/\\/g, '/').endsWith('cli/main.ts');
 if (isMain) process.exitCode = await runCli(process.argv.slice(2), {});

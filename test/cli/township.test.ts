@@ -147,3 +147,16 @@ describe('import households', () => {
     expect(await cli('audit', '--village', '不存在村')).toBe(1);
   });
 });
+
+describe('the fupin bin', () => {
+  it('runs a command once, as npm run cli does', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['bin/fupin.mjs', 'init', resolve(EXAMPLES_DIR, 'township.json')], {
+      env: { ...process.env, DATABASE_PATH: env.DATABASE_PATH, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '' },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.match(/已载入/g)).toHaveLength(1);
+    expect(r.stdout).not.toContain('无变化');
+  });
+});
