@@ -35,6 +35,7 @@ import ExcelJS from 'exceljs';
 import { makeIdCard } from '../src/core/idcard';
 import { runCli } from '../src/cli/main';
 import type { Department } from '../src/core/exclusions';
+import { rng } from '../scripts/make-example-roster';
 
 const HOUSEHOLDS = 30_000;
 const MEMBERS = 100_000;
@@ -68,17 +69,6 @@ const FILES: FileSpec[] = [
 
 // ---------------------------------------------------------------------------
 // Deterministic data
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SURNAMES = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤';
 const GIVEN = '国建明华文军平志伟德光海春秀英兰芳玉珍丽红霞桂凤云莲梅琴燕萍娟红学林正刚语桐嘉豪子涵思雨浩然宇轩欣怡梓涵一诺';

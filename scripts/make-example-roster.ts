@@ -55,7 +55,7 @@ export interface GenerateOptions {
 }
 
 /** mulberry32: small, fast, deterministic */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

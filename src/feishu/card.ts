@@ -54,23 +54,14 @@ export function datePicker(name: string, label: string, initial?: string): Eleme
   return { tag: 'date_picker', name, placeholder: { tag: 'plain_text', content: label }, ...(initial ? { initial_date: initial } : {}) };
 }
 
+/** A form's submit button: its press sends the form's values with `value` (names unique in the card). */
+export function submitButton(name: string, label: string, value: Record<string, unknown>, type: 'primary' | 'default' | 'danger' = 'primary'): Element {
+  return { tag: 'button', name, text: { tag: 'plain_text', content: label }, type, form_action_type: 'submit', behaviors: [{ type: 'callback', value }] };
+}
+
 /** A form (root level only); the submit button's value carries the action. */
 export function form(name: string, fields: Element[], submitLabel: string, value: Record<string, unknown>): Element {
-  return {
-    tag: 'form',
-    name,
-    elements: [
-      ...fields,
-      {
-        tag: 'button',
-        name: `${name}_submit`,
-        text: { tag: 'plain_text', content: submitLabel },
-        type: 'primary',
-        form_action_type: 'submit',
-        behaviors: [{ type: 'callback', value }],
-      },
-    ],
-  };
+  return { tag: 'form', name, elements: [...fields, submitButton(`${name}_submit`, submitLabel, value)] };
 }
 
 /** Byte size of a card as sent; Feishu refuses cards over 30 KB. */

@@ -1,6 +1,7 @@
 // The Workers deployment under test: the bundle `wrangler deploy --dry-run` builds from
 // wrangler.toml, run in workerd by Miniflare with a local D1 (migrated from db/migrations), its
 // FEISHU_DOMAIN pointing at the fake Feishu server on 127.0.0.1. Offline: nothing leaves loopback.
+import { beforeAll, afterAll } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -218,4 +219,20 @@ export async function startWorker(
       await fake.close();
     },
   };
+}
+
+/** Builds the worker and starts it in workerd for one test file; `get()` gives the running harness. */
+export function useWorker(opts: Parameters<typeof startWorker>[1] = {}, after?: (w: WorkerHarness) => Promise<void>) {
+  let built: BuiltWorker | undefined;
+  let w: WorkerHarness | undefined;
+  beforeAll(async () => {
+    built = await buildWorker();
+    w = await startWorker(built, opts);
+    await after?.(w);
+  }, 90_000);
+  afterAll(async () => {
+    await w?.close();
+    if (built) removeBuild(built);
+  });
+  return { get: () => w!, built: () => built! };
 }

@@ -1,22 +1,16 @@
 // The scheduled jobs on Workers: the cron trigger runs the same jobs as the Node server, against
 // D1, and a trigger fired twice (two isolates) sends each reminder once.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { buildWorker, removeBuild, startWorker, type BuiltWorker, type WorkerHarness } from '../support/worker';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { type WorkerHarness, useWorker } from '../support/worker';
 import { loadExample } from '../../src/township/seed';
 import { exampleJson } from '../support/example';
 
-let built: BuiltWorker;
-let w: WorkerHarness;
-
-beforeAll(async () => {
-  built = await buildWorker();
-  w = await startWorker(built);
+const worker = useWorker({}, async (w) => {
   await loadExample(w.d); // written into the worker's D1 through the app's own store functions
-}, 90_000);
-
-afterAll(async () => {
-  await w?.close();
-  if (built) removeBuild(built);
+});
+let w: WorkerHarness;
+beforeAll(() => {
+  w = worker.get();
 });
 
 describe('scheduled() runs the jobs', () => {

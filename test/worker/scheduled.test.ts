@@ -1,25 +1,18 @@
 // The cron side of the Workers deployment and the D1 store under it, inside workerd:
 // scheduled() drains the outbox exactly once however often it fires, retries what failed,
 // and finishes inbox events left pending; D1's batch is the atomic write.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { eq, inArray } from 'drizzle-orm';
-import { buildWorker, removeBuild, startWorker, wranglerToml, type BuiltWorker, type WorkerHarness } from '../support/worker';
+import { wranglerToml, type WorkerHarness, useWorker } from '../support/worker';
 import { messageEnvelope, nextId } from '../support/events';
 import { acceptEvent, claimEvents } from '../../src/store/inbox';
 import { claimDue, enqueue, listOutbox } from '../../src/store/outbox';
 import { inbox, jobRuns, outbox } from '../../db/schema/index';
 
-let built: BuiltWorker;
+const worker = useWorker();
 let w: WorkerHarness;
-
-beforeAll(async () => {
-  built = await buildWorker();
-  w = await startWorker(built);
-}, 60_000);
-
-afterAll(async () => {
-  await w?.close();
-  if (built) removeBuild(built);
+beforeAll(() => {
+  w = worker.get();
 });
 
 const textMessage = (uuid: string, chatId = 'oc_cron') => ({

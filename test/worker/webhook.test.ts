@@ -1,21 +1,16 @@
 // The webhook and card callback of the Workers deployment, inside workerd: the bundle that
 // `npm run deploy` uploads, a local D1, the real Lark SDK sending to the fake Feishu server.
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { buildWorker, nodeOnlyImports, removeBuild, startWorker, type BuiltWorker, type WorkerHarness } from '../support/worker';
+import { describe, it, expect, beforeAll } from 'vitest';
+import { nodeOnlyImports, type BuiltWorker, type WorkerHarness, useWorker } from '../support/worker';
 import { cardEnvelope, messageEnvelope, signedRequest, nextId, VERIFICATION_TOKEN } from '../support/events';
 import { countInbox } from '../../src/store/inbox';
 
-let built: BuiltWorker;
+const worker = useWorker();
 let w: WorkerHarness;
-
-beforeAll(async () => {
-  built = await buildWorker();
-  w = await startWorker(built);
-}, 60_000);
-
-afterAll(async () => {
-  await w?.close();
-  if (built) removeBuild(built);
+let built: BuiltWorker;
+beforeAll(() => {
+  w = worker.get();
+  built = worker.built();
 });
 
 describe('the worker bundle', () => {

@@ -1,6 +1,6 @@
 // Cards of the six-exclusions cross-check: the result of 比对, and the 核查 list where the office
 // confirms (确认清退) or dismisses (排除) each open hit with a reason typed into the card.
-import { card, md, hr, button, buttons, input, type Card, type Element } from '../../feishu/card';
+import { card, md, hr, button, buttons, input, type Card, type Element, submitButton } from '../../feishu/card';
 import { EXCLUSIONS, EXCLUSION_NAMES, describeEvidence } from '../../core/exclusions';
 import { maskIdCard } from '../../core/idcard';
 import { formatCn } from '../../core/dates';
@@ -40,40 +40,10 @@ function hitForm(h: HitView, offset: number): Element {
     elements: [
       // names unique in the whole card (Feishu refuses a card with two components of one name)
       input(`reason_${h.id}`, '理由', { placeholder: '核实情况，确认或排除都须写明理由' }),
-      {
-        tag: 'column_set',
-        flex_mode: 'flow',
-        columns: [
-          {
-            tag: 'column',
-            width: 'auto',
-            elements: [
-              {
-                tag: 'button',
-                name: `hit_${h.id}_confirm`,
-                text: { tag: 'plain_text', content: '确认清退' },
-                type: 'danger',
-                form_action_type: 'submit',
-                behaviors: [{ type: 'callback', value: value('confirm') }],
-              },
-            ],
-          },
-          {
-            tag: 'column',
-            width: 'auto',
-            elements: [
-              {
-                tag: 'button',
-                name: `hit_${h.id}_dismiss`,
-                text: { tag: 'plain_text', content: '排除' },
-                type: 'default',
-                form_action_type: 'submit',
-                behaviors: [{ type: 'callback', value: value('dismiss') }],
-              },
-            ],
-          },
-        ],
-      },
+      buttons(
+        submitButton(`hit_${h.id}_confirm`, '确认清退', value('confirm'), 'danger'),
+        submitButton(`hit_${h.id}_dismiss`, '排除', value('dismiss'), 'default'),
+      ),
     ],
   };
 }
