@@ -191,14 +191,15 @@ export function maskIdCard(id: string): string {
   return s.slice(0, 6) + MASK + s.slice(-4);
 }
 
-// ID-like sequences: a standalone run of 15 to 18 characters of digits whose
-// last one may be X (18-character IDs, 15-digit old IDs, and mistyped IDs one or
-// two digits short), and 18-character IDs written in 6-8-4 groups separated by one
+// ID-like sequences: a standalone run of 15 or more characters of digits whose
+// last one may be X (18-character IDs, 15-digit old IDs, mistyped IDs one or two
+// digits short, and longer runs, which may be an ID with a stray digit or two glued
+// to it: shown whole they would leak the number), and 18-character IDs written in 6-8-4 groups separated by one
 // space or hyphen. A match must not be glued to a preceding letter, digit or
 // underscore (Feishu ids such as ou_… / om_… whose hex happens to contain a long
-// digit run are left alone) nor to a following digit (longer numbers stay whole).
+// digit run are left alone).
 const ID_IN_TEXT =
-  /(?<![0-9A-Za-z_])(?:\d{6}([ -]?)\d{8}\1\d{3}[0-9Xx]|\d{14,17}[0-9Xx])(?![0-9])/g;
+  /(?<![0-9A-Za-z_])(?:\d{6}([ -]?)\d{8}\1\d{3}[0-9Xx]|\d{14,}[0-9Xx])(?![0-9])/g;
 
 /**
  * Replaces every ID-like sequence in free text with its mask. Used by every

@@ -181,8 +181,13 @@ describe('maskIdsInText', () => {
     const text =
       '电话 13800000000，2026-12-10 截止，共 1234567 人，<at user_id="ou_1234567890123456789abcdef0123456"></at> om_9876543210987654321';
     expect(maskIdsInText(text)).toBe(text);
-    // a 20-digit number is not cut into an ID
-    expect(maskIdsInText('流水号 12345678901234567890')).toBe('流水号 12345678901234567890');
+    expect(maskIdsInText('')).toBe('');
+  });
+
+  it('masks a longer digit run too: it may be an ID number with a stray digit glued to it', () => {
+    const id = makeIdCard('522630', '20010521', '822');
+    expect(maskIdsInText(`“${id}76”不是有效的住房情况`)).toBe(`“522630********${id.slice(-2)}76”不是有效的住房情况`);
+    expect(maskIdsInText('流水号 12345678901234567890')).toBe('流水号 123456********7890');
     expect(maskIdsInText('')).toBe('');
   });
 });
