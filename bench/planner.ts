@@ -20,8 +20,8 @@ import { openSqlite } from '../src/store/sqlite';
 import { generateCounty, T } from './county-data';
 import { defaultCampaign } from '../src/core/campaign';
 import { cstMidnightUtc } from '../src/core/dates';
-import { planJobs } from '../src/core/planner';
-import { cardsOf, readPlanInput, runJobs } from '../src/jobs/run';
+import { cardsOf, planJobs, readPlanInput, runJobs } from '../src/jobs/run';
+import type { CampaignConfig } from '../src/core/campaign';
 import { getTownship } from '../src/store/township';
 import { memoryLogger } from '../src/log';
 
@@ -69,14 +69,15 @@ for (let i = 0; i < RUNS; i++) {
   planned = msgs.length;
 }
 const msgs = planJobs(await readPlanInput(d, t, now));
+const ctx = { township: t, config: t.campaign as CampaignConfig, names: {} };
 for (let i = 0; i < RUNS; i++) {
   const a = performance.now();
-  msgs.flatMap((m) => cardsOf(m, t));
+  msgs.flatMap((m) => cardsOf(m, ctx));
   cards.push(performance.now() - a);
 }
-const built = msgs.flatMap((m) => cardsOf(m, t));
+const built = msgs.flatMap((m) => cardsOf(m, ctx));
 const cardCount = built.length;
-const digestBytes = Math.max(...msgs.filter((m) => m.kind === 'digest').flatMap((m) => cardsOf(m, t).map((x) => new TextEncoder().encode(JSON.stringify(x)).length)));
+const digestBytes = Math.max(...msgs.filter((m) => m.kind === 'digest').flatMap((m) => cardsOf(m, ctx).map((x) => new TextEncoder().encode(JSON.stringify(x)).length)));
 const total = read.map((r, i) => r + plan[i]!);
 
 const log = memoryLogger();

@@ -73,9 +73,10 @@ export interface PlanInput {
   areaLeaders?: AreaLeader[];
 }
 
-interface MessageBase {
+/** What every planned message carries; each job kind (src/jobs/kinds/) adds its `kind` and `data`. */
+export interface MessageBase {
   /** `${kind}:${villageId|township}:${stage|''}:${date}`; the village copy of an overdue flag adds ':village',
-   * an area leader's private digest adds ':leader:<open_id>' */
+   * an area leader's private digest adds ':leader:<open_id>', a helper's private message ':helper:<open_id>' */
   key: string;
   /** a chat_id, or the person's open_id when receiveIdType is 'open_id' (a private message) */
   chatId: string;
@@ -128,30 +129,6 @@ export interface DigestData {
   /** set for an area leader's private digest of his villages */
   leader?: Person;
 }
-
-export interface ReminderMessage extends MessageBase {
-  kind: 'reminder';
-  villageId: string;
-  stage: VillageStageKey;
-  data: ReminderData;
-}
-export interface OverdueMessage extends MessageBase {
-  kind: 'overdue';
-  villageId: string;
-  stage: StageKey;
-  data: OverdueData;
-}
-export interface EscalationMessage extends MessageBase {
-  kind: 'escalation';
-  villageId: string;
-  stage: StageKey;
-  data: EscalationData;
-}
-export interface DigestMessage extends MessageBase {
-  kind: 'digest';
-  data: DigestData;
-}
-export type PlannedMessage = ReminderMessage | OverdueMessage | EscalationMessage | DigestMessage;
 
 export interface DigestStats {
   villages: number;
@@ -255,29 +232,37 @@ export function jobsDue(config: CampaignConfig, now: Date): { today: CalendarDat
   };
 }
 
-const mention = (p: Person): string => `<at user_id="${p.openId}">${p.name}</at>`;
-const missingBlock = (missing: string[]): string =>
-  missing.length === 0 ? '' : `\n尚缺：\n${missing.map((m, i) => `${i + 1}. ${m}`).join('\n')}`;
-const namesOf = (people: Person[]): string => (people.length > 0 ? people.map((p) => p.name).join('、') : '未指定');
 
-function stageState(done: boolean, today: CalendarDate, deadline: CalendarDate): StageState {
+export type JobsDue = ReturnType<typeof jobsDue>;
+
+/** An @-mention in a text message. */
+export const mention = (p: Person): string => `<at user_id="${p.openId}">${p.name}</at>`;
+export const missingBlock = (missing: string[]): string =>
+  missing.length === 0 ? '' : `\n尚缺：\n${missing.map((m, i) => `${i + 1}. ${m}`).join('\n')}`;
+export const namesOf = (people: Person[]): string => (people.length > 0 ? people.map((p) => p.name).join('、') : '未指定');
+
+export function stageState(done: boolean, today: CalendarDate, deadline: CalendarDate): StageState {
   if (done) return { state: 'done' };
   const left = daysBetween(today, deadline);
   return left >= 0 ? { state: 'open', daysLeft: left } : { state: 'overdue', daysLate: -left };
 }
 
 /** One open stage of a village (or of the township) as the alert builders need it. */
-interface OpenStage {
+export interface OpenStage {
   id: string;
   name: string;
   stage: StageKey;
   deadline: CalendarDate;
+  /** days to the deadline: 0 on the deadline day, negative once late */
+  daysLeft: number;
   missing: string[];
   people: Person[];
   villageChat: string | undefined;
+  /** village stages: whether the village notice has started */
+  noticeStarted: boolean;
 }
 
-const alertData = (o: OpenStage): StageAlertData => ({
+export const alertData = (o: OpenStage): StageAlertData => ({
   villageId: o.id,
   villageName: o.name,
   stage: o.stage,
@@ -287,196 +272,36 @@ const alertData = (o: OpenStage): StageAlertData => ({
   responsible: o.people,
 });
 
-function reminder(
-  o: OpenStage & { stage: VillageStageKey },
-  chatId: string,
+/**
+ * The stages not done today that `want` selects, village stages first (village by village),
+ * then the township stages — which are the office's own and only ever listed once late. What
+ * is missing is judged only for the stages selected.
+ */
+export function openStages(
+  input: PlanInput,
   today: CalendarDate,
-  config: CampaignConfig,
-  noticeStarted: boolean,
-): ReminderMessage {
-  const daysLeft = daysBetween(today, o.deadline);
-  const data: ReminderData = { ...alertData(o), daysLeft };
-  if (o.stage === 'village_evaluation' && !noticeStarted) data.latestNoticeStart = latestNoticeStart(o.deadline, config.noticeMinDays);
-  const action =
-    o.missing.length === 0 ? `各项条件已满足，请发送“完成 ${stageShortName(o.stage)}”确认。` : `完成后发送“完成 ${stageShortName(o.stage)}”。`;
-  const who = o.people.length > 0 ? `请 ${o.people.map(mention).join(' ')} 抓紧办理，${action}` : `本村尚未指定责任人，请乡扶贫办指定。${action}`;
-  const text = `【复核提醒】${o.name}「${stageName(o.stage)}」${deadlinePhrase(today, o.deadline)}。${missingBlock(o.missing)}\n${who}`;
-  return { key: `reminder:${o.id}:${o.stage}:${today}`, kind: 'reminder', chatId, villageId: o.id, stage: o.stage, date: today, text, data };
-}
-
-function overdueFlags(o: OpenStage, today: CalendarDate, inspectors: string | undefined): OverdueMessage[] {
-  const daysLate = daysBetween(o.deadline, today);
-  const key = `overdue:${o.id}:${o.stage}:${today}`;
-  const head = `「${stageName(o.stage)}」${deadlinePhrase(today, o.deadline)}`;
-  const out: OverdueMessage[] = [];
-  if (inspectors !== undefined) {
-    const text = `【逾期通报】${o.name}${head}。责任人：${namesOf(o.people)}。${missingBlock(o.missing)}`;
-    out.push({ key, kind: 'overdue', chatId: inspectors, villageId: o.id, stage: o.stage, date: today, text, data: { ...alertData(o), daysLate, audience: 'inspectors' } });
-  }
-  if (o.villageChat !== undefined) {
-    const reported = inspectors !== undefined ? '，已通报乡纪委' : '';
-    const who = o.people.length > 0 ? `请 ${o.people.map(mention).join(' ')} 立即办理` : '本村尚未指定责任人，请乡扶贫办指定';
-    const text = `【逾期】${o.name}${head}${reported}。${missingBlock(o.missing)}\n${who}，完成后发送“完成 ${stageShortName(o.stage)}”。`;
-    out.push({ key: `${key}:village`, kind: 'overdue', chatId: o.villageChat, villageId: o.id, stage: o.stage, date: today, text, data: { ...alertData(o), daysLate, audience: 'village' } });
-  }
-  return out;
-}
-
-function escalation(o: OpenStage, today: CalendarDate, ackDate: CalendarDate, dueDate: CalendarDate, chatId: string): EscalationMessage {
-  const daysLate = daysBetween(o.deadline, today);
-  const daysSinceAck = daysBetween(ackDate, today);
-  const text = `【再次督办】${o.name}「${stageName(o.stage)}」${formatCn(ackDate)} 督办后 ${daysSinceAck} 天仍未完成，${deadlinePhrase(today, o.deadline)}。责任人：${namesOf(o.people)}。${missingBlock(o.missing)}`;
-  return {
-    key: `escalation:${o.id}:${o.stage}:${dueDate}`,
-    kind: 'escalation',
-    chatId,
-    villageId: o.id,
-    stage: o.stage,
-    date: dueDate,
-    text,
-    data: { ...alertData(o), daysLate, ackDate, daysSinceAck },
-  };
-}
-
-function digestText(
-  today: CalendarDate,
-  stats: DigestStats,
-  rows: VillageDigestRow[],
-  township: DigestData['township'],
-  helperMax: number,
-  leader?: Person,
-): string {
-  const stageLine = VILLAGE_STAGES.map((k) => `${stageShortName(k)} 完成 ${stats.villageStagesDone[k]}/${stats.villages} 村`).join('；');
-  const late: string[] = [];
-  for (const r of rows) {
-    for (const k of VILLAGE_STAGES) {
-      const st = r.stages[k];
-      if (st.state === 'overdue') late.push(`${r.name} ${stageShortName(k)} 逾期 ${st.daysLate} 天`);
-    }
-  }
-  const townshipLine = TOWNSHIP_STAGES.map((k) => {
-    const st = township[k];
-    return `${stageShortName(k)} ${st.state === 'done' ? '已完成' : st.state === 'overdue' ? `逾期 ${st.daysLate} 天` : '未完成'}`;
-  }).join('；');
-  const batches = (rec: Record<string, number>, unit: string): string =>
-    Object.entries(rec).map(([k, n]) => `${BATCH_NAMES[k] ?? k} ${n} ${unit}`).join('、') || '无';
-  const lines = [
-    `【每日进度】${formatCn(today)} ${leader ? `${leader.name} 包片村` : ''}复核进度（${stats.villages} 个村）`,
-    `村级：${stageLine}`,
-    `乡级：${townshipLine}`,
-    `逾期：${late.length > 0 ? late.join('；') : '无'}`,
-    `农户：已复审 ${stats.reviewed} 户，保留 ${stats.kept} 户，清退 ${stats.removed} 户，新纳入 ${stats.newlyIncluded} 户；比对疑点待处理 ${stats.openExclusionHits} 条`,
-    `帮扶：已落实 ${stats.withHelper}/${stats.included} 户，超过 ${helperMax} 户的帮扶人 ${stats.helpersOverLimit.length} 名；帮扶卡已回收 ${stats.helpCardsReturned}/${stats.included} 户`,
-    `五个一批（到户）：${batches(stats.batchesByHousehold, '户')}`,
-  ];
-  if (stats.personsCounted > 0) lines.push(`五个一批（到人）：${batches(stats.batchesByPerson, '人')}`);
-  const unbound = rows.filter((r) => !r.hasChat).map((r) => r.name);
-  if (unbound.length > 0) lines.push(`未绑定工作群的村（收不到提醒）：${unbound.join('、')}`);
-  return lines.join('\n');
-}
-
-/** Every message due at `now`: today's reminders, overdue flags and escalations after the
- * reminder time, and the digest after the digest time on campaign days. */
-export function planJobs(input: PlanInput): PlannedMessage[] {
-  const { now, config, villages, township, chats, responsible } = input;
-  const due = jobsDue(config, now);
-  const today = due.today;
-  const alertsDue = due.alerts;
-  const areaLeaders = (input.areaLeaders ?? []).filter((a) => a.villageIds.length > 0);
-  const digestDue = due.digest && (chats.leaders !== undefined || areaLeaders.length > 0);
-  const out: PlannedMessage[] = [];
-  if (!alertsDue && !digestDue) return out;
-
-  // Latest acknowledgement per village and stage; a later one restarts the escalation clock.
-  const acks = new Map<string, CalendarDate>();
-  for (const a of input.acknowledged) {
-    const k = `${a.villageId}:${a.stage}`;
-    const prev = acks.get(k);
-    if (a.ackDate <= today && (prev === undefined || a.ackDate > prev)) acks.set(k, a.ackDate);
-  }
-  const escalationChat = chats.inspectors ?? chats.leaders;
-
-  const lateAlerts = (o: OpenStage): void => {
-    out.push(...overdueFlags(o, today, chats.inspectors));
-    const ack = acks.get(`${o.id}:${o.stage}`);
-    if (ack === undefined || escalationChat === undefined) return;
-    const due = addDays(ack, config.escalateAfterDays);
-    // From its due day on, with the same key, so a day missed while down is caught up.
-    if (today >= due) out.push(escalation(o, today, ack, due, escalationChat));
-  };
-
-  if (alertsDue) {
-    for (const v of villages) {
-      const id = v.village.id;
-      const villageChat = chats.villages[id];
-      for (const stage of VILLAGE_STAGES) {
-        if (v.stagesDone[stage]) continue;
-        const deadline = config.deadlines[stage];
-        const left = daysBetween(today, deadline);
-        const remind = left >= 0 && config.reminderOffsets.includes(left);
-        // Reminders need the village chat; an unbound village shows up in the digest instead.
-        if (left >= 0 && (!remind || villageChat === undefined)) continue;
-        const { missing } = villageStageConditions(stage, v, config, today);
-        const o = { id, name: v.village.name, stage, deadline, missing, people: responsible[id] ?? [], villageChat };
-        if (left >= 0 && villageChat !== undefined) out.push(reminder(o, villageChat, today, config, v.notice !== null));
-        else lateAlerts(o);
-      }
-    }
-    // The township stages are the office's own: they are only flagged once late.
-    for (const stage of TOWNSHIP_STAGES) {
+  want: (s: { stage: StageKey; daysLeft: number; villageChat: string | undefined }) => boolean,
+): OpenStage[] {
+  const { config, villages, township, chats, responsible } = input;
+  const out: OpenStage[] = [];
+  for (const v of villages) {
+    const id = v.village.id;
+    const villageChat = chats.villages[id];
+    for (const stage of VILLAGE_STAGES) {
+      if (v.stagesDone[stage]) continue;
       const deadline = config.deadlines[stage];
-      if (township.stagesDone[stage] || today <= deadline) continue;
-      const { missing } = townshipStageConditions(stage, township);
-      lateAlerts({ id: TOWNSHIP_ID, name: '乡级', stage, deadline, missing, people: responsible[TOWNSHIP_ID] ?? [], villageChat: undefined });
+      const daysLeft = daysBetween(today, deadline);
+      if (!want({ stage, daysLeft, villageChat })) continue;
+      const { missing } = villageStageConditions(stage, v, config, today);
+      out.push({ id, name: v.village.name, stage, deadline, daysLeft, missing, people: responsible[id] ?? [], villageChat, noticeStarted: v.notice !== null });
     }
   }
-
-  if (digestDue) {
-    const rows: VillageDigestRow[] = villages.map((v) => ({
-      villageId: v.village.id,
-      name: v.village.name,
-      stages: {
-        qualification_review: stageState(Boolean(v.stagesDone.qualification_review), today, config.deadlines.qualification_review),
-        village_evaluation: stageState(Boolean(v.stagesDone.village_evaluation), today, config.deadlines.village_evaluation),
-      },
-      coverage: dutyCoverage(v),
-      hasChat: chats.villages[v.village.id] !== undefined,
-    }));
-    const townshipStates = {
-      township_review: stageState(Boolean(township.stagesDone.township_review), today, config.deadlines.township_review),
-      county_report: stageState(Boolean(township.stagesDone.county_report), today, config.deadlines.county_report),
-    };
-    const stats = digestStats(villages, config.helperMaxHouseholds);
-    if (chats.leaders !== undefined) {
-      out.push({
-        key: `digest:${TOWNSHIP_ID}::${today}`,
-        kind: 'digest',
-        chatId: chats.leaders,
-        date: today,
-        text: digestText(today, stats, rows, townshipStates, config.helperMaxHouseholds),
-        data: { date: today, stats, villages: rows, township: townshipStates },
-      });
-    }
-    // Each area leader privately, for his villages. The helper limit is personal, so helpers
-    // over it are judged township-wide and listed when they serve one of his villages.
-    for (const a of areaLeaders) {
-      const ids = new Set(a.villageIds);
-      const mine = villages.filter((v) => ids.has(v.village.id));
-      if (mine.length === 0) continue;
-      const myStats = digestStats(mine, config.helperMaxHouseholds);
-      const myHelpers = new Set(mine.flatMap((v) => v.households.map((h) => h.helperId)));
-      myStats.helpersOverLimit = stats.helpersOverLimit.filter((x) => myHelpers.has(x.helperId));
-      const myRows = rows.filter((r) => ids.has(r.villageId));
-      out.push({
-        key: `digest:${TOWNSHIP_ID}::${today}:leader:${a.person.openId}`,
-        kind: 'digest',
-        chatId: a.person.openId,
-        receiveIdType: 'open_id',
-        date: today,
-        text: digestText(today, myStats, myRows, townshipStates, config.helperMaxHouseholds, a.person),
-        data: { date: today, stats: myStats, villages: myRows, township: townshipStates, leader: a.person },
-      });
-    }
+  for (const stage of TOWNSHIP_STAGES) {
+    const deadline = config.deadlines[stage];
+    const daysLeft = daysBetween(today, deadline);
+    if (township.stagesDone[stage] || daysLeft >= 0 || !want({ stage, daysLeft, villageChat: undefined })) continue;
+    const { missing } = townshipStageConditions(stage, township);
+    out.push({ id: TOWNSHIP_ID, name: '乡级', stage, deadline, daysLeft, missing, people: responsible[TOWNSHIP_ID] ?? [], villageChat: undefined, noticeStarted: false });
   }
   return out;
 }

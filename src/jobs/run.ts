@@ -15,29 +15,23 @@
 // number of missed ticks. Reminders, overdue flags and digests of a day the server was down
 // all day are not sent afterwards (they would be stale); escalations are, because the planner
 // keeps planning them under their due day's key until sent.
-import { createHash } from 'node:crypto';
-import { alerts, jobRuns } from '../../db/schema/index';
 import type { Database, Statement } from '../store/database';
+import { jobRuns } from '../../db/schema/index';
 import { enqueue, type NewMessage } from '../store/outbox';
 import { listTownships, type TownshipRow } from '../store/township';
 import { planSnapshots, townshipSnapshot } from '../store/progress';
-import {
-  acknowledgements,
-  areaLeaders,
-  dbVillageId,
-  existingRunKeys,
-  openExclusionHitsByVillage,
-  personNames,
-  responsiblePeople,
-  villageChats,
-} from '../store/jobs';
-import { TOWNSHIP_ID, jobsDue, planJobs, type PlanInput, type PlannedMessage, type VillageProgress } from '../core/planner';
+import { acknowledgements, areaLeaders, existingRunKeys, openExclusionHitsByVillage, personNames, responsiblePeople, villageChats } from '../store/jobs';
+import { jobsDue, type PlanInput, type VillageProgress } from '../core/planner';
 import { campaignProblems, type CampaignConfig } from '../core/campaign';
 import { maskIdsInText } from '../core/idcard';
-import { alertCardOf, overdueVillageCard, reminderCard } from '../bot/cards/alerts';
-import { digestCards } from '../bot/cards/digest';
 import type { Card } from '../feishu/card';
 import type { Logger } from '../log';
+import { JOBS, jobOf } from './kinds/index';
+import { cardsOf, planJobs, type PlannedMessage } from './plan';
+import { outboxUuid, runKey } from './keys';
+
+export { outboxUuid, runKey } from './keys';
+export { cardsOf, planJobs, type PlannedMessage } from './plan';
 
 export interface JobsResult {
   /** townships whose jobs were due and planned */
@@ -54,12 +48,6 @@ export interface JobsResult {
   keys: string[];
   errors: string[];
 }
-
-export const runKey = (townshipId: string, year: number, plannerKey: string): string => `${townshipId}:${year}:${plannerKey}`;
-
-/** The outbox uuid of a run key's message (`part` > 0 for the further cards of a digest). */
-export const outboxUuid = (key: string, part = 0): string =>
-  createHash('sha256').update(part === 0 ? key : `${key}#${part}`).digest('hex').slice(0, 40);
 
 /** Everything the planner needs for one township, read from the store. `members: false` when no
  * digest can be planned: the members (the digest's counts by person) are the largest read. */
@@ -87,24 +75,7 @@ export async function readPlanInput(d: Database, t: TownshipRow, now: Date, opts
   };
 }
 
-/** The cards a planned message is sent as (several for a large digest). */
-export function cardsOf(m: PlannedMessage, t: TownshipRow, helperNames: Record<string, string> = {}): Card[] {
-  const config = t.campaign as CampaignConfig;
-  switch (m.kind) {
-    case 'reminder':
-      return [reminderCard(m.data, m.date)];
-    case 'overdue':
-      return m.data.audience === 'village'
-        ? [overdueVillageCard(m.data, m.date, t.inspectorsChatId !== null)]
-        : [alertCardOf('overdue', m.date, m.data)];
-    case 'escalation':
-      return [alertCardOf('escalation', m.date, m.data)];
-    case 'digest':
-      return digestCards(m.data, { townshipName: t.name, helperMaxHouseholds: config.helperMaxHouseholds, helperNames });
-  }
-}
-
-/** The writes of one planned message: its run key, its outbox row(s), and its alert row. */
+/** The writes of one planned message: its run key, its outbox row(s), and the kind's own rows. */
 function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, cards: Card[], nowMs: number, sendAt: number): Statement[] {
   const w: Statement[] = [d.db.insert(jobRuns).values({ key, townshipId: t.id, ranAt: nowMs })];
   cards.forEach((c, part) => {
@@ -118,27 +89,8 @@ function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, c
     };
     w.push(enqueue(d, msg, sendAt));
   });
-  // The discipline committee's alerts are rows it acknowledges (已督办) from the card.
-  if ((m.kind === 'overdue' && m.data.audience === 'inspectors') || m.kind === 'escalation') {
-    w.push(
-      d.db
-        .insert(alerts)
-        .values({ townshipId: t.id, villageId: dbVillageId(m.villageId), stage: m.stage, date: m.date })
-        .onConflictDoNothing(),
-    );
-  }
+  w.push(...(jobOf(m).writes?.(d, t, m) ?? []));
   return w;
-}
-
-/** Whether today's digests (the leaders' chat's and every area leader's) were all queued. */
-async function digestsSent(d: Database, t: TownshipRow, today: string): Promise<boolean> {
-  const year = (t.campaign as CampaignConfig).year;
-  const base = `digest:${TOWNSHIP_ID}::${today}`;
-  const keys = [
-    ...(t.leadersChatId !== null ? [runKey(t.id, year, base)] : []),
-    ...(await areaLeaders(d, t.id)).map((a) => runKey(t.id, year, `${base}:leader:${a.person.openId}`)),
-  ];
-  return (await existingRunKeys(d, keys)).size === keys.length;
 }
 
 async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, res: JobsResult): Promise<void> {
@@ -150,9 +102,14 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
     return;
   }
   const due = jobsDue(config, now);
-  if (!due.alerts && !due.digest) return; // nothing can be due: skip the reads
-  const input = await readPlanInput(d, t, now, { members: due.digest && !(await digestsSent(d, t, due.today)) });
-  const planned = planJobs(input);
+  const kinds = JOBS.filter((j) => j.due(due));
+  if (kinds.length === 0) return; // nothing can be due: skip the reads
+  let members = false;
+  for (const j of kinds) if (!members && j.needsMembers) members = await j.needsMembers(d, t, due);
+  const input = await readPlanInput(d, t, now, { members });
+  const extras: Record<string, unknown> = {};
+  for (const j of kinds) if (j.read) extras[j.kind] = await j.read(d, t, now);
+  const planned = planJobs(input, extras);
   res.townships++;
   res.planned += planned.length;
   if (planned.length === 0) return;
@@ -163,15 +120,14 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
   res.skipped += planned.length - fresh.length;
   if (fresh.length === 0) return;
 
-  let helperNames: Record<string, string> = {};
-  const over = fresh.flatMap((x) => (x.m.kind === 'digest' ? x.m.data.stats.helpersOverLimit.map((h) => Number(h.helperId)) : []));
-  if (over.length > 0) helperNames = await personNames(d, [...new Set(over)]);
+  const ids = [...new Set(fresh.flatMap((x) => jobOf(x.m).names?.(x.m) ?? []))];
+  const ctx = { township: t, config, names: ids.length > 0 ? await personNames(d, ids) : {} };
 
   const nowMs = Date.now();
   // A fake clock ahead of the real one (tests, `jobs run --at` a future time) must not delay sending.
   const sendAt = Math.min(now.getTime(), nowMs);
   const items = fresh.map((x) => {
-    const cards = cardsOf(x.m, t, helperNames);
+    const cards = cardsOf(x.m, ctx);
     return { ...x, cards, writes: writesOf(d, t, x.m, x.key, cards, nowMs, sendAt) };
   });
   const record = (x: (typeof items)[number]) => {

@@ -3,7 +3,8 @@
 import { describe, it, expect } from 'vitest';
 import { cstMidnightUtc, type CalendarDate } from '../../src/core/dates';
 import { defaultCampaign } from '../../src/core/campaign';
-import { planJobs, type DigestData, type VillageProgress } from '../../src/core/planner';
+import { type DigestData, type VillageProgress } from '../../src/core/planner';
+import { planJobs } from '../../src/jobs/plan';
 import type { HouseholdSnapshot } from '../../src/core/stages';
 import { digestCards } from '../../src/bot/cards/digest';
 import { alertCard, reminderCard } from '../../src/bot/cards/alerts';

@@ -2,7 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { cstMidnightUtc, type CalendarDate } from '../../src/core/dates';
 import { defaultCampaign } from '../../src/core/campaign';
-import { jobsDue, planJobs, type DigestMessage, type PlanInput, type VillageProgress } from '../../src/core/planner';
+import { jobsDue, type PlanInput, type VillageProgress } from '../../src/core/planner';
+import { planJobs } from '../../src/jobs/plan';
+import type { DigestMessage } from '../../src/jobs/kinds/digest';
 import type { HouseholdSnapshot } from '../../src/core/stages';
 
 const config = defaultCampaign(2026);

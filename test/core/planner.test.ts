@@ -3,13 +3,12 @@ import { addDays, cstMidnightUtc, type CalendarDate } from '../../src/core/dates
 import { defaultCampaign, type StageKey } from '../../src/core/campaign';
 import {
   digestStats,
-  planJobs,
   type Acknowledgement,
   type PlanInput,
-  type PlannedMessage,
   type TownshipProgress,
   type VillageProgress,
 } from '../../src/core/planner';
+import { planJobs, type PlannedMessage } from '../../src/jobs/plan';
 import type { HouseholdSnapshot, StageDone } from '../../src/core/stages';
 
 const config = defaultCampaign(2026);
