@@ -42,6 +42,8 @@ export class BotContext {
   api: FeishuApi | null = null;
   /** Node-only report building (src/report/node.ts); null where it is not available (Workers) */
   reports: ReportService | null = null;
+  /** `p2p` or `group` for a message; null for a card press */
+  chatType: string | null = null;
 
   constructor(
     readonly d: Database,

@@ -74,6 +74,7 @@ export async function runMessage(deps: BotDeps, envelope: Envelope, rowId: numbe
   const ctx = equip(deps, new BotContext(
     deps.d, now, `message:${message.message_id}`, where.actor, where.township, where.chat, message.chat_id, where.village, message.message_id,
   ));
+  ctx.chatType = message.chat_type;
   const text = messageText(message.message_type, message.content);
   if (sender.sender_type === 'app') {
     // the bot's own messages and other bots': nothing to do

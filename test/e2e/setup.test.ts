@@ -23,20 +23,58 @@ async function say(text: string, openId: string, chatId: string, extra: Partial<
 
 const count = (sql: string) => (h.server.d.sqlite.prepare(sql).get() as { n: number }).n;
 
+/** The example without chat ids: villages and the leaders' chat wait to be bound from the chat. */
+async function loadUnbound() {
+  const t = exampleJson();
+  t.villages = t.villages.map(({ chatId: _c, ...v }) => v);
+  t.chats = {};
+  await loadTownship(h.server.d, t, { api: null, actor: 'test', source: 'test' });
+}
+
+const chatRows = () => h.server.d.sqlite.prepare('select chat_id, kind, village_id from chats order by chat_id').all();
+const villageChat = (name: string) =>
+  (h.server.d.sqlite.prepare('select chat_id c from villages where name = ?').get(name) as { c: string | null }).c;
+
+async function press(openId: string, chatId: string, value: Record<string, unknown>) {
+  const before = h.fake.messages.length;
+  const res = await h.post(cardEnvelope({ openId, chatId, value }), '/feishu/card');
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { toast?: { type: string; content: string }; card?: { data: unknown } };
+  await h.settle();
+  return { ...body, sent: h.fake.messages.slice(before) };
+}
+
+const buttonValue = (cardJson: string, label: string) => {
+  const c = JSON.parse(cardJson);
+  const found: Record<string, unknown>[] = [];
+  const walk = (x: unknown): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      const o = x as Record<string, unknown>;
+      if (o.tag === 'button' && (o.text as { content: string }).content === label) found.push((o.behaviors as { value: Record<string, unknown> }[])[0]!.value);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(c);
+  expect(found).toHaveLength(1);
+  return found[0]!;
+};
+
 describe('绑定', () => {
-  it('lets the office bind a new chat to a village and audits it', async () => {
+  it('lets the office bind a new chat to a village that has none, at once, and audits it', async () => {
     h = await startHarness();
-    await loadExample(h.server.d);
+    await loadUnbound();
     const [reply] = await say('绑定 岩脚村', EX.office, 'oc_new_group');
     expect(reply).toBe('已将本群绑定为 岩脚村 村工作群。');
     const row = h.server.d.sqlite.prepare("select c.kind, v.name from chats c join villages v on v.id = c.village_id where c.chat_id = 'oc_new_group'").get();
     expect(row).toEqual({ kind: 'village', name: '岩脚村' });
+    expect(villageChat('岩脚村')).toBe('oc_new_group');
     expect(count("select count(*) n from audit_log where action = 'bind' and entity_id = 'oc_new_group' and source like 'message:%'")).toBe(1);
   });
 
   it('binds the leaders chat, and refuses a non-office person and an unknown village without changing anything', async () => {
     h = await startHarness();
-    await loadExample(h.server.d);
+    await loadUnbound();
     expect(await say('绑定 领导群', EX.office, 'oc_leaders_2')).toEqual(['已将本群绑定为领导群。']);
     const chatsBefore = count('select count(*) n from chats');
     const [refused] = await say('绑定 石门村', EX.shimen.cadre, 'oc_other');
@@ -46,6 +84,86 @@ describe('绑定', () => {
     const [stranger] = await say('绑定 石门村', 'ou_nobody', 'oc_other');
     expect(stranger).toBe('你还不在本乡的人员名单里，请联系乡扶贫办登记后再用。');
     expect(count('select count(*) n from chats')).toBe(chatsBefore);
+  });
+
+  it('is refused in a private chat: nothing is bound and the office is told to bind in the group', async () => {
+    h = await startHarness();
+    await loadUnbound();
+    for (const target of ['领导群', '纪委群', '石门村']) {
+      const [r] = await say(`绑定 ${target}`, EX.office, 'oc_p2p_office', { chatType: 'p2p' });
+      expect(r).toContain('绑定只能在群里进行');
+    }
+    expect(chatRows()).toEqual([]);
+    expect(h.server.d.sqlite.prepare('select leaders_chat_id l, inspectors_chat_id i from townships').get()).toEqual({ l: null, i: null });
+    expect(count("select count(*) n from audit_log where action = 'bind'")).toBe(0);
+  });
+
+  it('rebinding a village chat to another village shows what would change and waits for 确认', async () => {
+    h = await startHarness();
+    await loadExample(h.server.d);
+    const before = chatRows();
+    const auditBefore = count('select count(*) n from audit_log');
+    const [c] = await say('绑定 岩脚村', EX.office, EX.shimen.chat);
+    const shown = JSON.parse(c!);
+    expect(shown.header.title.content).toBe('确认更改群绑定');
+    const text = JSON.stringify(shown);
+    expect(text).toContain('本群将绑定为 **岩脚村 村工作群**');
+    expect(text).toContain('本群现在是 石门村 村工作群；改绑后石门村将没有村工作群');
+    expect(text).toContain(`岩脚村 村工作群原来的群（${EX.yanjiao.chat}）将解除绑定`);
+    // nothing changed yet
+    expect(chatRows()).toEqual(before);
+    expect(villageChat('石门村')).toBe(EX.shimen.chat);
+    expect(count('select count(*) n from audit_log')).toBe(auditBefore);
+
+    // only the office may confirm
+    const confirm = buttonValue(c!, '确认');
+    const denied = await press(EX.shimen.cadre, EX.shimen.chat, confirm);
+    expect(denied.toast?.type).toBe('error');
+    expect(chatRows()).toEqual(before);
+
+    const ok = await press(EX.office, EX.shimen.chat, confirm);
+    expect(ok.toast).toEqual({ type: 'success', content: '已将本群绑定为 岩脚村 村工作群。' });
+    expect(villageChat('石门村')).toBeNull();
+    expect(villageChat('岩脚村')).toBe(EX.shimen.chat);
+    const yanjiaoId = (h.server.d.sqlite.prepare("select id from villages where name = '岩脚村'").get() as { id: number }).id;
+    const village = h.server.d.sqlite.prepare("select chat_id from chats where kind = 'village' and village_id = ?").all(yanjiaoId);
+    expect(village).toEqual([{ chat_id: EX.shimen.chat }]); // one chat per village
+    expect(count(`select count(*) n from chats where chat_id = '${EX.yanjiao.chat}'`)).toBe(0);
+    expect(count(`select count(*) n from audit_log where action = 'bind' and entity_id = '${EX.shimen.chat}' and source like 'card:%'`)).toBe(1);
+    expect(count(`select count(*) n from audit_log where action = 'unbind' and entity_id = '${EX.yanjiao.chat}'`)).toBe(1);
+    // progress in the chat is now 岩脚村's
+    const [p] = await say('进度', EX.office, EX.shimen.chat);
+    expect(JSON.parse(p!).header.title.content).toBe('岩脚村 复核进度');
+    // pressing the old card again changes nothing more
+    const again = await press(EX.office, EX.shimen.chat, confirm);
+    expect(again.toast?.type).toBe('warning');
+    expect(count("select count(*) n from audit_log where action = 'bind' and source like 'card:%'")).toBe(1);
+  });
+
+  it('binding a village that has a chat from a new group asks first; 取消 changes nothing', async () => {
+    h = await startHarness();
+    await loadExample(h.server.d);
+    const before = chatRows();
+    const [c] = await say('绑定 石门村', EX.office, 'oc_new_group');
+    expect(c).toContain('确认更改群绑定');
+    expect(c).toContain(`石门村 村工作群原来的群（${EX.shimen.chat}）将解除绑定`);
+    const cancel = await press(EX.office, 'oc_new_group', buttonValue(c!, '取消'));
+    expect(cancel.toast).toEqual({ type: 'info', content: '已取消。' });
+    expect(chatRows()).toEqual(before);
+    expect(villageChat('石门村')).toBe(EX.shimen.chat);
+    // a chat already serving this target is told so
+    expect(await say('绑定 石门村', EX.office, EX.shimen.chat)).toEqual(['本群已经是石门村 村工作群，无需重新绑定。']);
+  });
+
+  it('moving the leaders chat asks first, then leaves exactly one leaders chat', async () => {
+    h = await startHarness();
+    await loadExample(h.server.d);
+    const [c] = await say('绑定 领导群', EX.office, 'oc_new_leaders');
+    expect(c).toContain(`领导群原来的群（${EX.leadersChat}）将解除绑定`);
+    expect(h.server.d.sqlite.prepare('select leaders_chat_id l from townships').get()).toEqual({ l: EX.leadersChat });
+    await press(EX.office, 'oc_new_leaders', buttonValue(c!, '确认'));
+    expect(h.server.d.sqlite.prepare('select leaders_chat_id l from townships').get()).toEqual({ l: 'oc_new_leaders' });
+    expect(h.server.d.sqlite.prepare("select chat_id from chats where kind = 'leaders'").all()).toEqual([{ chat_id: 'oc_new_leaders' }]);
   });
 });
 

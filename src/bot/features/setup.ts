@@ -1,12 +1,124 @@
 // 绑定 and 角色: the office binds chats and gives roles from the chat itself.
-import { and, eq, sql } from 'drizzle-orm';
+// Binding happens only in a group. A bind that would move a chat away from what it serves, or
+// take a village (or the leaders' / inspectors' chat) away from the chat it has, is shown first
+// as a card of what would change; nothing changes until the office presses 确认.
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { chats, people, roles, townships, villages } from '../../../db/schema/index';
-import { findVillageByName, getChat, listVillages } from '../../store/township';
+import { findVillageByName, getChat, getVillage, listVillages, type ChatRow, type TownshipRow } from '../../store/township';
 import { parseRole, ROLE_NAMES, VILLAGE_ROLES, ROLES } from '../../core/roles';
+import { card, md, button, buttons, type Card } from '../../feishu/card';
+import type { Database, Statement } from '../../store/database';
+import type { BotContext } from '../context';
 import type { Bot } from '../bot';
 
 const CHAT_KINDS: Partial<Record<string, 'leaders' | 'inspectors'>> = { 领导群: 'leaders', 纪委群: 'inspectors' };
 const KIND_NAMES = { village: '村工作群', leaders: '领导群', inspectors: '纪委群' } as const;
+type Kind = keyof typeof KIND_NAMES;
+
+interface Target {
+  kind: Kind;
+  villageId: number | null;
+}
+
+/** What binding `chatId` to `target` would change. */
+interface BindPlan extends Target {
+  chatId: string;
+  townshipId: string;
+  /** what the chat serves today (null: unbound) */
+  from: Target | null;
+  /** other chats the target has today; they lose their binding */
+  displaced: string[];
+}
+
+const sameTarget = (a: Target | null, b: Target | null) => a?.kind === b?.kind && (a?.villageId ?? null) === (b?.villageId ?? null);
+
+async function labelOf(d: Database, t: Target): Promise<string> {
+  if (t.kind !== 'village') return KIND_NAMES[t.kind];
+  const v = t.villageId ? await getVillage(d, t.villageId) : null;
+  return `${v?.name ?? '（已删除的村）'} ${KIND_NAMES.village}`;
+}
+
+async function planBind(d: Database, t: TownshipRow, chatId: string, existing: ChatRow | null, target: Target): Promise<BindPlan> {
+  const rows = await d.db
+    .select({ chatId: chats.chatId })
+    .from(chats)
+    .where(
+      and(
+        eq(chats.townshipId, t.id),
+        eq(chats.kind, target.kind),
+        target.villageId === null ? undefined : eq(chats.villageId, target.villageId),
+        ne(chats.chatId, chatId),
+      ),
+    );
+  const displaced = new Set(rows.map((r) => r.chatId));
+  if (target.kind === 'village') {
+    const v = await getVillage(d, target.villageId!);
+    if (v?.chatId && v.chatId !== chatId) displaced.add(v.chatId);
+  } else {
+    const current = target.kind === 'leaders' ? t.leadersChatId : t.inspectorsChatId;
+    if (current && current !== chatId) displaced.add(current);
+  }
+  const from = existing ? { kind: existing.kind, villageId: existing.villageId } : null;
+  return { ...target, chatId, townshipId: t.id, from, displaced: [...displaced].sort() };
+}
+
+function pointer(d: Database, tid: string, t: Target, chatId: string | null, onlyIf?: string): Statement {
+  if (t.kind === 'village') {
+    return d.db
+      .update(villages)
+      .set({ chatId })
+      .where(and(eq(villages.id, t.villageId!), onlyIf ? eq(villages.chatId, onlyIf) : undefined));
+  }
+  const col = t.kind === 'leaders' ? townships.leadersChatId : townships.inspectorsChatId;
+  return d.db
+    .update(townships)
+    .set(t.kind === 'leaders' ? { leadersChatId: chatId } : { inspectorsChatId: chatId })
+    .where(and(eq(townships.id, tid), onlyIf ? eq(col, onlyIf) : undefined));
+}
+
+/** Queues the bind and its audit entries on ctx. */
+async function applyBind(ctx: BotContext, plan: BindPlan) {
+  const d = ctx.d;
+  const now = ctx.now.getTime();
+  const target: Target = { kind: plan.kind, villageId: plan.villageId };
+  // the old target of this chat loses it
+  if (plan.from && !sameTarget(plan.from, target)) ctx.write(pointer(d, plan.townshipId, plan.from, null, plan.chatId));
+  // the chats the target had lose their binding
+  if (plan.displaced.length) ctx.write(d.db.delete(chats).where(inArray(chats.chatId, plan.displaced)));
+  ctx.write(pointer(d, plan.townshipId, target, plan.chatId));
+  const set = { townshipId: plan.townshipId, kind: plan.kind, villageId: plan.villageId, boundBy: ctx.actor.openId, boundAt: now };
+  ctx.write(d.db.insert(chats).values({ chatId: plan.chatId, ...set }).onConflictDoUpdate({ target: chats.chatId, set }));
+  for (const y of plan.displaced) {
+    ctx.audit({ action: 'unbind', entity: 'chat', entityId: y, villageId: plan.villageId, before: target, after: null });
+  }
+  ctx.audit({
+    action: 'bind',
+    entity: 'chat',
+    entityId: plan.chatId,
+    villageId: plan.villageId,
+    before: plan.from,
+    after: { ...target, ...(plan.displaced.length ? { replaces: plan.displaced } : {}) },
+  });
+}
+
+async function boundText(d: Database, plan: BindPlan) {
+  return `已将本群绑定为${plan.kind === 'village' ? ` ${await labelOf(d, plan)}` : KIND_NAMES[plan.kind]}。`;
+}
+
+/** The card that shows what a bind would change, with 确认 / 取消. */
+async function confirmCard(d: Database, plan: BindPlan): Promise<Card> {
+  const to = await labelOf(d, plan);
+  const lines = [`本群将绑定为 **${to}**。确认后会有以下变化：`];
+  if (plan.from) {
+    const was = await labelOf(d, plan.from);
+    const lost = plan.from.kind === 'village' ? `${was.split(' ')[0]}将没有村工作群` : `本乡将没有${KIND_NAMES[plan.from.kind]}`;
+    lines.push(`• 本群现在是${plan.from.kind === 'village' ? ` ${was}` : was}；改绑后${lost}，需另行绑定`);
+  }
+  for (const y of plan.displaced) lines.push(`• ${to}原来的群（${y}）将解除绑定，提醒和卡片改发到本群`);
+  lines.push('只有乡扶贫办可以确认；确认前不做任何改动。');
+  const value = { a: 'bind.confirm', chat: plan.chatId, t: plan.townshipId, k: plan.kind, v: plan.villageId, from: plan.from, had: plan.displaced };
+  return card('确认更改群绑定', [md(lines.join('\n')), buttons(button('确认', value, 'danger'), button('取消', { a: 'bind.cancel' }))], 'orange');
+}
 
 export const setup = (bot: Bot) =>
   bot
@@ -18,12 +130,14 @@ export const setup = (bot: Bot) =>
       async run(ctx, p) {
         const target = p.args[0];
         const t = ctx.township!;
+        if (ctx.chatType === 'p2p') {
+          return ctx.reply('绑定只能在群里进行：请把机器人拉进要绑定的群，在群里 @机器人 发送：绑定 <村名> / 绑定 领导群 / 绑定 纪委群。');
+        }
         if (!target) return ctx.reply('用法：绑定 <村名> / 绑定 领导群 / 绑定 纪委群');
         if (!ctx.chatId) return;
         const existing = await getChat(ctx.d, ctx.chatId);
         if (existing && existing.townshipId !== t.id) return ctx.reply('本群已绑定到其他乡镇，不能重复绑定。');
-        const now = ctx.now.getTime();
-        const kind: 'village' | 'leaders' | 'inspectors' = CHAT_KINDS[target] ?? 'village';
+        const kind: Kind = CHAT_KINDS[target] ?? 'village';
         let villageId: number | null = null;
         if (kind === 'village') {
           const v = await findVillageByName(ctx.d, t.id, target);
@@ -32,26 +146,55 @@ export const setup = (bot: Bot) =>
             return ctx.reply(`本乡没有“${target}”。可选：${all.map((x) => x.name).join('、')}`);
           }
           villageId = v.id;
-          ctx.write(ctx.d.db.update(villages).set({ chatId: ctx.chatId }).where(eq(villages.id, v.id)));
-        } else {
-          ctx.write(
-            ctx.d.db
-              .update(townships)
-              .set(kind === 'leaders' ? { leadersChatId: ctx.chatId } : { inspectorsChatId: ctx.chatId })
-              .where(eq(townships.id, t.id)),
-          );
         }
-        const set = { townshipId: t.id, kind, villageId, boundBy: ctx.actor.openId, boundAt: now };
-        ctx.write(ctx.d.db.insert(chats).values({ chatId: ctx.chatId, ...set }).onConflictDoUpdate({ target: chats.chatId, set }));
-        ctx.audit({
-          action: 'bind',
-          entity: 'chat',
-          entityId: ctx.chatId,
-          villageId,
-          before: existing ? { kind: existing.kind, villageId: existing.villageId } : null,
-          after: { kind, villageId },
-        });
-        ctx.reply(`已将本群绑定为${kind === 'village' ? ` ${target} ` : ''}${KIND_NAMES[kind]}。`);
+        const plan = await planBind(ctx.d, t, ctx.chatId, existing, { kind, villageId });
+        if (sameTarget(plan.from, plan) && plan.displaced.length === 0) {
+          return ctx.reply(`本群已经是${await labelOf(ctx.d, plan)}，无需重新绑定。`);
+        }
+        if (plan.from || plan.displaced.length) return ctx.reply({ card: await confirmCard(ctx.d, plan) });
+        await applyBind(ctx, plan);
+        ctx.reply(await boundText(ctx.d, plan));
+      },
+    })
+    .action({
+      name: 'bind.confirm',
+      roles: ['office'],
+      async run(ctx, { value }) {
+        const chatId = String(value.chat ?? '');
+        const t = ctx.township;
+        if (!t || !chatId || value.t !== t.id || (ctx.chatId && ctx.chatId !== chatId)) {
+          return ctx.toast('error', '这张卡片已失效，请在要绑定的群里重新发送“绑定”。');
+        }
+        const kind = String(value.k) as Kind;
+        if (!(kind in KIND_NAMES)) return ctx.toast('error', '这张卡片已失效，请重新发送“绑定”。');
+        const villageId = kind === 'village' ? Number(value.v) : null;
+        if (kind === 'village' && !(villageId && (await getVillage(ctx.d, villageId))?.townshipId === t.id)) {
+          return ctx.toast('error', '这个村已不在本乡，请重新发送“绑定”。');
+        }
+        const existing = await getChat(ctx.d, chatId);
+        if (existing && existing.townshipId !== t.id) return ctx.toast('error', '本群已绑定到其他乡镇，不能重复绑定。');
+        const plan = await planBind(ctx.d, t, chatId, existing, { kind, villageId });
+        const shown = { from: (value.from ?? null) as Target | null, had: Array.isArray(value.had) ? value.had.map(String) : [] };
+        if (!sameTarget(plan.from, shown.from) || plan.displaced.join() !== [...shown.had].sort().join()) {
+          ctx.answer.card = await confirmCard(ctx.d, plan);
+          return ctx.toast('warning', '绑定情况已有变化，请核对后重新确认。');
+        }
+        if (sameTarget(plan.from, plan) && plan.displaced.length === 0) {
+          ctx.answer.card = card('群绑定', [md(`本群已经是${await labelOf(ctx.d, plan)}。`)], 'green');
+          return ctx.toast('info', '无需重新绑定。');
+        }
+        await applyBind(ctx, plan);
+        const text = await boundText(ctx.d, plan);
+        ctx.answer.card = card('群绑定', [md(text)], 'green');
+        ctx.toast('success', text);
+      },
+    })
+    .action({
+      name: 'bind.cancel',
+      roles: ['office'],
+      run(ctx) {
+        ctx.answer.card = card('群绑定', [md('已取消，绑定没有改动。')], 'grey');
+        ctx.toast('info', '已取消。');
       },
     })
     .command({
