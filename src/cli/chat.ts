@@ -26,7 +26,7 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
   const print = (s = '') => output.write(s + '\n');
   const quiet: Logger = { info() {}, warn() {}, error: (m, e) => print(`! ${m} ${e ? JSON.stringify(e) : ''}`) };
   const d = openSqlite(config.DATABASE_PATH);
-  if (await seedIfEmpty(d, quiet)) print('（数据库为空，已载入示例乡镇和花名册）');
+  if (config.SEED_EXAMPLE === 'auto' && (await seedIfEmpty(d, quiet))) print('（数据库为空，已载入示例乡镇和花名册）');
   // Deferred work is done by showOutbox right after each request, so replies print in order.
   const s = buildServices(config, d, quiet, () => undefined, { reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)) });
   const rl = createInterface({ input, terminal: false });
@@ -44,6 +44,13 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
   const chatList = [...chatRows.map((c) => ({ id: c.chatId, label: c.kind === 'village' ? `${c.village} 工作群` : c.kind === 'leaders' ? '领导群' : '纪委群' })), { id: 'p2p', label: '与机器人私聊' }];
   const peopleRows = await d.db.select({ name: people.name, openId: people.openId, role: roles.role }).from(people).innerJoin(roles, eq(roles.personId, people.id));
   const personList = [...new Map(peopleRows.filter((p) => p.openId).map((p) => [p.openId!, p])).values()];
+
+  if (personList.length === 0) {
+    print(`数据库 ${config.DATABASE_PATH} 里还没有人员。先运行 npm run cli -- init <township.json> 载入乡镇${config.SEED_EXAMPLE === 'never' ? '（SEED_EXAMPLE=never：不自动载入示例）' : ''}。`);
+    rl.close();
+    d.close?.();
+    return;
+  }
 
   const choose = async <T extends { label: string }>(title: string, list: T[]): Promise<T> => {
     print(title);

@@ -18,12 +18,20 @@ export interface CliContext {
   api: FeishuApi | null;
   out(line: string): void;
   err(line: string): void;
+  /** asks a question on the terminal; absent when there is none to ask (piped, tests) */
+  ask?: (prompt: string) => Promise<string>;
   /** the township chosen with --township, or the only one loaded */
   townshipId(chosen?: string): Promise<string>;
   actor: string;
 }
 
-export function openCli(env: Record<string, string | undefined>, io = { out: console.log, err: console.error }): CliContext {
+export interface CliIo {
+  out(line: string): void;
+  err(line: string): void;
+  ask?: (prompt: string) => Promise<string>;
+}
+
+export function openCli(env: Record<string, string | undefined>, io: CliIo = { out: console.log, err: console.error }): CliContext {
   if (!env.VITEST && existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig({ ...process.env, ...env });
   const d = openSqlite(config.DATABASE_PATH);
@@ -36,6 +44,7 @@ export function openCli(env: Record<string, string | undefined>, io = { out: con
     api,
     out: io.out,
     err: io.err,
+    ...(io.ask ? { ask: io.ask } : {}),
     actor: `cli:${env.USER ?? process.env.USER ?? 'office'}`,
     async townshipId(chosen) {
       const all = await listTownships(d);

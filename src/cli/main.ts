@@ -1,15 +1,17 @@
 // The admin CLI: `npm run cli -- <command>`. Bad input prints a clear error and exits non-zero,
 // having written nothing.
 import { parseArgs } from 'node:util';
-import { CliError, openCli, type CliContext } from './context';
-import { auditCommand, exportHouseholdsCommand, importHouseholdsCommand, initCommand } from './commands/township';
+import { CliError, openCli, type CliContext, type CliIo } from './context';
+import { auditCommand, exportHouseholdsCommand, importHouseholdsCommand, initCommand, townshipRemoveCommand } from './commands/township';
 import { crosscheckCommand, hitDecisionCommand, hitsCommand, importDepartmentCommand } from './commands/crosscheck';
 import { jobsRunCommand } from './commands/jobs';
 import { exportHelpersCommand } from './commands/helpers';
 import { archiveCheckCommand, archiveCommand, backupCommand, exportReportCommand } from './commands/report';
 
 export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
-  init <township.json>                      载入或更新乡镇、村、人员、角色和群
+  init <township.json>                      载入或更新乡镇、村、人员、角色和群（库里只有自动载入的示例时，替换掉示例）
+  township remove <代码> [--yes] [--backup 文件]
+                                            删除一个乡镇及其全部数据（先备份；不加 --yes 时要求输入两次代码）
   import households <花名册.xlsx|csv> [--skip-invalid] [--rejects 文件]
   import department <部门> <名单.xlsx|csv> [--skip-invalid] [--rejects 文件]
                                             导入县直部门比对名单（公安 房管 财政 人社 交管 工商 残联 民政 住建），整体替换该部门原名单
@@ -27,7 +29,7 @@ export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   backup <备份文件.sqlite>                  服务运行时在线备份数据库（恢复方法见 docs/OPERATIONS.md）
 通用选项：--township <代码>（数据库中有多个乡镇时）`;
 
-export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io = { out: console.log, err: console.error }): Promise<number> {
+export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -41,6 +43,8 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         rejects: { type: 'string' },
         limit: { type: 'string' },
         at: { type: 'string' },
+        yes: { type: 'boolean' },
+        backup: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -59,6 +63,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     cli = openCli(env, io);
     const key = `${cmd} ${sub ?? ''}`.trim();
     if (cmd === 'init') await initCommand(cli, sub);
+    else if (key === 'township remove') await townshipRemoveCommand(cli, rest[0], { yes: v.yes, backup: v.backup });
     else if (key === 'import households') await importHouseholdsCommand(cli, rest[0], { skipInvalid: v['skip-invalid'], rejects: v.rejects, township: v.township });
     else if (key === 'import department') await importDepartmentCommand(cli, rest[0], rest[1], { skipInvalid: v['skip-invalid'], rejects: v.rejects, township: v.township });
     else if (cmd === 'crosscheck') await crosscheckCommand(cli, { township: v.township, at: v.at });
@@ -90,4 +95,18 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
 }
 
 const isMain = process.argv[1]?.replace(/\\/g, '/').endsWith('cli/main.ts');
-if (isMain) process.exitCode = await runCli(process.argv.slice(2), {});
+if (isMain) {
+  const { stdin, stdout } = await import('node:process');
+  const ask = stdin.isTTY
+    ? async (prompt: string) => {
+        const { createInterface } = await import('node:readline/promises');
+        const rl = createInterface({ input: stdin, output: stdout });
+        try {
+          return await rl.question(prompt);
+        } finally {
+          rl.close();
+        }
+      }
+    : undefined;
+  process.exitCode = await runCli(process.argv.slice(2), {}, { out: console.log, err: console.error, ...(ask ? { ask } : {}) });
+}

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Database } from '../store/database';
 import type { Logger } from '../log';
 import { listTownships } from '../store/township';
+import { auditLog } from '../../db/schema/index';
 import { loadTownshipFile } from './schema';
 import { loadTownship } from './load';
 import { readRoster } from '../import/roster';
@@ -22,9 +23,13 @@ export async function loadExample(d: Database, actor = 'seed'): Promise<string> 
   return loaded.townshipId;
 }
 
-/** Loads the example when the database has no township yet; says so in the log. */
+/**
+ * Loads the example when the database is empty (no township, and none ever removed: a
+ * `township remove` leaves its audit entry, so the example does not come back); says so in the log.
+ */
 export async function seedIfEmpty(d: Database, log: Logger): Promise<boolean> {
   if ((await listTownships(d)).length > 0) return false;
+  if ((await d.db.select({ id: auditLog.id }).from(auditLog).limit(1)).length > 0) return false;
   const id = await loadExample(d);
   log.info(`数据库为空：已载入示例乡镇 examples/township.json（${id}）和示例花名册 examples/roster.csv。正式使用前请运行 npm run cli -- init <你的 township.json>。`);
   return true;

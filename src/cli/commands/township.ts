@@ -1,10 +1,16 @@
-// init, import households, export households, audit
+// init, township remove, import households, export households, audit
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { desc, eq, and } from 'drizzle-orm';
 import { loadTownshipFile } from '../../township/schema';
 import { loadTownship } from '../../township/load';
 import { importRoster, rosterOf } from '../../township/roster-store';
 import { readRoster, writeRejects, writeRosterXlsx } from '../../import/roster';
-import { listVillages, findVillageByName } from '../../store/township';
+import { listVillages, findVillageByName, listTownships } from '../../store/township';
+import { countTownshipRows, isSeededExample, removeTownshipRows } from '../../store/remove-township';
+import { backupSqlite } from '../../store/backup';
+import { EXAMPLES_DIR } from '../../township/seed';
+import { cstDate } from '../../core/dates';
 import { auditLog } from '../../../db/schema/index';
 import { CliError, type CliContext } from '../context';
 
@@ -13,6 +19,7 @@ export async function initCommand(cli: CliContext, file: string | undefined) {
   const parsed = await loadTownshipFile(file);
   if (!parsed.ok) throw new CliError(`${file} 有 ${parsed.errors.length} 处错误，未写入任何数据：\n${parsed.errors.map((e) => `  • ${e}`).join('\n')}`);
   for (const w of parsed.warnings) cli.out(`提示：${w}`);
+  await replaceExample(cli, file, parsed.value);
   const r = await loadTownship(cli.d, parsed.value, { api: cli.api, actor: cli.actor, source: `cli:init ${file}` });
   const t = parsed.value.township;
   if (!r.changed) cli.out(`${t.name}（${r.townshipId}）：与数据库一致，无变化。`);
@@ -30,6 +37,66 @@ export async function initCommand(cli: CliContext, file: string | undefined) {
     for (const u of r.unresolved) cli.err(`  • ${u.name}（${u.by}）`);
   }
   return r;
+}
+
+/**
+ * Going live: when the database holds only the example the first offline start loaded, a real
+ * township replaces it, keeping nothing of it (its chats would otherwise keep getting reminders).
+ */
+async function replaceExample(cli: CliContext, file: string, value: { township: { code: string } }) {
+  const all = await listTownships(cli.d);
+  if (all.length !== 1 || !isSeededExample(cli.d.sqlite, all[0]!.id)) return;
+  const example = await loadTownshipFile(resolve(EXAMPLES_DIR, 'township.json'));
+  if (resolve(file) === resolve(EXAMPLES_DIR, 'township.json') || (example.ok && JSON.stringify(example.value) === JSON.stringify(value))) return;
+  const ex = all[0]!;
+  const counts = removeTownshipRows(cli.d.sqlite, ex.id, {
+    at: Date.now(),
+    actor: cli.actor,
+    source: `cli:init ${file}`,
+    after: { reason: 'example replaced', by: value.township.code },
+  });
+  cli.out(
+    `数据库里只有首次离线启动时自动载入的示例乡镇 ${ex.name}（${ex.id}）：已将它整体删除（村 ${counts.villages ?? 0}、人员 ${counts.people ?? 0}、户 ${counts.households ?? 0}，` +
+      `以及它的全部记录和待发消息），不保留示例的任何数据，换成 ${value.township.code}。`,
+  );
+}
+
+const REMOVE_USAGE = '用法：township remove <乡镇代码> [--yes] [--backup <备份文件.sqlite>]';
+
+/** `township remove <code>`: removes one township and everything scoped to it, after a backup. */
+export async function townshipRemoveCommand(
+  cli: CliContext,
+  code: string | undefined,
+  opts: { yes?: boolean; backup?: string; now?: Date },
+) {
+  if (!code) throw new CliError(REMOVE_USAGE, 2);
+  const all = await listTownships(cli.d);
+  const t = all.find((x) => x.id === code);
+  if (!t) throw new CliError(`没有代码为 ${code} 的乡镇，未删除任何数据。已有：${all.map((x) => x.id).join('、') || '（无）'}`, 2);
+  const counts = countTownshipRows(cli.d.sqlite, code);
+  const now = opts.now ?? new Date();
+  const stamp = `${cstDate(now).replace(/-/g, '')}-${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(11, 19).replace(/:/g, '')}`;
+  const backup = opts.backup ?? resolve(dirname(resolve(cli.config.DATABASE_PATH)), `删除前备份-${code}-${stamp}.sqlite`);
+  if (existsSync(backup)) throw new CliError(`${backup} 已存在：请用 --backup 换一个文件名（备份不覆盖已有文件），未删除任何数据。`, 2);
+  if (!existsSync(dirname(resolve(backup)))) throw new CliError(`备份文件所在的目录不存在：${dirname(resolve(backup))}，未删除任何数据。`, 2);
+  cli.out(
+    `将删除 ${t.name}（${code}）及其全部数据：村 ${counts.villages ?? 0}、人员 ${counts.people ?? 0}、户 ${counts.households ?? 0}、成员 ${counts.members ?? 0}、` +
+      `修改记录 ${counts.audit_log ?? 0} 条、待发和已发消息 ${counts.outbox ?? 0} 条。删除前先备份到 ${backup}。`,
+  );
+  if (!opts.yes) {
+    if (!cli.ask) throw new CliError(`需要确认：在终端里运行并按提示输入乡镇代码，或加 --yes。未删除任何数据。\n${REMOVE_USAGE}`, 2);
+    for (const prompt of [`请输入乡镇代码 ${code} 确认删除：`, `再输入一次 ${code}：`]) {
+      const typed = (await cli.ask(prompt)).trim();
+      if (typed !== code) throw new CliError(`输入的“${typed}”与 ${code} 不符，已取消，未删除任何数据。`, 1);
+    }
+  }
+  const r = await backupSqlite(cli.d.sqlite, backup);
+  if (r.integrity !== 'ok') throw new CliError(`备份完整性检查未通过（${r.integrity}），未删除任何数据。请重试。`);
+  removeTownshipRows(cli.d.sqlite, code, { at: now.getTime(), actor: cli.actor, source: `cli:township remove ${code}`, after: { backup } });
+  cli.out(`已删除 ${t.name}（${code}）。删除前的备份：${backup}（恢复方法见 docs/OPERATIONS.md）。`);
+  const left = all.filter((x) => x.id !== code).map((x) => x.id);
+  cli.out(left.length ? `数据库里还有：${left.join('、')}。` : '数据库里已没有乡镇：运行 npm run cli -- init <township.json> 载入你的乡镇。');
+  return { counts, backup };
 }
 
 export async function importHouseholdsCommand(
