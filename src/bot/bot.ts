@@ -2,7 +2,7 @@
 // and allowed roles) and its card actions; the router never grows a switch.
 import { allows, roleList, type Role } from '../core/roles';
 import type { BotContext } from './context';
-import type { ParsedText } from './parse';
+import type { Attachment, ParsedText } from './parse';
 
 /** Where a command makes sense: in a village's chat, in any bound chat, or anywhere. */
 export type Where = 'village' | 'bound' | 'any';
@@ -32,13 +32,19 @@ export interface ActionSpec {
   run(ctx: BotContext, input: ActionInput): unknown;
 }
 
-/** A photo or file sent in reply to an earlier message (evidence for a meeting, a visit…). */
+/**
+ * A photo or file sent in reply to an earlier message (evidence for a meeting, a visit…): an
+ * image / file / media message (one item), or the pictures of a post (one or more items).
+ */
 export interface MediaInput {
-  messageType: string;
-  content: string;
+  /** what was sent, each in the shape of an image / file / media message */
+  items: { messageType: string; content: string }[];
+  /** the message that carried them (the evidence reference) */
   messageId: string;
   /** the message it replies to */
   parentId: string;
+  /** the text sent with the pictures (a post), if any */
+  text?: string;
 }
 
 export interface MediaSpec {
@@ -47,11 +53,49 @@ export interface MediaSpec {
   run(ctx: BotContext, m: MediaInput): Promise<boolean> | boolean;
 }
 
+/** The bot added to a group, removed from it, or the group dissolved. */
+export interface ChatEventInput {
+  type: string;
+  chatId: string;
+  /** the group's name, when Feishu sent it */
+  name: string | null;
+  /** who did it, when Feishu said */
+  operatorOpenId: string | null;
+}
+
+export interface ChatEventSpec {
+  /** the Feishu event type, e.g. im.chat.member.bot.added_v1 */
+  type: string;
+  run(ctx: BotContext, e: ChatEventInput): unknown;
+}
+
+/** What a message kind is called in a hint, for kinds the bot cannot read. */
+const KIND_NAMES: Record<string, string> = {
+  image: '图片',
+  file: '文件',
+  media: '视频',
+  audio: '语音',
+  sticker: '表情',
+  merge_forward: '合并转发的消息',
+  interactive: '卡片',
+  share_chat: '群名片',
+  share_user: '个人名片',
+  location: '位置',
+  todo: '任务',
+  vote: '投票',
+  share_calendar_event: '日程',
+  calendar: '日程',
+  video_chat: '视频会议',
+  hongbao: '红包',
+};
+const EVIDENCE_KINDS = new Set(['image', 'file', 'media']);
+
 export class Bot {
   private media: MediaSpec[] = [];
   private commands = new Map<string, CommandSpec>();
   private actions = new Map<string, ActionSpec>();
   private ordered: CommandSpec[] = [];
+  private chatEvents = new Map<string, ChatEventSpec[]>();
 
   command(spec: CommandSpec): this {
     for (const key of [spec.name, ...(spec.aliases ?? [])]) {
@@ -73,9 +117,29 @@ export class Bot {
     return this;
   }
 
-  /** Offers a photo / file reply to each media handler until one takes it; silent otherwise. */
-  async onMedia(ctx: BotContext, m: MediaInput): Promise<void> {
-    for (const spec of this.media) if (await spec.run(ctx, m)) return;
+  chatEvent(spec: ChatEventSpec): this {
+    this.chatEvents.set(spec.type, [...(this.chatEvents.get(spec.type) ?? []), spec]);
+    return this;
+  }
+
+  /** Offers a photo / file reply to each media handler until one takes it; returns whether one did. */
+  async onMedia(ctx: BotContext, m: MediaInput): Promise<boolean> {
+    for (const spec of this.media) if (await spec.run(ctx, m)) return true;
+    return false;
+  }
+
+  async onChatEvent(ctx: BotContext, e: ChatEventInput): Promise<void> {
+    for (const spec of this.chatEvents.get(e.type) ?? []) await spec.run(ctx, e);
+  }
+
+  /** A message of a kind no handler reads (a sticker, a voice message, a picture sent on its own…). */
+  onOtherKind(ctx: BotContext, messageType: string): void {
+    const kind = KIND_NAMES[messageType] ?? '这类消息';
+    if (EVIDENCE_KINDS.has(messageType)) {
+      ctx.reply(`收到${kind}。要作为会议记录或走访的佐证，请在飞书里“回复”那条会议记录卡片或走访登记消息再发送；发送“帮助”查看可用命令。`);
+    } else {
+      ctx.reply(`我读不懂${kind}，请用文字发送命令，例如：进度。发送“帮助”查看可用命令。`);
+    }
   }
 
   use(feature: (bot: Bot) => void): this {

@@ -2,7 +2,7 @@
 // URL verification, signature (constant time), replay window, verification token, envelope.
 // Runtime-free: used by the Hono routes on Node and on Workers.
 import { decrypt, safeEqual, sign } from './crypto';
-import { envelopeSchema, type Envelope } from './events';
+import { readEvent, type ReadEvent } from './events';
 
 export interface WebhookConfig {
   verificationToken?: string;
@@ -16,7 +16,13 @@ export const DEFAULT_WEBHOOK_LIMITS = { maxSkewSeconds: 12 * 3600, maxBodyBytes:
 
 export type Verified =
   | { kind: 'challenge'; challenge: string }
-  | { kind: 'event'; envelope: Envelope; /** the event's JSON text as received (decrypted), for storage */ json: string };
+  | {
+      kind: 'event';
+      /** the envelope, or why the event does not fit it (it is still acknowledged and kept) */
+      event: ReadEvent;
+      /** the event's JSON text as received (decrypted), for storage */
+      json: string;
+    };
 export type Refused = { kind: 'refused'; status: 400 | 401 | 413; reason: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -95,10 +101,10 @@ export function verifyWebhook(
 
   if (cfg.encryptKey && !signed) return refuse(401, 'signature headers missing');
 
-  const parsed = envelopeSchema.safeParse(body);
-  if (!parsed.success) return refuse(400, 'not a schema 2.0 event');
-  if (cfg.verificationToken && !safeEqual(parsed.data.header.token ?? '', cfg.verificationToken)) {
+  const event = readEvent(body);
+  if (!event) return refuse(400, 'not a Feishu event');
+  if (cfg.verificationToken && !safeEqual(event.token ?? '', cfg.verificationToken)) {
     return refuse(401, 'bad verification token');
   }
-  return { kind: 'event', envelope: parsed.data, json };
+  return { kind: 'event', event, json };
 }

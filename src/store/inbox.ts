@@ -1,6 +1,6 @@
 // The inbox: every acknowledged Feishu event, written before the 200 goes out.
 // Its unique indexes on event_id and message_id are the deduplication store.
-import { and, asc, eq, lt, ne, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNotNull, lt, or, inArray, sql } from 'drizzle-orm';
 import { inbox, outbox } from '../../db/schema/index';
 import type { Database, Statement } from './database';
 
@@ -50,6 +50,35 @@ export function markEventDone(d: Database, id: number, now: number): Statement {
   return d.db.update(inbox).set({ status: 'done', processedAt: now, error: null }).where(eq(inbox.id, id));
 }
 
+/**
+ * An acknowledged event that cannot be understood (it does not fit the shape, or is of a type
+ * nobody handles): kept, failed, with the reason, for `cli inbox --errors`. Never retried.
+ */
+export function markEventUnreadable(d: Database, id: number, reason: string, now: number): Statement {
+  return d.db.update(inbox).set({ status: 'failed', processedAt: now, error: `${UNREADABLE}${reason}` }).where(eq(inbox.id, id));
+}
+export const UNREADABLE = 'unreadable: ';
+
+/** Inserts an event already known to be unreadable, failed with the reason (a redelivery is dropped). */
+export async function acceptUnreadable(d: Database, e: InboundEvent, reason: string, now: number): Promise<number | null> {
+  const rows = await d.db
+    .insert(inbox)
+    .values({ eventId: e.eventId, messageId: null, eventType: e.eventType, payload: e.payload, receivedAt: now, status: 'failed', processedAt: now, error: `${UNREADABLE}${reason}` })
+    .onConflictDoNothing()
+    .returning({ id: inbox.id });
+  return rows[0]?.id ?? null;
+}
+
+/** Rows that failed (unreadable, or a handler that kept failing) or are waiting for a retry after an error, newest first. */
+export async function listInboxErrors(d: Database, limit = 50) {
+  return d.db
+    .select({ id: inbox.id, eventId: inbox.eventId, eventType: inbox.eventType, status: inbox.status, attempts: inbox.attempts, error: inbox.error, receivedAt: inbox.receivedAt })
+    .from(inbox)
+    .where(or(eq(inbox.status, 'failed'), and(eq(inbox.status, 'pending'), isNotNull(inbox.error))))
+    .orderBy(desc(inbox.id))
+    .limit(limit);
+}
+
 /** A handler crashed: keep the row for a retry, or give up after `maxAttempts`. */
 export async function markEventError(d: Database, row: InboxRow, error: string, now: number, maxAttempts = 5) {
   const giveUp = row.attempts >= maxAttempts;
@@ -59,9 +88,13 @@ export async function markEventError(d: Database, row: InboxRow, error: string, 
     .where(eq(inbox.id, row.id));
 }
 
-/** Drops handled rows older than the retention (≥ 8 h: Feishu retries for about 7.1 h). */
+/** Failed rows are kept at least this long, for the admin to look at (`cli inbox --errors`). */
+export const FAILED_RETENTION_MS = 7 * 24 * 3600_000;
+
+/** Drops handled rows older than the retention (≥ 8 h: Feishu retries for about 7.1 h); failed ones after a week at least. */
 export async function pruneInbox(d: Database, now: number, retentionMs: number): Promise<void> {
-  await d.db.delete(inbox).where(and(ne(inbox.status, 'pending'), lt(inbox.receivedAt, now - retentionMs)));
+  await d.db.delete(inbox).where(and(eq(inbox.status, 'done'), lt(inbox.receivedAt, now - retentionMs)));
+  await d.db.delete(inbox).where(and(eq(inbox.status, 'failed'), lt(inbox.receivedAt, now - Math.max(retentionMs, FAILED_RETENTION_MS))));
 }
 
 export async function countInbox(d: Database) {

@@ -139,17 +139,37 @@ describe('bad input', () => {
     expect(inboxRows().n).toBe(0);
   });
 
-  it('answers a well-formed but non-2.0 body with 400', async () => {
+  it('answers a JSON body that is not an event at all with 400', async () => {
     const res = await app({}).request('/feishu/events', { method: 'POST', body: JSON.stringify({ hello: 'world' }) });
     expect(res.status).toBe(400);
   });
 
-  it('answers unknown event types 200 and ignores them', async () => {
+  it('answers event types the bot does not use 200, logs them and keeps nothing', async () => {
     const env = messageEnvelope({ text: 'x', openId: 'ou_a', chatId: 'oc_1' });
-    env.header.event_type = 'im.chat.member.bot.added_v1';
+    env.header.event_type = 'im.message.message_read_v1';
     const res = await app().request('/feishu/events', signedRequest(env));
     expect(res.status).toBe(200);
     expect(inboxRows().n).toBe(0);
+    expect(deferred).toHaveLength(0);
+    expect(log.lines.some((l) => l.startsWith('INFO event type not handled') && l.includes(env.header.event_id) && l.includes('im.message.message_read_v1'))).toBe(true);
+  });
+
+  it('acknowledges an authentic event that does not fit the schema, keeps it failed with the reason and logs it without content', async () => {
+    const env = messageEnvelope({ text: '进度', openId: 'ou_a', chatId: 'oc_1' });
+    const odd = { ...env, schema: '2.1' };
+    const res = await app().request('/feishu/events', signedRequest(odd));
+    expect(res.status).toBe(200);
+    const row = d.sqlite.prepare('select event_id, event_type, status, error from inbox').get() as Record<string, string>;
+    expect(row).toMatchObject({ event_id: env.header.event_id, event_type: 'im.message.receive_v1', status: 'failed' });
+    expect(row.error).toMatch(/^unreadable: schema: invalid_value/);
+    const line = log.lines.find((l) => l.startsWith('WARN event not understood'))!;
+    expect(line).toContain(env.header.event_id);
+    expect(line).toContain('im.message.receive_v1');
+    expect(line).not.toContain('进度');
+    expect(line).not.toContain('ou_a');
+    // Feishu's redelivery of it is acknowledged and stored once
+    expect((await app().request('/feishu/events', signedRequest(odd))).status).toBe(200);
+    expect(inboxRows().n).toBe(1);
     expect(deferred).toHaveLength(0);
   });
 

@@ -8,6 +8,28 @@ export const BOT_OPEN_ID = 'ou_bot000000000000000000000000000';
 let counter = 0;
 export const nextId = (prefix: string) => `${prefix}_${Date.now().toString(36)}_${++counter}`;
 
+/**
+ * How the IDs an app may not read arrive (FEISHU.md "What real events look like"): `null`
+ * (a live p2p capture's user_id), `""` (a live group capture's mention), or left out.
+ */
+export type IdStyle = 'null' | 'empty' | 'absent';
+
+/** `{open_id, union_id, user_id}` as Feishu fills it for an app without the employee-id permission. */
+export function userIds(openId: string, style: IdStyle = 'null') {
+  const missing = style === 'null' ? null : '';
+  const union = `on_${openId.replace(/^ou_/, '')}`;
+  return style === 'absent' ? { open_id: openId, union_id: union } : { open_id: openId, union_id: union, user_id: missing };
+}
+
+const header = (eventType: string, eventId?: string) => ({
+  event_id: eventId ?? nextId('ev'),
+  event_type: eventType,
+  create_time: String(Date.now()),
+  token: VERIFICATION_TOKEN,
+  app_id: 'cli_test',
+  tenant_key: 'tenant',
+});
+
 export function messageEnvelope(o: {
   text: string;
   openId: string;
@@ -19,27 +41,28 @@ export function messageEnvelope(o: {
   mention?: { openId: string; name: string }[];
   atBot?: boolean;
   parentId?: string;
+  /** a message in a thread: root_id and thread_id (parent_id defaults to the root) */
+  thread?: { rootId: string; threadId: string };
   messageType?: string;
   content?: string;
+  /** how the sender's unreadable IDs come (default null, as in a live p2p capture) */
+  senderIds?: IdStyle;
+  /** how the mentions' unreadable IDs come (default "", as in a live group capture) */
+  mentionIds?: IdStyle;
 }) {
   const chatType = o.chatType ?? 'group';
   const atBot = o.atBot ?? chatType === 'group';
+  const mentionStyle = o.mentionIds ?? 'empty';
   const mentions = [
-    ...(atBot ? [{ key: '@_user_1', id: { open_id: BOT_OPEN_ID }, name: '复核助手' }] : []),
-    ...(o.mention ?? []).map((m, i) => ({ key: `@_user_${i + 2}`, id: { open_id: m.openId }, name: m.name })),
+    ...(atBot ? [{ key: '@_user_1', id: userIds(BOT_OPEN_ID, mentionStyle), name: '复核助手', tenant_key: 'tenant' }] : []),
+    ...(o.mention ?? []).map((m, i) => ({ key: `@_user_${i + 2}`, id: userIds(m.openId, mentionStyle), name: m.name, tenant_key: 'tenant' })),
   ];
+  const parentId = o.parentId ?? o.thread?.rootId;
   return {
     schema: '2.0',
-    header: {
-      event_id: o.eventId ?? nextId('ev'),
-      event_type: 'im.message.receive_v1',
-      create_time: String(Date.now()),
-      token: VERIFICATION_TOKEN,
-      app_id: 'cli_test',
-      tenant_key: 'tenant',
-    },
+    header: header('im.message.receive_v1', o.eventId),
     event: {
-      sender: { sender_id: { open_id: o.openId }, sender_type: 'user' },
+      sender: { sender_id: userIds(o.openId, o.senderIds ?? 'null'), sender_type: 'user', tenant_key: 'tenant' },
       message: {
         message_id: o.messageId ?? nextId('om'),
         chat_id: o.chatId,
@@ -48,10 +71,45 @@ export function messageEnvelope(o: {
         content: o.content ?? JSON.stringify({ text: `${atBot ? '@_user_1 ' : ''}${o.text}` }),
         mentions,
         create_time: String(Date.now()),
-        ...(o.parentId ? { parent_id: o.parentId } : {}),
+        update_time: String(Date.now()),
+        ...(parentId ? { parent_id: parentId } : {}),
+        ...(o.thread ? { root_id: o.thread.rootId, thread_id: o.thread.threadId } : {}),
+        user_agent: 'Mozilla/5.0 Lark/7.30.0',
       },
     },
   };
+}
+
+/** One node of a post paragraph, as Feishu sends it. */
+export type PostNode =
+  | { tag: 'text'; text: string; style?: string[] }
+  | { tag: 'at'; user_id: string; user_name: string; style?: string[] }
+  | { tag: 'a'; text: string; href: string; style?: string[] }
+  | { tag: 'img'; image_key: string; width?: number; height?: number }
+  | { tag: 'media'; file_key: string; image_key: string }
+  | { tag: 'emotion'; emoji_type: string }
+  | { tag: 'code_block'; language: string; text: string }
+  | { tag: 'hr' };
+
+/** The placeholder node a post carries where the bot is @-mentioned (mentions[0] explains it). */
+export const AT_BOT: PostNode = { tag: 'at', user_id: '@_user_1', user_name: '复核助手', style: [] };
+/** An @ of the n-th person in `mention` (n from 0): placeholder @_user_{n+2}. */
+export const atPerson = (n: number, name: string): PostNode => ({ tag: 'at', user_id: `@_user_${n + 2}`, user_name: name, style: [] });
+
+/**
+ * A message written in the rich editor or with a pasted picture: `message_type: "post"`, its
+ * content paragraphs of nodes (`{"title":"","content":[[…],[…]]}`), the at nodes holding the
+ * mention placeholders. `atBot` defaults to false here: put AT_BOT in the paragraphs where it was typed.
+ */
+export function postEnvelope(o: Omit<Parameters<typeof messageEnvelope>[0], 'text' | 'content' | 'messageType'> & { paragraphs: PostNode[][]; title?: string }) {
+  const usesBot = o.paragraphs.some((p) => p.some((n) => n.tag === 'at' && n.user_id === '@_user_1'));
+  return messageEnvelope({
+    ...o,
+    text: '',
+    atBot: o.atBot ?? usesBot,
+    messageType: 'post',
+    content: JSON.stringify({ title: o.title ?? '', content: o.paragraphs }),
+  });
 }
 
 export function cardEnvelope(o: {
@@ -61,19 +119,14 @@ export function cardEnvelope(o: {
   form?: Record<string, unknown>;
   eventId?: string;
   messageId?: string;
+  /** how the operator's unreadable IDs come (default null) */
+  operatorIds?: IdStyle;
 }) {
   return {
     schema: '2.0',
-    header: {
-      event_id: o.eventId ?? nextId('evc'),
-      event_type: 'card.action.trigger',
-      create_time: String(Date.now()),
-      token: VERIFICATION_TOKEN,
-      app_id: 'cli_test',
-      tenant_key: 'tenant',
-    },
+    header: header('card.action.trigger', o.eventId ?? nextId('evc')),
     event: {
-      operator: { open_id: o.openId },
+      operator: { ...userIds(o.openId, o.operatorIds ?? 'null'), tenant_key: 'tenant' },
       token: 'c-token',
       action: { tag: o.form ? 'button' : 'button', value: o.value, ...(o.form ? { form_value: o.form } : {}) },
       context: { open_message_id: o.messageId ?? 'om_card_1', open_chat_id: o.chatId },

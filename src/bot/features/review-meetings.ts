@@ -11,6 +11,7 @@ import { cstDate, parseCalendarDate } from '../../core/dates';
 import { holdersOf } from '../../store/township';
 import { allows } from '../../core/roles';
 import { meetingCard, type MeetingRow } from '../cards/meetings';
+import { addEvidence } from '../evidence';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 export const MEETING_USAGE = '会议 <村民大会/村民代表大会/两委会议> 应到<N> 实到<N> [同意<N> 反对<N>] [日期] [缺席意见：…]';
@@ -237,12 +238,11 @@ export const reviewMeetings = (bot: Bot) =>
         if (!card) return false;
         const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, card.uuid));
         if (!m) return false;
-        const c = JSON.parse(media.content) as { image_key?: string; file_key?: string; file_name?: string };
-        const ref = c.image_key ? `image:${c.image_key}` : `file:${c.file_key ?? ''}${c.file_name ? `:${c.file_name}` : ''}`;
-        const evidence = [...m.evidence, `${ref}#${media.messageId}`];
-        ctx.write(ctx.d.db.update(meetings).set({ evidence }).where(eq(meetings.id, m.id)));
-        ctx.audit({ action: 'attach', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, after: { evidence: ref } });
-        ctx.reply(`已将${c.image_key ? '照片' : '文件'}附到${MEETING_NAMES[m.kind as MeetingKind]}（${m.date}）记录，作为佐证（共 ${evidence.length} 份）。`);
+        const add = addEvidence(ctx, media, m.evidence);
+        if (!add) return true;
+        ctx.write(ctx.d.db.update(meetings).set({ evidence: add.evidence }).where(eq(meetings.id, m.id)));
+        for (const ref of add.refs) ctx.audit({ action: 'attach', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, after: { evidence: ref } });
+        ctx.reply(`已将${add.noun}附到${MEETING_NAMES[m.kind as MeetingKind]}（${m.date}）记录，作为佐证（共 ${add.evidence.length} 份）。`);
         return true;
       },
     });

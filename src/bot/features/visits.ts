@@ -7,21 +7,10 @@ import { householdLabel, householdWithVillage, isHelperOf } from '../household-i
 import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { cstDate, formatCn } from '../../core/dates';
+import { addEvidence } from '../evidence';
 
 const USAGE = '走访 <户> <内容>';
 const MAX_CONTENT = 500;
-
-/** `image:<key>` or `file:<key>:<name>` from an image / file / media message's content. */
-function evidenceRef(messageType: string, content: string): string | null {
-  try {
-    const c = JSON.parse(content) as { image_key?: string; file_key?: string; file_name?: string };
-    if (c.image_key) return `image:${c.image_key}`;
-    if (c.file_key) return `${messageType === 'media' ? 'media' : 'file'}:${c.file_key}${c.file_name ? `:${c.file_name}` : ''}`;
-  } catch {
-    // not JSON: nothing to attach
-  }
-  return null;
-}
 
 export const visits = (bot: Bot) =>
   bot
@@ -78,17 +67,11 @@ export const visits = (bot: Bot) =>
           ctx.reply(`只有登记这次走访的帮扶责任人可以补充佐证（${label}）。`);
           return true;
         }
-        const ref = evidenceRef(media.messageType, media.content);
-        if (!ref) {
-          ctx.reply('无法识别这份附件，请重新发送照片或文件。');
-          return true;
-        }
-        const entry = `${ref}#${media.messageId}`;
-        if (visit.evidence.some((e) => e.endsWith(`#${media.messageId}`))) return true;
-        const evidence = [...visit.evidence, entry];
-        ctx.write(ctx.d.db.update(helperVisits).set({ evidence }).where(eq(helperVisits.id, visit.id)));
-        ctx.audit({ action: 'attach', entity: 'helper_visit', entityId: String(visit.id), villageId: h?.villageId ?? null, after: { evidence: ref } });
-        ctx.reply(`已将${ref.startsWith('image:') ? '照片' : '文件'}附到 ${formatCn(visit.date)} 对 ${label} 的走访记录（共 ${evidence.length} 份佐证）。`);
+        const add = addEvidence(ctx, media, visit.evidence);
+        if (!add) return true;
+        ctx.write(ctx.d.db.update(helperVisits).set({ evidence: add.evidence }).where(eq(helperVisits.id, visit.id)));
+        for (const ref of add.refs) ctx.audit({ action: 'attach', entity: 'helper_visit', entityId: String(visit.id), villageId: h?.villageId ?? null, after: { evidence: ref } });
+        ctx.reply(`已将${add.noun}附到 ${formatCn(visit.date)} 对 ${label} 的走访记录（共 ${add.evidence.length} 份佐证）。`);
         return true;
       },
     });

@@ -1,0 +1,178 @@
+// The shapes live Feishu tenants really send, through the real server and the real SDK against
+// the fake Feishu: IDs the app may not read as null / "" / absent, rich-text posts, thread
+// replies, message kinds the bot cannot read, events that do not fit at all.
+import { describe, it, expect, afterEach } from 'vitest';
+import { startHarness, type Harness } from '../support/harness';
+import { AT_BOT, atPerson, cardEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
+import { EX } from '../support/example';
+import { loadExample } from '../../src/township/seed';
+
+let h: Harness;
+afterEach(async () => h?.close());
+
+const S = EX.shimen;
+const start = async (now?: () => Date) => {
+  h = await startHarness({ now });
+  await loadExample(h.server.d);
+};
+const textOf = (m: { msgType: string; content: string }) => (m.msgType === 'text' ? (JSON.parse(m.content).text as string) : m.content);
+/** Posts one event and returns what the bot sent because of it. */
+async function send(payload: unknown) {
+  const before = h.fake.messages.length;
+  expect((await h.post(payload)).status).toBe(200);
+  await h.settle();
+  return h.fake.messages.slice(before);
+}
+const count = (sql: string) => (h.server.d.sqlite.prepare(sql).get() as { n: number }).n;
+const STYLES: IdStyle[] = ['null', 'empty', 'absent'];
+
+describe('IDs the app may not read (null, "", absent)', () => {
+  it('answers a sender whose user_id is null, "" or absent, in p2p and in a group', async () => {
+    await start();
+    for (const senderIds of STYLES) {
+      const [p2p] = await send(messageEnvelope({ text: '帮助', openId: S.cadre, chatId: 'oc_p2p_cadre', chatType: 'p2p', senderIds }));
+      expect(textOf(p2p!)).toContain('杨光明，你可以使用');
+      const [group] = await send(messageEnvelope({ text: '进度', openId: S.cadre, chatId: S.chat, senderIds, mentionIds: senderIds }));
+      expect(JSON.parse(group!.content).header.title.content).toBe('石门村 复核进度');
+    }
+  });
+
+  it('takes the person from a mention whose user_id is "" or null (角色 @某人)', async () => {
+    await start();
+    for (const [i, mentionIds] of (['empty', 'null'] as const).entries()) {
+      const person = { openId: `ou_newcomer00000000000000000000${i}`, name: `新来的${i}` };
+      const [r] = await send(messageEnvelope({ text: '角色 @_user_2 村干部', openId: EX.office, chatId: S.chat, mention: [person], mentionIds }));
+      expect(textOf(r!)).toBe(`已设置 ${person.name} 为村干部（石门村）。`);
+    }
+    expect(count("select count(*) n from roles r join people p on p.id = r.person_id where p.open_id like 'ou_newcomer%' and r.role = 'village_cadre'")).toBe(2);
+  });
+
+  it('runs a card button whose operator has user_id null or ""', async () => {
+    await start();
+    for (const operatorIds of STYLES) {
+      const res = await h.post(cardEnvelope({ openId: EX.leader, chatId: EX.leadersChat, value: { a: 'progress.refresh' }, operatorIds }), '/feishu/card');
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      expect(body.toast).toEqual({ type: 'info', content: '已刷新' });
+      expect(body.card.data.header.title.content).toBe('清水乡 复核进度');
+    }
+  });
+});
+
+describe('rich-text posts', () => {
+  it('answers @bot 帮助 written as a post exactly like the text message', async () => {
+    await start();
+    const [asText] = await send(messageEnvelope({ text: '帮助', openId: S.cadre, chatId: S.chat }));
+    const [asPost] = await send(postEnvelope({ openId: S.cadre, chatId: S.chat, paragraphs: [[AT_BOT, { tag: 'text', text: ' 帮助' }]] }));
+    expect(textOf(asPost!)).toBe(textOf(asText!));
+    expect(asPost!.replyTo).not.toBeNull();
+  });
+
+  it('recognises the bot mentioned anywhere, not only at the start, and keeps other mentions', async () => {
+    await start();
+    const [r] = await send(
+      postEnvelope({
+        openId: EX.office,
+        chatId: S.chat,
+        mention: [{ openId: 'ou_newcomer0000000000000000000009', name: '小李' }],
+        paragraphs: [[{ tag: 'text', text: '角色 ' }, atPerson(0, '小李'), { tag: 'text', text: '村干部 ' }, AT_BOT]],
+      }),
+    );
+    expect(textOf(r!)).toBe('已设置 小李 为村干部（石门村）。');
+  });
+
+  it('records a meeting written as a post over several paragraphs, with a link and an emoji, like the text command', async () => {
+    const clock = new Date('2026-12-09T02:00:00Z');
+    await start(() => clock);
+    const [card] = await send(
+      postEnvelope({
+        openId: S.cadre,
+        chatId: S.chat,
+        title: '',
+        paragraphs: [
+          [AT_BOT, { tag: 'text', text: ' 会议 村民大会' }, { tag: 'emotion', emoji_type: 'THUMBSUP' }],
+          [{ tag: 'text', text: '应到100 实到80', style: ['bold'] }],
+          [{ tag: 'text', text: '同意60 反对10 ' }, { tag: 'a', text: '缺席意见见附件', href: 'https://example.invalid/x' }],
+        ],
+      }),
+    );
+    const c = JSON.parse(card!.content);
+    expect(c.header.title.content).toBe('村民大会记录（待确认）');
+    expect(count("select count(*) n from meetings where kind = 'villagers_assembly' and eligible = 100 and present = 80")).toBe(1);
+  });
+
+  it('attaches the photos of a post replying to the meeting card, its text taken as a caption', async () => {
+    const clock = new Date('2026-12-09T02:00:00Z');
+    await start(() => clock);
+    const [card] = await send(messageEnvelope({ text: '会议 村民大会 应到100 实到80 同意60 反对10', openId: S.cadre, chatId: S.chat }));
+    const [reply] = await send(
+      postEnvelope({
+        openId: S.cadre,
+        chatId: S.chat,
+        parentId: card!.messageId,
+        paragraphs: [[{ tag: 'text', text: '会场照片两张' }], [{ tag: 'img', image_key: 'img_v3_meeting_a' }], [{ tag: 'img', image_key: 'img_v3_meeting_b' }]],
+      }),
+    );
+    expect(textOf(reply!)).toBe('已将2 张照片附到村民大会（2026-12-09）记录，作为佐证（共 2 份）。');
+    const ev = JSON.parse((h.server.d.sqlite.prepare('select evidence from meetings').get() as { evidence: string }).evidence) as string[];
+    expect(ev.map((e) => e.split('#')[0])).toEqual(['image:img_v3_meeting_a', 'image:img_v3_meeting_b']);
+    expect(count("select count(*) n from audit_log where entity = 'meeting' and action = 'attach'")).toBe(2);
+  });
+});
+
+describe('threads', () => {
+  it('answers a command sent in a thread as a reply to that message, so it stays in the thread', async () => {
+    await start();
+    const thread = { rootId: 'om_root_of_thread', threadId: 'omt_1a2b3c' };
+    const [r] = await send(messageEnvelope({ text: '帮助', openId: S.cadre, chatId: S.chat, messageId: 'om_in_thread_1', thread }));
+    expect(r!.replyTo).toBe('om_in_thread_1');
+    expect(textOf(r!)).toContain('你可以使用');
+    const reply = h.fake.calls.find((c) => c.path === '/open-apis/im/v1/messages/om_in_thread_1/reply');
+    expect(reply?.status).toBe(200);
+  });
+});
+
+describe('message kinds the bot cannot read', () => {
+  const kinds: [string, unknown][] = [
+    ['sticker', { file_key: 'file_v3_sticker' }],
+    ['audio', { file_key: 'file_v3_audio', duration: 2000 }],
+    ['merge_forward', { content: 'Merged and Forwarded Message' }],
+    ['interactive', { title: '', elements: [] }],
+  ];
+
+  it('answers each with a short Chinese hint in a private chat', async () => {
+    await start();
+    for (const [messageType, content] of kinds) {
+      const [r] = await send(messageEnvelope({ text: '', openId: S.cadre, chatId: 'oc_p2p_cadre', chatType: 'p2p', messageType, content: JSON.stringify(content) }));
+      expect(textOf(r!)).toMatch(/^我读不懂.+，请用文字发送命令，例如：进度。发送“帮助”查看可用命令。$/);
+    }
+    const [photo] = await send(messageEnvelope({ text: '', openId: S.cadre, chatId: 'oc_p2p_cadre', chatType: 'p2p', messageType: 'image', content: JSON.stringify({ image_key: 'img_v3_x' }) }));
+    expect(textOf(photo!)).toContain('请在飞书里“回复”那条会议记录卡片或走访登记消息再发送');
+  });
+
+  it('in a group only when the bot is @-mentioned; never for system messages', async () => {
+    await start();
+    const sticker = { messageType: 'sticker', content: JSON.stringify({ file_key: 'file_v3_sticker' }) };
+    expect(await send(messageEnvelope({ text: '', openId: S.cadre, chatId: S.chat, atBot: false, ...sticker }))).toHaveLength(0);
+    const [atBot] = await send(messageEnvelope({ text: '', openId: S.cadre, chatId: S.chat, atBot: true, ...sticker }));
+    expect(textOf(atBot!)).toBe('我读不懂表情，请用文字发送命令，例如：进度。发送“帮助”查看可用命令。');
+    const system = { messageType: 'system', content: JSON.stringify({ template: '{from_user} invited {to_chatters} to this chat.' }) };
+    expect(await send(messageEnvelope({ text: '', openId: S.cadre, chatId: 'oc_p2p_cadre', chatType: 'p2p', ...system }))).toHaveLength(0);
+  });
+});
+
+describe('events that cannot be understood', () => {
+  it('acknowledges a message event without a sender open_id, keeps it failed with the reason, logs id and type only', async () => {
+    await start();
+    const env = messageEnvelope({ text: '进度 522630197001011234', openId: S.cadre, chatId: S.chat });
+    (env.event.sender.sender_id as { open_id: string | null }).open_id = null;
+    expect(await send(env)).toHaveLength(0);
+    const row = h.server.d.sqlite.prepare('select status, error from inbox where event_id = ?').get(env.header.event_id) as { status: string; error: string };
+    expect(row.status).toBe('failed');
+    expect(row.error).toBe('unreadable: event.sender.sender_id.open_id: invalid_type (expected string)');
+    const line = h.log.lines.find((l) => l.startsWith('WARN event not understood'))!;
+    expect(line).toContain(env.header.event_id);
+    expect(line).toContain('im.message.receive_v1');
+    for (const secret of ['进度', '522630', S.chat, S.cadre]) expect(line).not.toContain(secret);
+  });
+});
