@@ -1,6 +1,12 @@
 // From a Feishu message to a command line: flatten a rich-text post to text, strip the bot's
 // @mention, keep other mentions as placeholders the handlers resolve, split into words.
-import type { Mention } from '../feishu/events';
+
+/** A mention as the handlers need it: its placeholder, whom it names (open_id, when known), the name shown. */
+export interface Mention {
+  key: string;
+  id: { open_id?: string };
+  name?: string;
+}
 
 export interface ParsedText {
   /** true when the bot was @-mentioned (always true in a p2p chat) */
