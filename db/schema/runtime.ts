@@ -58,3 +58,17 @@ export const jobRuns = sqliteTable('job_runs', {
   townshipId: text('township_id').notNull(),
   ranAt: integer('ran_at').notNull(),
 });
+
+/**
+ * Chats the bot can no longer deliver to: it was removed from the group, or the group was
+ * dissolved. Sends there fail at once with this reason instead of retrying; the bot added back
+ * to the group deletes the row.
+ */
+export const goneChats = sqliteTable('gone_chats', {
+  chatId: text('chat_id').primaryKey(),
+  /** removed: the bot was taken out of the group; disbanded: the group was dissolved */
+  reason: text('reason', { enum: ['removed', 'disbanded'] }).notNull(),
+  /** open_id of who did it, when Feishu said */
+  by: text('by'),
+  at: integer('at').notNull(),
+});

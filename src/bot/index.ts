@@ -16,6 +16,7 @@ import { batches } from './features/batches';
 import { helpcards } from './features/helpcards';
 import { visits } from './features/visits';
 import { plans } from './features/plans';
+import { membership } from './features/membership';
 
 export function createBot(): Bot {
   return new Bot()
@@ -34,5 +35,6 @@ export function createBot(): Bot {
     .use(batches)
     .use(helpcards)
     .use(visits)
-    .use(plans);
+    .use(plans)
+    .use(membership);
 }

@@ -4,6 +4,7 @@
 import type { Database } from '../store/database';
 import { claimDue, markFailed, markOffline, markRetry, markSent, type OutboxRow } from '../store/outbox';
 import { SendPacer } from '../core/ratelimit';
+import { GONE_MESSAGES, goneAmong } from '../store/gone-chats';
 import { classifyError, type FeishuApi } from './client';
 import { renderMessage } from './render';
 import type { Logger } from '../log';
@@ -40,14 +41,15 @@ export class OutboxSender {
 
   /** Sends what is due now; returns how many rows were handled. */
   async drainOnce(): Promise<number> {
-    const rows = await claimDue(this.o.d, this.now(), this.o.batchSize ?? 200, 5 * 60_000);
-    if (rows.length === 0) return 0;
+    const claimed = await claimDue(this.o.d, this.now(), this.o.batchSize ?? 200, 5 * 60_000);
+    if (claimed.length === 0) return 0;
+    const rows = await this.dropGone(claimed);
     if (!this.o.api) {
       for (const row of rows) {
         await this.logOffline(row);
         await new Promise((r) => setTimeout(r, 0)); // let requests in between
       }
-      return rows.length;
+      return claimed.length;
     }
     // One token fetch before the burst; if Feishu is unreachable, each send fails and retries.
     await this.o.api.prepare().catch(() => undefined);
@@ -62,7 +64,24 @@ export class OutboxSender {
         }
       }),
     );
-    return rows.length;
+    return claimed.length;
+  }
+
+  /** Messages to a chat the bot was removed from, or that was dissolved, fail now with the reason; the rest are returned. */
+  private async dropGone(rows: OutboxRow[]): Promise<OutboxRow[]> {
+    const gone = await goneAmong(this.o.d, rows.filter((r) => r.receiveIdType === 'chat_id').map((r) => r.receiveId));
+    if (gone.size === 0) return rows;
+    const keep: OutboxRow[] = [];
+    for (const row of rows) {
+      const reason = row.receiveIdType === 'chat_id' ? gone.get(row.receiveId) : undefined;
+      if (!reason) {
+        keep.push(row);
+        continue;
+      }
+      await markFailed(this.o.d, row.id, GONE_MESSAGES[reason]);
+      this.o.log.warn('message not sent: the chat is gone', { outbox: row.id, reason });
+    }
+    return keep;
   }
 
   /** Drains until nothing is due now (rows waiting for a retry time are left for later). */

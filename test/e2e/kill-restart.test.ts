@@ -38,6 +38,7 @@ async function start(dbPath: string, port: number) {
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  c.kill('SIGKILL'); // never leave a server behind
   throw new Error('server did not start');
 }
 

@@ -12,7 +12,7 @@ import type { BotContext } from '../context';
 import type { Bot } from '../bot';
 
 const CHAT_KINDS: Partial<Record<string, 'leaders' | 'inspectors'>> = { 领导群: 'leaders', 纪委群: 'inspectors' };
-const KIND_NAMES = { village: '村工作群', leaders: '领导群', inspectors: '纪委群' } as const;
+export const KIND_NAMES = { village: '村工作群', leaders: '领导群', inspectors: '纪委群' } as const;
 type Kind = keyof typeof KIND_NAMES;
 
 interface Target {
