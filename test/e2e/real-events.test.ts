@@ -3,7 +3,8 @@
 // replies, message kinds the bot cannot read, events that do not fit at all.
 import { describe, it, expect, afterEach } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { AT_BOT, atPerson, cardEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
+import { AT_BOT, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
+import { enqueue } from '../../src/store/outbox';
 import { EX } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 
@@ -174,5 +175,74 @@ describe('events that cannot be understood', () => {
     expect(line).toContain(env.header.event_id);
     expect(line).toContain('im.message.receive_v1');
     for (const secret of ['进度', '522630', S.chat, S.cadre]) expect(line).not.toContain(secret);
+  });
+});
+
+describe('the bot added to a group, removed from one, a group dissolved', () => {
+  const lastTo = (receiveId: string) => h.fake.messages.filter((m) => m.receiveId === receiveId);
+
+  it('greets a new group once, and tells the office who added it the exact 绑定 command from the group name', async () => {
+    await start();
+    const out = await send(chatEventEnvelope('added', { chatId: 'oc_new_gaopo', operatorOpenId: EX.office, name: '高坡村脱贫攻坚工作群' }));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_new_gaopo', replyTo: null });
+    expect(textOf(out[0]!)).toBe('大家好，我是扶贫复核助手。@我 发送“帮助”查看可用命令。\n乡扶贫办：请在本群 @我 发送“绑定 高坡村”，把本群设为高坡村的村工作群。');
+    const [leaders] = await send(chatEventEnvelope('added', { chatId: 'oc_new_leaders', operatorOpenId: EX.office, name: '清水乡领导工作群', operatorIds: 'empty' }));
+    expect(textOf(leaders!)).toContain('发送“绑定 领导群”，把本群设为领导群');
+    const [plain] = await send(chatEventEnvelope('added', { chatId: 'oc_new_plain', operatorOpenId: EX.office, name: '' }));
+    expect(textOf(plain!)).toContain('“绑定 <村名>”（村名可选：石门村、岩脚村、高坡村、清水村、河坝村、新寨村、龙井村），或“绑定 领导群”“绑定 纪委群”');
+  });
+
+  it('when someone else adds it, greets and says the office should bind the group', async () => {
+    await start();
+    const [r] = await send(chatEventEnvelope('added', { chatId: 'oc_new_other', operatorOpenId: S.cadre, name: '石门村群' }));
+    expect(textOf(r!)).toBe('大家好，我是扶贫复核助手。@我 发送“帮助”查看可用命令。\n本群还没有绑定，请乡扶贫办在本群 @我 发送“绑定 石门村”，把本群设为石门村的村工作群。');
+    const [stranger] = await send(chatEventEnvelope('added', { chatId: 'oc_new_stranger', operatorOpenId: 'ou_stranger000000000000000000000', name: '随便群' }));
+    expect(textOf(stranger!)).toContain('本群还没有绑定，请乡扶贫办在本群 @我 发送“绑定 <村名>”');
+  });
+
+  it('removed from a bound chat: the binding is marked gone, the office is told privately, sends there fail at once', async () => {
+    await start();
+    const out = await send(chatEventEnvelope('deleted', { chatId: S.chat, operatorOpenId: S.cadre, name: '石门村工作群' }));
+    // each office person (the example has two), privately
+    const office = (h.server.d.sqlite.prepare("select p.open_id from people p join roles r on r.person_id = p.id where r.role = 'office'").all() as { open_id: string }[]).map((r) => r.open_id);
+    expect(office).toContain(EX.office);
+    expect(out.map((m) => [m.receiveIdType, m.receiveId]).sort()).toEqual(office.map((o) => ['open_id', o]).sort());
+    expect(textOf(out[0]!)).toBe(
+      '机器人已被移出“石门村工作群”（石门村村工作群）（操作人：杨光明），该群收不到提醒和通知了。请把机器人重新拉进该群；如改用新群，请把机器人拉进新群后 @机器人 发送：绑定 石门村',
+    );
+    expect(h.server.d.sqlite.prepare('select reason, by from gone_chats where chat_id = ?').get(S.chat)).toEqual({ reason: 'removed', by: S.cadre });
+    expect(count(`select count(*) n from audit_log where action = 'bot_removed' and entity_id = '${S.chat}'`)).toBe(1);
+
+    // a message for that chat (a reminder, a card's follow-up) fails at once, without a call to Feishu
+    const callsBefore = h.fake.calls.length;
+    await h.server.d.atomic([enqueue(h.server.d, { uuid: 'u-gone-1', receiveIdType: 'chat_id', receiveId: S.chat, msgType: 'text', content: '{"text":"提醒"}' }, Date.now())]);
+    await h.settle();
+    expect(h.server.d.sqlite.prepare("select status, attempts, last_error from outbox where uuid = 'u-gone-1'").get()).toEqual({
+      status: 'failed',
+      attempts: 1,
+      last_error: '机器人已被移出该群，不再发送（把机器人拉回群里后恢复）',
+    });
+    expect(h.fake.calls.slice(callsBefore).filter((c) => c.path.startsWith('/open-apis/im/'))).toHaveLength(0);
+
+    // added back: deliveries resume, and the group is told it is still bound
+    const [back] = await send(chatEventEnvelope('added', { chatId: S.chat, operatorOpenId: EX.office, name: '石门村工作群' }));
+    expect(textOf(back!)).toBe('大家好，我是扶贫复核助手，本群已绑定为石门村村工作群，提醒和通知恢复发送。@我 发送“帮助”查看可用命令。');
+    expect(count('select count(*) n from gone_chats')).toBe(0);
+    const [progress] = await send(messageEnvelope({ text: '进度', openId: S.cadre, chatId: S.chat }));
+    expect(JSON.parse(progress!.content).header.title.content).toBe('石门村 复核进度');
+  });
+
+  it('a bound chat dissolved with no office person known: the leaders chat is told; an unbound chat tells nobody', async () => {
+    await start();
+    h.server.d.sqlite.prepare("update people set open_id = null where id in (select person_id from roles where role = 'office')").run();
+    const out = await send(chatEventEnvelope('disbanded', { chatId: EX.yanjiao.chat, operatorOpenId: EX.yanjiao.cadre, name: '岩脚村工作群' }));
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ receiveIdType: 'chat_id', receiveId: EX.leadersChat });
+    expect(textOf(out[0]!)).toBe('“岩脚村工作群”（岩脚村村工作群）已解散（操作人：龙德贵），该群收不到提醒和通知了。请建新群并拉入机器人，然后 @机器人 发送：绑定 岩脚村');
+    expect(h.server.d.sqlite.prepare('select reason from gone_chats where chat_id = ?').get(EX.yanjiao.chat)).toEqual({ reason: 'disbanded' });
+    expect(await send(chatEventEnvelope('deleted', { chatId: 'oc_never_bound', operatorOpenId: EX.leader }))).toHaveLength(0);
+    expect(count("select count(*) n from gone_chats where chat_id = 'oc_never_bound'")).toBe(1);
+    expect(lastTo('oc_never_bound')).toHaveLength(0);
   });
 });

@@ -150,3 +150,28 @@ export function signedRequest(payload: unknown, { key = ENCRYPT_KEY, timestamp =
     },
   };
 }
+
+/**
+ * The bot added to a group (im.chat.member.bot.added_v1), removed from it (…deleted_v1) or the
+ * group dissolved (im.chat.disbanded_v1): `event.chat_id`, `event.operator_id` (user_id null
+ * without the employee-id permission), `event.name` the group's name, `i18n_names`, `external`.
+ */
+export function chatEventEnvelope(
+  type: 'added' | 'deleted' | 'disbanded',
+  o: { chatId: string; operatorOpenId: string; name?: string; eventId?: string; operatorIds?: IdStyle },
+) {
+  const eventType = { added: 'im.chat.member.bot.added_v1', deleted: 'im.chat.member.bot.deleted_v1', disbanded: 'im.chat.disbanded_v1' }[type];
+  const name = o.name ?? '';
+  return {
+    schema: '2.0',
+    header: header(eventType, o.eventId),
+    event: {
+      chat_id: o.chatId,
+      operator_id: userIds(o.operatorOpenId, o.operatorIds ?? 'null'),
+      external: false,
+      operator_tenant_key: 'tenant',
+      name,
+      i18n_names: { zh_cn: name, en_us: '', ja_jp: '' },
+    },
+  };
+}

@@ -2,6 +2,7 @@
 // uuid, as Feishu's idempotency promises), and can be told to fail in every way FEISHU.md lists.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BOT_OPEN_ID } from './events';
 
 export type FailMode = '500' | '429' | '230020' | '230002' | 'hang';
 
@@ -29,6 +30,10 @@ export interface FakeFeishu {
   /** Open IDs the contact API will return for these mobiles / emails */
   directory: Map<string, string>;
   uploads: { name: string; size: number }[];
+  /** what GET /open-apis/bot/v3/info answers: the bot's open_id (null: the call fails with HTTP 500) */
+  bot: { openId: string | null; appName: string };
+  /** chats the bot was removed from (sends answer 230002) or that were dissolved (232009) */
+  goneChats: Map<string, 'removed' | 'disbanded'>;
   texts(chatId?: string): string[];
   /** stop listening (connection refused) and listen again on the same port */
   down(): Promise<void>;
@@ -36,7 +41,7 @@ export interface FakeFeishu {
   close(): Promise<void>;
 }
 
-export async function startFakeFeishu(): Promise<FakeFeishu> {
+export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}): Promise<FakeFeishu> {
   const messages: SentMessage[] = [];
   const byUuid = new Map<string, SentMessage>();
   const calls: FakeFeishu['calls'] = [];
@@ -81,6 +86,16 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
       record(400);
       return json(res, 400, { code: 99991663, msg: 'invalid token' });
     }
+    if (p === '/open-apis/bot/v3/info' && req.method === 'GET') {
+      if (!fake.bot.openId) return record(500), json(res, 500, { code: 500, msg: 'internal' });
+      record(200);
+      // FEISHU.md "The bot's own identity": the bot object sits beside code, not under data
+      return json(res, 200, {
+        code: 0,
+        msg: 'ok',
+        bot: { activate_status: 2, app_name: fake.bot.appName, avatar_url: 'https://example.invalid/a.png', ip_white_list: [], open_id: fake.bot.openId },
+      });
+    }
     if (p === '/open-apis/contact/v3/users/batch_get_id') {
       const q = JSON.parse(body.toString('utf8')) as { mobiles?: string[]; emails?: string[] };
       record(200);
@@ -113,6 +128,9 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
         if (f.mode === '230002') return record(400), json(res, 400, { code: 230002, msg: 'Bot is not in the chat' });
       }
       const b = JSON.parse(body.toString('utf8')) as { receive_id?: string; msg_type: string; content: string; uuid?: string };
+      const gone = url.searchParams.get('receive_id_type') === 'chat_id' && b.receive_id ? fake.goneChats.get(b.receive_id) : undefined;
+      if (gone === 'removed') return record(400), json(res, 400, { code: 230002, msg: 'Bot is not in the chat' });
+      if (gone === 'disbanded') return record(400), json(res, 400, { code: 232009, msg: 'chat is disbanded' });
       record(200);
       const known = b.uuid ? byUuid.get(b.uuid) : undefined;
       if (known) return json(res, 200, { code: 0, msg: 'success', data: { message_id: known.messageId } });
@@ -146,6 +164,8 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     tokenRequests: 0,
     directory,
     uploads,
+    bot: { openId: opts.botOpenId === undefined ? BOT_OPEN_ID : opts.botOpenId, appName: '复核助手' },
+    goneChats: new Map(),
     fail(mode, { times = 0, until = 0, resetSeconds = 1 }) {
       failure = { mode, times, until, resetSeconds };
     },
