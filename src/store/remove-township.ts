@@ -9,8 +9,8 @@ export const CHILD_TABLES: Record<string, { column: string; parent: string }> = 
   objections: { column: 'notice_id', parent: 'notices' },
   department_records: { column: 'list_id', parent: 'department_lists' },
 };
-/** Tables that belong to no township: delivery bookkeeping of incoming events. */
-export const GLOBAL_TABLES = new Set(['inbox']);
+/** Tables that belong to no township: delivery bookkeeping of incoming events, and Feishu chats the bot can no longer reach. */
+export const GLOBAL_TABLES = new Set(['inbox', 'gone_chats']);
 
 const quote = (n: string) => `"${n.replace(/"/g, '""')}"`;
 
