@@ -15,7 +15,7 @@ export const configSchema = z.object({
   FEISHU_VERIFICATION_TOKEN: optional,
   FEISHU_ENCRYPT_KEY: optional,
   FEISHU_DOMAIN: z.preprocess(blankToUndefined, z.string().url().default('https://open.feishu.cn')),
-  /** the bot's own open_id; when unset, a leading @mention in a group is taken as the bot */
+  /** the bot's own open_id; when unset it is asked from Feishu at start (GET /open-apis/bot/v3/info), and offline a leading @mention in a group is taken as the bot */
   FEISHU_BOT_OPEN_ID: optional,
   /** how far a signed request's timestamp may be from now (seconds); > Feishu's 7.1 h retries */
   FEISHU_MAX_SKEW_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(DEFAULT_WEBHOOK_LIMITS.maxSkewSeconds)),

@@ -57,6 +57,8 @@ export async function startNodeServer(
     onAccepted: () => loop?.kick(),
   });
   loop = new InboxLoop(services.deps);
+  // Learn the bot's own open_id before the first event when it is not configured (online only).
+  await services.deps.identify?.();
   // WAL checkpoints write the database file and sync it: do them in quiet moments, not inside
   // the commit of whichever request happens to cross the threshold (unless the WAL grows large).
   d.sqlite.pragma('wal_autocheckpoint = 0');

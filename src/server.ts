@@ -26,6 +26,41 @@ export interface Services {
   jobs(now: Date): Promise<JobsResult>;
 }
 
+/** What the bot learned about itself from Feishu, per app; module-level so that Workers, which build services per request, ask once per isolate. */
+const identities = new Map<string, { openId?: string; asked: number; pending?: Promise<string | undefined> }>();
+const IDENTITY_RETRY_MS = 60_000;
+
+/**
+ * The bot's open_id from GET /open-apis/bot/v3/info, asked once and kept; after a failure asked
+ * again at most once a minute. Undefined until known: then a leading @mention is taken as the bot.
+ */
+function learnIdentity(api: FeishuApi, key: string, log: Logger): () => Promise<string | undefined> {
+  return async () => {
+    let s = identities.get(key);
+    if (!s) identities.set(key, (s = { asked: 0 }));
+    if (s.openId) return s.openId;
+    if (s.pending) return s.pending;
+    if (s.asked && Date.now() - s.asked < IDENTITY_RETRY_MS) return undefined;
+    s.asked = Date.now();
+    const state = s;
+    state.pending = api
+      .botInfo()
+      .then(
+        (bot) => {
+          state.openId = bot.openId;
+          log.info(`机器人的 open_id 已从飞书获取（${bot.name || '未命名'}）：${bot.openId}`);
+          return bot.openId;
+        },
+        (e: Error) => {
+          log.warn('could not learn the bot open_id from Feishu; a leading @mention is taken as the bot until then', { error: e.message });
+          return undefined;
+        },
+      )
+      .finally(() => (state.pending = undefined));
+    return state.pending;
+  };
+}
+
 export function buildServices(
   config: Config,
   d: Database,
@@ -47,7 +82,18 @@ export function buildServices(
     ? createFeishuClient({ appId: config.FEISHU_APP_ID!, appSecret: config.FEISHU_APP_SECRET!, domain: config.FEISHU_DOMAIN })
     : null;
   const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
-  const deps: BotDeps = { d, bot: createBot(), log, botOpenId: config.FEISHU_BOT_OPEN_ID, onOutbox: () => sender.kick(), now: opts.now, api, reports: opts.reports ?? null };
+  const identify = api && !config.FEISHU_BOT_OPEN_ID ? learnIdentity(api, `${config.FEISHU_DOMAIN} ${config.FEISHU_APP_ID}`, log) : undefined;
+  const deps: BotDeps = {
+    d,
+    bot: createBot(),
+    log,
+    botOpenId: config.FEISHU_BOT_OPEN_ID,
+    identify,
+    onOutbox: () => sender.kick(),
+    now: opts.now,
+    api,
+    reports: opts.reports ?? null,
+  };
   const app = createApp({ ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted });
   const sweep = async () => {
     const n = await processPending(deps);

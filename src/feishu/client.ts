@@ -33,6 +33,8 @@ export interface FeishuApi {
   /** open_ids for mobiles / emails; missing entries were not found or are outside the app's scope */
   openIdsByContact(q: { mobiles?: string[]; emails?: string[] }): Promise<Map<string, string>>;
   uploadFile(name: string, bytes: Uint8Array, fileType?: string): Promise<string>;
+  /** the bot's own identity (GET /open-apis/bot/v3/info) */
+  botInfo(): Promise<{ openId: string; name: string }>;
 }
 
 export interface FeishuClientOptions {
@@ -146,6 +148,21 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
         }
       }
       return found;
+    },
+
+    async botInfo() {
+      await prepare();
+      let res: unknown;
+      try {
+        res = await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
+      } catch (e) {
+        throw classifyError(e);
+      }
+      checkBody(res);
+      // the bot object sits beside code, not under data
+      const bot = ((res ?? {}) as { bot?: { open_id?: unknown; app_name?: unknown } }).bot;
+      if (typeof bot?.open_id !== 'string' || !bot.open_id) throw new FeishuError('bot info without open_id', true, null);
+      return { openId: bot.open_id, name: typeof bot.app_name === 'string' ? bot.app_name : '' };
     },
 
     async uploadFile(name, bytes, fileType = 'stream') {

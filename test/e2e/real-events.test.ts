@@ -3,7 +3,7 @@
 // replies, message kinds the bot cannot read, events that do not fit at all.
 import { describe, it, expect, afterEach } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { AT_BOT, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
+import { AT_BOT, BOT_OPEN_ID, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
 import { enqueue } from '../../src/store/outbox';
 import { EX } from '../support/example';
 import { loadExample } from '../../src/township/seed';
@@ -244,5 +244,31 @@ describe('the bot added to a group, removed from one, a group dissolved', () => 
     expect(await send(chatEventEnvelope('deleted', { chatId: 'oc_never_bound', operatorOpenId: EX.leader }))).toHaveLength(0);
     expect(count("select count(*) n from gone_chats where chat_id = 'oc_never_bound'")).toBe(1);
     expect(lastTo('oc_never_bound')).toHaveLength(0);
+  });
+});
+
+describe("the bot's own identity", () => {
+  const learnt = (fakeBotOpenId: string | null) => startHarness({ env: { FEISHU_BOT_OPEN_ID: '' }, fakeBotOpenId });
+
+  it('learns its open_id from GET /open-apis/bot/v3/info at start and then knows its mention anywhere', async () => {
+    h = await learnt(BOT_OPEN_ID);
+    await loadExample(h.server.d);
+    expect(h.fake.calls.filter((c) => c.path === '/open-apis/bot/v3/info')).toHaveLength(1);
+    expect(h.log.lines.some((l) => l.includes('机器人的 open_id 已从飞书获取（复核助手）'))).toBe(true);
+    // the bot's mention at the end of the message
+    const [r] = await send(messageEnvelope({ text: '', openId: S.cadre, chatId: S.chat, content: JSON.stringify({ text: '进度 @_user_1' }) }));
+    expect(JSON.parse(r!.content).header.title.content).toBe('石门村 复核进度');
+    // someone else mentioned first is not the bot: a message to a colleague is not answered
+    const colleague = messageEnvelope({ text: '', openId: S.cadre, chatId: S.chat, atBot: false, mention: [{ openId: S.firstSecretary, name: '马超' }], content: JSON.stringify({ text: '@_user_2 帮助一下' }) });
+    expect(await send(colleague)).toHaveLength(0);
+    expect(h.fake.calls.filter((c) => c.path === '/open-apis/bot/v3/info')).toHaveLength(1);
+  });
+
+  it('when Feishu cannot say, starts anyway, logs a warning and takes a leading mention as the bot', async () => {
+    h = await learnt(null);
+    await loadExample(h.server.d);
+    expect(h.log.lines.some((l) => l.startsWith('WARN could not learn the bot open_id'))).toBe(true);
+    const [r] = await send(messageEnvelope({ text: '帮助', openId: S.cadre, chatId: S.chat }));
+    expect(textOf(r!)).toContain('你可以使用');
   });
 });

@@ -25,8 +25,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { dbPath?: string; online?: boolean; env?: Record<string, string>; now?: () => Date } = {}): Promise<Harness> {
-  const fake = await startFakeFeishu();
+export async function startHarness(
+  opts: {
+    dbPath?: string;
+    online?: boolean;
+    env?: Record<string, string>;
+    now?: () => Date;
+    /** what the fake's GET /open-apis/bot/v3/info answers (null: it fails) */
+    fakeBotOpenId?: string | null;
+  } = {},
+): Promise<Harness> {
+  const fake = await startFakeFeishu({ botOpenId: opts.fakeBotOpenId });
   const online = opts.online ?? true;
   const config = loadConfig({
     PORT: '0',
