@@ -68,9 +68,16 @@ export function createApp(deps: AppDeps) {
       return c.json({ error: v.reason }, v.status);
     }
     if (v.kind === 'challenge') return c.json({ challenge: v.challenge });
+    if (v.kind === 'ignored') {
+      // never an error for the person who pressed: Feishu gets its 200, the log says why
+      deps.log.warn('webhook request acknowledged but not processed', { reason: v.reason });
+      return c.json({});
+    }
 
     const done = await ingestEvent(deps, v.event, v.json, now);
-    return c.json(done.kind === 'card' ? cardResponse(done.answer) : {});
+    if (done.kind !== 'card') return c.json({});
+    // An old-style callback is answered with the toast alone: its body would be read as an old-style card.
+    return c.json(v.legacy ? cardResponse({ toast: done.answer.toast }) : cardResponse(done.answer));
   };
 
   app.post('/feishu/events', feishu);

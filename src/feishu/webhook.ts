@@ -3,6 +3,7 @@
 // Runtime-free: used by the Hono routes on Node and on Workers.
 import { decrypt, safeEqual, sign } from './crypto';
 import { readEvent, type ReadEvent } from './events';
+import { isOldCardCallback, verifyOldCardCallback } from './card-v1';
 
 export interface WebhookConfig {
   verificationToken?: string;
@@ -22,7 +23,11 @@ export type Verified =
       event: ReadEvent;
       /** the event's JSON text as received (decrypted), for storage */
       json: string;
-    };
+      /** an old-style card callback (card.action.trigger_v1): answered with a toast only */
+      legacy?: boolean;
+    }
+  /** acknowledged with an empty 200 and logged, not processed (an old-style callback that cannot be verified) */
+  | { kind: 'ignored'; reason: string };
 export type Refused = { kind: 'refused'; status: 400 | 401 | 413; reason: string };
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
@@ -52,6 +57,8 @@ export function verifyWebhook(
   }
   const outer = parseJson(text);
   if (!outer || typeof outer !== 'object' || Array.isArray(outer)) return refuse(400, 'body is not a JSON object');
+  // Old-style card callbacks have their own signature scheme (sha1 with the verification token).
+  if (isOldCardCallback(outer as Record<string, unknown>)) return verifyOldCardCallback(raw, outer as Record<string, unknown>, headers, cfg, nowMs);
 
   // Check the signature before anything else is done with the bytes. Only a URL verification
   // may arrive unsigned (FEISHU.md: unconfirmed), and it is answered on the token alone.

@@ -3,7 +3,7 @@
 // replies, message kinds the bot cannot read, events that do not fit at all.
 import { describe, it, expect, afterEach } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { AT_BOT, BOT_OPEN_ID, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, postEnvelope, type IdStyle } from '../support/events';
+import { AT_BOT, BOT_OPEN_ID, VERIFICATION_TOKEN, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, oldCardRequest, postEnvelope, type IdStyle } from '../support/events';
 import { enqueue } from '../../src/store/outbox';
 import { EX } from '../support/example';
 import { loadExample } from '../../src/township/seed';
@@ -270,5 +270,31 @@ describe("the bot's own identity", () => {
     expect(h.log.lines.some((l) => l.startsWith('WARN could not learn the bot open_id'))).toBe(true);
     const [r] = await send(messageEnvelope({ text: '帮助', openId: S.cadre, chatId: S.chat }));
     expect(textOf(r!)).toContain('你可以使用');
+  });
+});
+
+describe('old-style card callbacks (card.action.trigger_v1)', () => {
+  it('runs a verified one like a new-style press and answers 200 with the toast; a repeat is answered as done', async () => {
+    await start();
+    const req = oldCardRequest({ openId: EX.leader, chatId: EX.leadersChat, value: { a: 'progress.refresh' } });
+    const res = await fetch(`${h.url}/feishu/card`, req);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ toast: { type: 'info', content: '已刷新' } });
+    expect(h.server.d.sqlite.prepare("select event_type, status from inbox where event_id like 'v1:%'").all()).toEqual([{ event_type: 'card.action.trigger', status: 'done' }]);
+    const again = await fetch(`${h.url}/feishu/events`, req);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ toast: { type: 'info', content: '这次操作已经处理过了。' } });
+  });
+
+  it('acknowledges one it cannot verify with an empty 200 and a warning, processing nothing', async () => {
+    await start();
+    for (const opts of [{ signature: 'f'.repeat(40) }, { token: 'another-token' }, { timestamp: Math.floor(Date.now() / 1000) - 13 * 3600 }]) {
+      const res = await fetch(`${h.url}/feishu/card`, oldCardRequest({ openId: EX.leader, chatId: EX.leadersChat, value: { a: 'progress.refresh' } }, opts));
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({});
+    }
+    expect(count('select count(*) n from inbox')).toBe(0);
+    expect(h.log.lines.filter((l) => l.startsWith('WARN webhook request acknowledged but not processed'))).toHaveLength(3);
+    expect(h.log.lines.join('\n')).not.toContain(VERIFICATION_TOKEN);
   });
 });

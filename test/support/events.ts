@@ -1,5 +1,6 @@
 // Builders for what Feishu sends: message events and card callbacks, plain or encrypted and signed.
 import { encrypt, sign } from '../../src/feishu/crypto';
+import { signV1 } from '../../src/feishu/card-v1';
 
 export const ENCRYPT_KEY = 'test key';
 export const VERIFICATION_TOKEN = 'vtoken-123';
@@ -172,6 +173,38 @@ export function chatEventEnvelope(
       operator_tenant_key: 'tenant',
       name,
       i18n_names: { zh_cn: name, en_us: '', ja_jp: '' },
+    },
+  };
+}
+
+/**
+ * An old-style card callback (card.action.trigger_v1) as apps configured the old way receive it:
+ * a flat body, never encrypted, signed with sha1(timestamp + nonce + verification token + body).
+ */
+export function oldCardRequest(
+  o: { openId: string; chatId: string; value: Record<string, unknown>; messageId?: string },
+  { token = VERIFICATION_TOKEN, timestamp = Math.floor(Date.now() / 1000), signature }: { token?: string; timestamp?: number; signature?: string } = {},
+) {
+  const body = JSON.stringify({
+    open_id: o.openId,
+    user_id: null,
+    union_id: `on_${o.openId.replace(/^ou_/, '')}`,
+    open_message_id: o.messageId ?? 'om_card_old_1',
+    open_chat_id: o.chatId,
+    tenant_key: 'tenant',
+    token: `c-${nextId('tok')}`,
+    action: { value: o.value, tag: 'button' },
+  });
+  const ts = String(timestamp);
+  const nonce = Math.random().toString(36).slice(2);
+  return {
+    method: 'POST',
+    body,
+    headers: {
+      'content-type': 'application/json',
+      'x-lark-request-timestamp': ts,
+      'x-lark-request-nonce': nonce,
+      'x-lark-signature': signature ?? signV1(ts, nonce, token, new TextEncoder().encode(body)),
     },
   };
 }
