@@ -5,6 +5,7 @@ import { CliError, openCli, type CliContext, type CliIo } from './context';
 import { auditCommand, exportHouseholdsCommand, importHouseholdsCommand, initCommand, townshipRemoveCommand } from './commands/township';
 import { crosscheckCommand, hitDecisionCommand, hitsCommand, importDepartmentCommand } from './commands/crosscheck';
 import { jobsRunCommand } from './commands/jobs';
+import { inboxCommand } from './commands/inbox';
 import { exportHelpersCommand } from './commands/helpers';
 import { archiveCheckCommand, archiveCommand, backupCommand, exportReportCommand } from './commands/report';
 
@@ -27,6 +28,7 @@ export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   archive <存档目录>                        存档备查：报表、花名册、修改记录、佐证清单和 SHA-256 清单，记为“已存档”
   archive check <存档目录>                  按 manifest.json 核对存档文件是否被改动
   backup <备份文件.sqlite>                  服务运行时在线备份数据库（恢复方法见 docs/OPERATIONS.md）
+  inbox [--errors] [--limit N]              收到的飞书事件：按状态计数；--errors 列出无法识别或处理失败的事件及原因
 通用选项：--township <代码>（数据库中有多个乡镇时）`;
 
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
@@ -40,6 +42,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
         village: { type: 'string' },
         'skip-invalid': { type: 'boolean' },
         all: { type: 'boolean' },
+        errors: { type: 'boolean' },
         rejects: { type: 'string' },
         limit: { type: 'string' },
         at: { type: 'string' },
@@ -77,6 +80,7 @@ export async function runCli(argv: string[], env: Record<string, string | undefi
     else if (key === 'archive check') await archiveCheckCommand(cli, rest[0]);
     else if (cmd === 'archive') await archiveCommand(cli, sub, { township: v.township, at: v.at });
     else if (cmd === 'backup') await backupCommand(cli, sub);
+    else if (cmd === 'inbox' && !sub) await inboxCommand(cli, { errors: v.errors, limit: v.limit });
     else {
       io.err(`未知命令：${[cmd, sub].filter(Boolean).join(' ')}\n\n${USAGE}`);
       return 2;

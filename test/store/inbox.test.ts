@@ -1,7 +1,7 @@
 // The inbox as deduplication store: unique keys, claiming with a lease, pruning after retention.
 import { describe, it, expect } from 'vitest';
 import { openSqlite } from '../../src/store/sqlite';
-import { acceptEvent, claimEvents, countInbox, markEventDone, pruneInbox } from '../../src/store/inbox';
+import { acceptEvent, acceptUnreadable, claimEvents, countInbox, markEventDone, markEventUnreadable, pruneInbox } from '../../src/store/inbox';
 import { tempDbPath } from '../support/harness';
 
 const HOUR = 3600_000;
@@ -39,5 +39,17 @@ describe('inbox', () => {
     // the pruned key can be accepted again (Feishu stops retrying after ~7.1 h); the kept one cannot
     expect(await acceptEvent(d, ev(1), now)).not.toBeNull();
     expect(await acceptEvent(d, ev(2), now)).toBeNull();
+  });
+
+  it('keeps failed rows (events not understood) a week for the admin, then prunes them', async () => {
+    const d = openSqlite(tempDbPath());
+    const now = 1000 * HOUR;
+    const read = (await acceptEvent(d, ev(1), now - 30 * HOUR))!;
+    await d.atomic([markEventUnreadable(d, read, 'event.sender.sender_id.open_id: invalid_type', now - 30 * HOUR)]);
+    await acceptUnreadable(d, { eventId: 'ev_old', eventType: 'x', payload: '{}' }, 'schema: invalid_value', now - 8 * 24 * HOUR);
+    expect(await acceptUnreadable(d, { eventId: 'ev_old', eventType: 'x', payload: '{}' }, 'again', now)).toBeNull();
+    await pruneInbox(d, now, 24 * HOUR);
+    expect(await countInbox(d)).toEqual({ pending: 0, done: 0, failed: 1 });
+    expect(d.sqlite.prepare('select error from inbox').get()).toEqual({ error: 'unreadable: event.sender.sender_id.open_id: invalid_type' });
   });
 });
