@@ -5,7 +5,7 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { AT_BOT, BOT_OPEN_ID, VERIFICATION_TOKEN, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, oldCardRequest, postEnvelope, type IdStyle } from '../support/events';
 import { enqueue } from '../../src/store/outbox';
-import { EX } from '../support/example';
+import { EX, exampleJson } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 
 let h: Harness;
@@ -118,6 +118,27 @@ describe('rich-text posts', () => {
     const ev = JSON.parse((h.server.d.sqlite.prepare('select evidence from meetings').get() as { evidence: string }).evidence) as string[];
     expect(ev.map((e) => e.split('#')[0])).toEqual(['image:img_v3_meeting_a', 'image:img_v3_meeting_b']);
     expect(count("select count(*) n from audit_log where entity = 'meeting' and action = 'attach'")).toBe(2);
+  });
+});
+
+describe('a visit written as a post with photos', () => {
+  it('records 走访 with the pasted photos as its evidence at once', async () => {
+    await start();
+    const feng = exampleJson().people.find((p) => p.name === '冯志刚')!.openId!;
+    await send(messageEnvelope({ text: '帮扶 01-001 @_user_2', openId: EX.office, chatId: S.chat, mention: [{ openId: feng, name: '冯志刚' }] }));
+    expect(count("select count(*) n from households h join people p on p.id = h.helper_id where h.number = '01-001' and p.name = '冯志刚'")).toBe(1);
+    const [r] = await send(
+      postEnvelope({
+        openId: feng,
+        chatId: S.chat,
+        messageId: 'om_visit_post_1',
+        paragraphs: [[AT_BOT, { tag: 'text', text: ' 走访 01-001 入户了解生产情况' }], [{ tag: 'img', image_key: 'img_v3_visit_a' }]],
+      }),
+    );
+    expect(textOf(r!)).toMatch(/^已记录 \d+月\d+日 对 01-001 胡学林（石门村） 的走访，附照片作为佐证。如还有照片或文件，请回复本消息发送。$/);
+    const row = h.server.d.sqlite.prepare('select content, evidence from helper_visits').get() as { content: string; evidence: string };
+    expect(row.content).toBe('入户了解生产情况');
+    expect(JSON.parse(row.evidence)).toEqual(['image:img_v3_visit_a#om_visit_post_1']);
   });
 });
 

@@ -7,7 +7,7 @@ import { householdLabel, householdWithVillage, isHelperOf } from '../household-i
 import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { cstDate, formatCn } from '../../core/dates';
-import { addEvidence } from '../evidence';
+import { addEvidence, evidenceEntries, evidenceNoun } from '../evidence';
 
 const USAGE = '走访 <户> <内容>';
 const MAX_CONTENT = 500;
@@ -38,19 +38,25 @@ export const visits = (bot: Bot) =>
           );
         }
         const today = cstDate(ctx.now);
+        // photos pasted into the same (rich-text) message are its evidence straight away
+        const attached = ctx.replyTo ? evidenceEntries({ items: p.attachments, messageId: ctx.replyTo, parentId: '' }) : [];
         const row = {
           townshipId: v.townshipId,
           householdId: h.id,
           helperId: ctx.actor.person!.id,
           date: today,
           content,
-          evidence: [] as string[],
+          evidence: attached.map((e) => e.entry),
           messageId: ctx.replyTo,
           at: ctx.now.getTime(),
         };
         ctx.write(ctx.d.db.insert(helperVisits).values(row));
         ctx.audit({ action: 'visit', entity: 'helper_visit', entityId: h.number, villageId: v.id, after: { date: today, content, messageId: ctx.replyTo } });
-        ctx.reply(`已记录 ${formatCn(today)} 对 ${label} 的走访。如有照片或文件，请回复本消息发送，作为佐证。`);
+        ctx.reply(
+          attached.length
+            ? `已记录 ${formatCn(today)} 对 ${label} 的走访，附${evidenceNoun(attached.map((e) => e.ref))}作为佐证。如还有照片或文件，请回复本消息发送。`
+            : `已记录 ${formatCn(today)} 对 ${label} 的走访。如有照片或文件，请回复本消息发送，作为佐证。`,
+        );
       },
     })
     .onReplyMedia({
