@@ -135,9 +135,8 @@ export function cardEnvelope(o: {
   };
 }
 
-/** The request Feishu would send with an Encrypt Key: encrypted body, signature headers. */
-export function signedRequest(payload: unknown, { key = ENCRYPT_KEY, timestamp = Math.floor(Date.now() / 1000) } = {}) {
-  const body = JSON.stringify({ encrypt: encrypt(JSON.stringify(payload), key) });
+/** A POST of `body` with Feishu's timestamp, nonce and the signature `signWith` computes over them. */
+function postSigned(body: string, timestamp: number, signWith: (ts: string, nonce: string, raw: Uint8Array) => string) {
   const ts = String(timestamp);
   const nonce = Math.random().toString(36).slice(2);
   return {
@@ -147,9 +146,15 @@ export function signedRequest(payload: unknown, { key = ENCRYPT_KEY, timestamp =
       'content-type': 'application/json',
       'x-lark-request-timestamp': ts,
       'x-lark-request-nonce': nonce,
-      'x-lark-signature': sign(ts, nonce, key, new TextEncoder().encode(body)),
+      'x-lark-signature': signWith(ts, nonce, new TextEncoder().encode(body)),
     },
   };
+}
+
+/** The request Feishu would send with an Encrypt Key: encrypted body, signature headers. */
+export function signedRequest(payload: unknown, { key = ENCRYPT_KEY, timestamp = Math.floor(Date.now() / 1000) } = {}) {
+  const body = JSON.stringify({ encrypt: encrypt(JSON.stringify(payload), key) });
+  return postSigned(body, timestamp, (ts, nonce, raw) => sign(ts, nonce, key, raw));
 }
 
 /**
@@ -195,16 +200,5 @@ export function oldCardRequest(
     token: `c-${nextId('tok')}`,
     action: { value: o.value, tag: 'button' },
   });
-  const ts = String(timestamp);
-  const nonce = Math.random().toString(36).slice(2);
-  return {
-    method: 'POST',
-    body,
-    headers: {
-      'content-type': 'application/json',
-      'x-lark-request-timestamp': ts,
-      'x-lark-request-nonce': nonce,
-      'x-lark-signature': signature ?? signV1(ts, nonce, token, new TextEncoder().encode(body)),
-    },
-  };
+  return postSigned(body, timestamp, (ts, nonce, raw) => signature ?? signV1(ts, nonce, token, raw));
 }
