@@ -50,7 +50,7 @@ describe('npm run chat', () => {
     const input = new PassThrough();
     let screen = '';
     const output = new Writable({ write: (c, _e, cb) => ((screen += c.toString()), cb()) });
-    input.end(['1', '17', '@bot 进度', '@bot 完成 资格复审', '/退出', ''].join('\n'));
+    input.end(['1', '3', '@bot 进度', '@bot 完成 资格复审', '/退出', ''].join('\n'));
     await runChat(input, output);
     delete process.env.DATABASE_PATH;
     expect(screen).toContain('你是 杨光明，在「石门村 工作群」');
