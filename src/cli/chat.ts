@@ -150,6 +150,12 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
     .leftJoin(villages, eq(villages.id, roles.villageId));
   const personList = simPeople(grantRows);
   const nameOf = (openId: string) => personList.find((p) => p.openId === openId)?.name;
+  if (personList.length === 0) {
+    print(`数据库 ${config.DATABASE_PATH} 里还没有人员。先运行 npm run cli -- init <township.json> 载入乡镇${config.SEED_EXAMPLE === 'never' ? '（SEED_EXAMPLE=never：不自动载入示例）' : ''}。`);
+    rl.close();
+    d.close?.();
+    return;
+  }
 
   const choose = async <T extends { label: string }>(title: string, list: T[]): Promise<T> => {
     print(title);
