@@ -76,6 +76,8 @@ export function buildServices(
     /** Node: group-commit inbox writer and the inbox loop's wake-up */
     accept?: AppDeps['accept'];
     onAccepted?: AppDeps['onAccepted'];
+    /** how a tick sends what is queued: Workers hand it to the one outbox object; default this process's sender */
+    drain?: () => Promise<unknown>;
   } = {},
 ): Services {
   const api = isOnline(config)
@@ -116,7 +118,7 @@ export function buildServices(
       () => null,
       (e: Error) => e,
     );
-    await sender.drainAll();
+    await (opts.drain ? opts.drain() : sender.drainAll());
     if (failure) throw failure;
   };
   return { app, deps, sender, api, sweep, tick, jobs };

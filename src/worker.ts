@@ -2,16 +2,21 @@
 // runs under ctx.waitUntil; cron triggers run services.tick (jobs, inbox sweep, outbox drain).
 // Nothing Node-only may be imported from here (better-sqlite3, node:fs, @hono/node-server,
 // node-cron): test/worker checks the bundle's inputs.
-import type { D1Database, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
+import type { D1Database, DurableObjectNamespace, ExecutionContext, ScheduledController } from '@cloudflare/workers-types';
 import { loadConfig, isOnline, type Config } from './config';
 import { openD1 } from './store/d1';
 import { buildServices, type Services } from './server';
 import { consoleLogger, type Logger } from './log';
 import { SendPacer } from './core/ratelimit';
 
+export { OutboxObject } from './workers/outbox-object';
+
 /** Bindings: the D1 database, [vars] from wrangler.toml, and secrets from `wrangler secret put`. */
 export interface Env {
   DB: D1Database;
+  /** the one sender of the app (src/workers/outbox-object.ts); without it each isolate drains on its own */
+  OUTBOX?: DurableObjectNamespace;
+  OUTBOX_SENDS_PER_INVOCATION?: string;
   FEISHU_APP_ID?: string;
   FEISHU_APP_SECRET?: string;
   FEISHU_VERIFICATION_TOKEN?: string;
@@ -24,8 +29,17 @@ export interface Env {
 }
 
 const log: Logger = consoleLogger();
-/** Feishu's send limits, booked for every invocation this isolate runs (other isolates book their own). */
+/** Only used when no OUTBOX object is bound: Feishu's limits booked per isolate. */
 const pacer = new SendPacer();
+
+/**
+ * Hands sending to the app's one outbox object (all isolates poke the same one, by name), so
+ * Feishu's per-app and per-chat limits hold however many isolates queue messages.
+ */
+function pokeOutbox(ns: DurableObjectNamespace, wait = false): Promise<unknown> {
+  const stub = ns.get(ns.idFromName('outbox'));
+  return stub.fetch(`https://outbox.internal/drain${wait ? '?wait=1' : ''}`, { method: 'POST' }).then((r) => r.text());
+}
 
 // The env object is the same for every request an isolate serves: parse it once.
 const configs = new WeakMap<object, Config>();
@@ -55,7 +69,10 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
     pending.push(p);
     ctx.waitUntil(p);
   };
-  const services = buildServices(configOf(env), openD1(env.DB), log, defer, { pacer });
+  const ns = env.OUTBOX;
+  // A cron tick waits for one round of sending (it has time); a webhook answer only pokes.
+  const drain = ns ? () => pokeOutbox(ns) : undefined;
+  const services = buildServices(configOf(env), openD1(env.DB), log, defer, { pacer, drain: ns ? () => pokeOutbox(ns, true) : undefined });
   return {
     services,
     // After the answer: finish the acknowledged events, then send what they queued (and
@@ -63,7 +80,7 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
     afterResponse() {
       ctx.waitUntil(
         Promise.allSettled(pending)
-          .then(() => services.sender.drainAll())
+          .then(() => (drain ? drain() : services.sender.drainAll()))
           .catch((e: Error) => log.error('outbox drain failed', { error: e.message })),
       );
     },

@@ -44,6 +44,12 @@ class Log {
   }
 }
 
+export interface PacerSnapshot {
+  app: number[];
+  targets: Record<string, number[]>;
+  pausedUntil: number;
+}
+
 export class SendPacer {
   private app = new Log();
   private targets = new Map<string, Log>();
@@ -116,6 +122,30 @@ export class SendPacer {
       if (t <= now) return this.record(target, now);
       await new Promise((r) => setTimeout(r, t - now));
     }
+  }
+
+  /**
+   * The sends that still count against a window at `now`, to carry the pacing over a restart
+   * (the Workers outbox object saves it between invocations: an evicted object that comes back
+   * within a minute must still see the minute's sends).
+   */
+  snapshot(now: number): PacerSnapshot {
+    const longest = Math.max(...this.appWindows.map((w) => w.ms), ...this.targetWindows.map((w) => w.ms)) + this.maxMarginMs;
+    const recent = (log: Log) => log.times.slice(log.head).filter((t) => t > now - longest);
+    const targetLongest = Math.max(...this.targetWindows.map((w) => w.ms)) + this.maxMarginMs;
+    const targets: Record<string, number[]> = {};
+    for (const [k, log] of this.targets) {
+      const times = log.times.slice(log.head).filter((t) => t > now - targetLongest);
+      if (times.length > 0) targets[k] = times;
+    }
+    return { app: recent(this.app), targets, pausedUntil: this.pausedUntil };
+  }
+
+  /** Takes back the sends of a snapshot (see `snapshot`). */
+  restore(s: PacerSnapshot) {
+    for (const t of s.app) this.app.insert(t);
+    for (const [k, times] of Object.entries(s.targets)) for (const t of times) this.logOf(k).insert(t);
+    this.pause(s.pausedUntil);
   }
 
   private forgetIdle(before: number) {

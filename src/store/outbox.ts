@@ -89,3 +89,12 @@ export async function listOutbox(d: Database, ids?: number[]) {
     .where(ids ? inArray(outbox.id, ids) : undefined)
     .orderBy(asc(outbox.id));
 }
+
+/** When the next pending message may be tried (its retry time or its lease's end), or null when none is pending. */
+export async function nextPendingAt(d: Database): Promise<number | null> {
+  const [row] = await d.db
+    .select({ at: sql<number | null>`min(max(${outbox.nextAttemptAt}, ${outbox.leaseUntil}))` })
+    .from(outbox)
+    .where(eq(outbox.status, 'pending'));
+  return row?.at == null ? null : Number(row.at);
+}

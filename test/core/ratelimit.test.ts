@@ -32,4 +32,18 @@ describe('SendPacer', () => {
     p.pause(7000);
     expect(p.reserve('oc_a', 100)).toBe(7000);
   });
+
+  it('carries the sends of the last minute over a restart through its snapshot (the Workers outbox object saves it)', () => {
+    const p = new SendPacer();
+    const times: number[] = [];
+    for (let i = 0; i < 1000; i++) times.push(p.reserve(`oc_${i % 300}`, 0));
+    const now = Math.max(...times) + 1;
+    const restored = new SendPacer();
+    restored.restore(JSON.parse(JSON.stringify(p.snapshot(now))));
+    // the 1,000 of this minute are still counted: the next send waits for the window to open
+    expect(restored.earliest('oc_new', now)).toBeGreaterThanOrEqual(60_000);
+    expect(restored.earliest('oc_new', now)).toBe(p.earliest('oc_new', now));
+    // a fresh pacer would have sent at once
+    expect(new SendPacer().earliest('oc_new', now)).toBe(now);
+  });
 });

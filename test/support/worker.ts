@@ -159,6 +159,9 @@ export async function startWorker(
     compatibilityFlags: built.compatibilityFlags,
     d1Databases: { DB: 'fupin-review-test' },
     d1Persist: false, // in memory
+    // wrangler.toml's Durable Object: the app's one outbox sender
+    durableObjects: { OUTBOX: 'OutboxObject' },
+    durableObjectsPersist: false,
     cf: false, // never fetch workers.cloudflare.com/cf.json
     bindings: {
       FEISHU_DOMAIN: fake.url,
