@@ -10,7 +10,7 @@ import { isOnline, webhookConfig, type Config } from './config';
 import { pruneInbox } from './store/inbox';
 import type { Database } from './store/database';
 import type { Logger } from './log';
-import { runJobs, type JobsResult } from './jobs/run';
+import { runJobs, type JobsOptions, type JobsResult } from './jobs/run';
 import type { ReportService } from './report/service';
 
 export interface Services {
@@ -78,6 +78,8 @@ export function buildServices(
     onAccepted?: AppDeps['onAccepted'];
     /** how a tick sends what is queued: Workers hand it to the one outbox object; default this process's sender */
     drain?: () => Promise<unknown>;
+    /** Workers: the statement budget of one jobs run (the rest is queued by the next tick) */
+    jobs?: Pick<JobsOptions, 'statementBudget' | 'chunkStatements'>;
   } = {},
 ): Services {
   const api = isOnline(config)
@@ -104,7 +106,7 @@ export function buildServices(
   };
   let jobsChain: Promise<unknown> = Promise.resolve();
   const jobs = (now: Date): Promise<JobsResult> => {
-    const run = jobsChain.then(() => runJobs(d, now, log));
+    const run = jobsChain.then(() => runJobs(d, now, log, opts.jobs));
     jobsChain = run.catch(() => undefined);
     return run.then((r) => {
       if (r.queued > 0) sender.kick();

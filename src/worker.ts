@@ -17,6 +17,8 @@ export interface Env {
   /** the one sender of the app (src/workers/outbox-object.ts); without it each isolate drains on its own */
   OUTBOX?: DurableObjectNamespace;
   OUTBOX_SENDS_PER_INVOCATION?: string;
+  /** statements one jobs run may write (default 800, under D1's 1,000 queries per invocation) */
+  JOBS_STATEMENTS_PER_INVOCATION?: string;
   FEISHU_APP_ID?: string;
   FEISHU_APP_SECRET?: string;
   FEISHU_VERIFICATION_TOKEN?: string;
@@ -72,7 +74,11 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
   const ns = env.OUTBOX;
   // A cron tick waits for one round of sending (it has time); a webhook answer only pokes.
   const drain = ns ? () => pokeOutbox(ns) : undefined;
-  const services = buildServices(configOf(env), openD1(env.DB), log, defer, { pacer, drain: ns ? () => pokeOutbox(ns, true) : undefined });
+  const services = buildServices(configOf(env), openD1(env.DB), log, defer, {
+    pacer,
+    drain: ns ? () => pokeOutbox(ns, true) : undefined,
+    jobs: { statementBudget: Number(env.JOBS_STATEMENTS_PER_INVOCATION ?? 800) || 800, chunkStatements: 100 },
+  });
   return {
     services,
     // After the answer: finish the acknowledged events, then send what they queued (and

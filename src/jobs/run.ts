@@ -47,6 +47,41 @@ export interface JobsResult {
   /** run keys queued by this run */
   keys: string[];
   errors: string[];
+  /** atomic writes made, and the statements in them (D1 counts statements per invocation) */
+  batches: number;
+  statements: number;
+  /** planned messages left unqueued because this run's statement budget was spent: the next run queues them */
+  remaining: number;
+}
+
+export interface JobsOptions {
+  townshipId?: string;
+  /** statements in one atomic write (a D1 batch); messages are never split across writes */
+  chunkStatements?: number;
+  /**
+   * Statements this run may write in all (Workers: within D1's and the runtime's per-invocation
+   * limits). What is left is planned again and queued by the next run: the run keys make that
+   * resume where this one stopped, and nothing is queued twice.
+   */
+  statementBudget?: number;
+}
+
+/** Groups items into runs of at most `max` statements (an item larger than `max` stands alone). */
+function chunkByStatements<T extends { writes: Statement[] }>(items: T[], max: number): T[][] {
+  const out: T[][] = [];
+  let cur: T[] = [];
+  let n = 0;
+  for (const x of items) {
+    if (cur.length > 0 && n + x.writes.length > max) {
+      out.push(cur);
+      cur = [];
+      n = 0;
+    }
+    cur.push(x);
+    n += x.writes.length;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 /** Everything the planner needs for one township, read from the store. `members: false` when no
@@ -93,7 +128,7 @@ function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, c
   return w;
 }
 
-async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, res: JobsResult): Promise<void> {
+async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, res: JobsResult, opts: JobsOptions): Promise<void> {
   const config = t.campaign as CampaignConfig;
   const problems = campaignProblems(config);
   if (problems.length > 0) {
@@ -135,16 +170,38 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
     res.outboxRows += x.cards.length;
     res.keys.push(x.key);
   };
+  const chunks = chunkByStatements(items, Math.min(opts.chunkStatements ?? 100, opts.statementBudget ?? Number.POSITIVE_INFINITY));
+  for (const [i, chunk] of chunks.entries()) {
+    const size = chunk.reduce((n, x) => n + x.writes.length, 0);
+    if (opts.statementBudget !== undefined && res.statements > 0 && res.statements + size > opts.statementBudget) {
+      res.remaining += chunks.slice(i).reduce((n, c) => n + c.length, 0);
+      return;
+    }
+    await writeChunk(d, chunk, res, log, record);
+  }
+}
+
+async function writeChunk<T extends { key: string; writes: Statement[] }>(
+  d: Database,
+  chunk: T[],
+  res: JobsResult,
+  log: Logger,
+  record: (x: T) => void,
+): Promise<void> {
   try {
-    await d.atomic(items.flatMap((x) => x.writes));
-    items.forEach(record);
+    await d.atomic(chunk.flatMap((x) => x.writes));
+    res.batches++;
+    res.statements += chunk.reduce((n, x) => n + x.writes.length, 0);
+    chunk.forEach(record);
     return;
   } catch {
     // Some key was written meanwhile (another instance): go one message at a time.
   }
-  for (const x of items) {
+  for (const x of chunk) {
     try {
       await d.atomic(x.writes);
+      res.batches++;
+      res.statements += x.writes.length;
       record(x);
     } catch (e) {
       const raced = (await existingRunKeys(d, [x.key])).has(x.key);
@@ -158,18 +215,19 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
 }
 
 /** Plans and queues the jobs due at `now` for every township (or one). */
-export async function runJobs(d: Database, now: Date, log: Logger, opts: { townshipId?: string } = {}): Promise<JobsResult> {
-  const res: JobsResult = { townships: 0, planned: 0, queued: 0, skipped: 0, outboxRows: 0, keys: [], errors: [] };
+export async function runJobs(d: Database, now: Date, log: Logger, opts: JobsOptions = {}): Promise<JobsResult> {
+  const res: JobsResult = { townships: 0, planned: 0, queued: 0, skipped: 0, outboxRows: 0, keys: [], errors: [], batches: 0, statements: 0, remaining: 0 };
   const all = await listTownships(d);
   for (const t of all) {
     if (opts.townshipId !== undefined && t.id !== opts.townshipId) continue;
     try {
-      await runTownship(d, t, now, log, res);
+      await runTownship(d, t, now, log, res, opts);
     } catch (e) {
       res.errors.push(`${t.name}：${(e as Error).message}`);
       log.error('scheduled jobs failed', { township: t.id, error: (e as Error).message });
     }
   }
   if (res.queued > 0) log.info(`定时任务：新排队 ${res.queued} 条消息（${res.outboxRows} 张卡片），跳过已发送 ${res.skipped} 条`);
+  if (res.remaining > 0) log.info(`定时任务：本次写入已达上限（${res.statements} 条语句），还有 ${res.remaining} 条消息由下次运行继续排队`);
   return res;
 }
