@@ -7,6 +7,7 @@ import { CARD_ACTION, HANDLED_EVENT_TYPES, MESSAGE_RECEIVE, type Envelope } from
 import { acceptEvent, claimEvents, type InboundEvent } from './store/inbox';
 import { processPending, runCardAction, type BotDeps } from './bot/dispatch';
 import type { CardAnswer } from './bot/context';
+import { safeCardAnswer } from './feishu/safe-out';
 
 export interface AppDeps extends BotDeps {
   webhook: WebhookConfig;
@@ -53,12 +54,8 @@ async function readLimited(c: Context, max: number): Promise<Uint8Array | null> 
   return out;
 }
 
-function cardResponse(a: CardAnswer) {
-  return {
-    ...(a.toast ? { toast: a.toast } : {}),
-    ...(a.card ? { card: { type: 'raw', data: a.card } } : {}),
-  };
-}
+/** Every card-callback answer leaves through the exit: toast and card masked, the card within Feishu's limits. */
+const cardResponse = (a: CardAnswer) => safeCardAnswer(a);
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();

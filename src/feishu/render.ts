@@ -1,4 +1,5 @@
 // Turns an outgoing message into readable plain text: for the offline log and the chat simulator.
+import { decodeEntities } from './escape';
 type Json = Record<string, unknown>;
 
 export interface RenderedButton {
@@ -17,6 +18,8 @@ const stripAt = (s: string) =>
   s
     .replace(/<at (?:user_)?id="?([^">\s]+)"?>([^<]*)<\/at>/g, (_m, id: string, name: string) => `@${name || id}`)
     .replace(/\*\*/g, '');
+// markdown as Feishu shows it: markup gone, entities (escaped user text) as the characters
+const showMd = (s: string) => decodeEntities(stripAt(s));
 
 function walk(el: unknown, out: Rendered, lines: string[]) {
   if (!el || typeof el !== 'object') return;
@@ -26,7 +29,7 @@ function walk(el: unknown, out: Rendered, lines: string[]) {
     case 'markdown':
     case 'plain_text':
     case 'lark_md':
-      if (typeof e.content === 'string') lines.push(stripAt(e.content));
+      if (typeof e.content === 'string') lines.push(e.tag === 'plain_text' ? e.content : showMd(e.content));
       break;
     case 'button': {
       const label = ((e.text as Json | undefined)?.content as string) ?? '按钮';
