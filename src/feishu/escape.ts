@@ -55,7 +55,8 @@ export function neutralizeText(s: string): string {
     .replace(/\*{2,}/g, (m) => (m.length === 8 ? m : '＊'.repeat(m.length)))
     .replace(/~~/g, '～～')
     .replace(/__/g, '＿＿')
-    .replace(/&(?=#?[0-9A-Za-z]{1,10};)/g, '＆');
+    .replace(/&(?=#?[0-9A-Za-z]{1,10};)/g, '＆')
+    .replace(/:\/\//g, '：//');
 }
 
 /** Exit for a whole markdown content: only the bot's own mentions stay tags; links and images are defused. */
@@ -81,3 +82,10 @@ export function decodeEntities(s: string): string {
     return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }
+
+/**
+ * The bot's own mention of a person in card markdown (`<at id=ou_…></at>`); anything that is not
+ * an open_id is shown as text, so no value can turn it into `<at id=all>`.
+ */
+export const botMention = (openId: string | null | undefined): string =>
+  typeof openId === 'string' && /^ou_[0-9A-Za-z_]+$/.test(openId) ? `<at id=${openId}></at>` : esc(openId ?? '');

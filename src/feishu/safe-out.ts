@@ -190,35 +190,41 @@ export function fitOneCard(c: CardJson): CardJson {
 /** A text message's text split at line ends so that each `{"text": …}` is within Feishu's limit. */
 export function fitText(text: string): string[] {
   const max = FEISHU_LIMITS.textBytes - 64;
-  const size = (s: string) => bytes(JSON.stringify(s));
+  // JSON escapes character by character: a text's encoded size is the sum of its pieces'.
+  const size = (s: string) => bytes(JSON.stringify(s)) - 2;
   if (size(text) <= max) return [text];
   const parts: string[] = [];
-  let cur = '';
+  let cur: string[] = [];
+  let curSize = 0;
   const flush = () => {
-    if (cur) parts.push(cur);
-    cur = '';
+    if (cur.length) parts.push(cur.join('\n'));
+    cur = [];
+    curSize = 0;
   };
   for (const line of text.split('\n')) {
-    const next = cur ? `${cur}\n${line}` : line;
-    if (size(next) <= max) {
-      cur = next;
-      continue;
-    }
-    flush();
-    if (size(line) <= max) {
-      cur = line;
+    const n = size(line);
+    if (cur.length && curSize + 2 + n > max) flush();
+    if (n <= max) {
+      curSize += (cur.length ? 2 : 0) + n;
+      cur.push(line);
       continue;
     }
     // one line longer than a message: cut it by characters
+    flush();
     let piece = '';
+    let pieceSize = 0;
     for (const ch of line) {
-      if (size(piece + ch) > max) {
+      const c = size(ch);
+      if (pieceSize + c > max) {
         parts.push(piece);
         piece = '';
+        pieceSize = 0;
       }
       piece += ch;
+      pieceSize += c;
     }
-    cur = piece;
+    cur = [piece];
+    curSize = pieceSize;
   }
   flush();
   return parts;

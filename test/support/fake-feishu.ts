@@ -21,6 +21,8 @@ export interface FakeFeishu {
   port: number;
   /** delivered messages, one per uuid */
   messages: SentMessage[];
+  /** sends refused as too long (230025), as Feishu refuses them */
+  tooLong: { msgType: string; bytes: number }[];
   /** every request, including failed and duplicate ones */
   calls: { method: string; path: string; at: number; status: number }[];
   tokenRequests: number;
@@ -38,6 +40,7 @@ export interface FakeFeishu {
 
 export async function startFakeFeishu(): Promise<FakeFeishu> {
   const messages: SentMessage[] = [];
+  const tooLong: { msgType: string; bytes: number }[] = [];
   const byUuid = new Map<string, SentMessage>();
   const calls: FakeFeishu['calls'] = [];
   const directory = new Map<string, string>();
@@ -113,6 +116,12 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
         if (f.mode === '230002') return record(400), json(res, 400, { code: 230002, msg: 'Bot is not in the chat' });
       }
       const b = JSON.parse(body.toString('utf8')) as { receive_id?: string; msg_type: string; content: string; uuid?: string };
+      // Feishu's size limits: text 150 KB, card 30 KB (code 230025 content too long)
+      const size = Buffer.byteLength(b.content ?? '', 'utf8');
+      if ((b.msg_type === 'text' && size > 150 * 1024) || (b.msg_type === 'interactive' && size > 30 * 1024)) {
+        tooLong.push({ msgType: b.msg_type, bytes: size });
+        return record(400), json(res, 400, { code: 230025, msg: 'content too long' });
+      }
       record(200);
       const known = b.uuid ? byUuid.get(b.uuid) : undefined;
       if (known) return json(res, 200, { code: 0, msg: 'success', data: { message_id: known.messageId } });
@@ -142,6 +151,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     url: `http://127.0.0.1:${port}`,
     port,
     messages,
+    tooLong,
     calls,
     tokenRequests: 0,
     directory,

@@ -1,6 +1,7 @@
 // The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
 // and buttons for the next steps; or the township's villages at a glance.
 import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Template } from '../../feishu/card';
+import { esc, escCell } from '../../feishu/escape';
 import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
 import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
@@ -8,7 +9,7 @@ import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
 import type { HelperCoverage } from '../../store/helpers';
 import { helperCoverageLine } from './helpers';
 
-const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${done.by}）`;
+const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）`;
 
 export interface VillageExtras {
   outreach?: { activities: number; reachedPeople: number; away: number; notContacted: { number: string; headName: string }[] };
@@ -53,7 +54,7 @@ function qualificationForms(s: VillageSnapshot) {
       form(
         `qualify_${h.id}`,
         [
-          md(`**${h.number} ${h.head}**（申请）`),
+          md(`**${esc(`${h.number} ${h.head}`)}**（申请）`),
           select('verdict', '复审结论', [
             { text: '通过', value: '通过' },
             { text: '不通过', value: '不通过' },
@@ -83,7 +84,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
     const cond = villageStageConditions(stage, s, config, today);
     const lines = [`${late ? '🔴' : '⏳'} **${info.name}**　${deadlinePhrase(today, deadline)}`];
     if (cond.met) lines.push('　条件已满足，可以标记完成。');
-    else lines.push(...cond.missing.map((m) => `　• ${m}`));
+    else lines.push(...cond.missing.map((m) => `　• ${esc(m)}`));
     els.push(md(lines.join('\n')));
     els.push(buttons(button(`标记完成：${info.shortName}`, { a: 'stage.complete', stage }, cond.met ? 'primary' : 'default')));
   }
@@ -101,7 +102,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
   if (s.helpers) els.push(md(helperCoverageLine(s.helpers)));
   const o = extras.outreach;
   if (o) {
-    const missing = o.notContacted.slice(0, 8).map((h) => h.headName).join('、');
+    const missing = esc(o.notContacted.slice(0, 8).map((h) => h.headName).join('、'));
     els.push(
       md(
         `**政策宣讲** ${o.activities} 次，覆盖 ${o.reachedPeople} 人　**全家外出户** 已联系 ${o.away - o.notContacted.length}/${o.away}` +
@@ -132,7 +133,7 @@ export function townshipProgressCard(
   });
   rows.sort((a, b) => Number(b.late) - Number(a.late));
   const header = `| 村 | ${VILLAGE_STAGES.map((k) => STAGES[k].shortName).join(' | ')} |\n|---|${VILLAGE_STAGES.map(() => '---').join('|')}|`;
-  const table = rows.map((r) => `| ${r.s.village.name}${r.s.village.poor ? '（贫困村）' : ''} | ${r.cells.join(' | ')} |`).join('\n');
+  const table = rows.map((r) => `| ${escCell(r.s.village.name)}${r.s.village.poor ? '（贫困村）' : ''} | ${r.cells.join(' | ')} |`).join('\n');
   const els = [md(`${header}\n${table}`)];
   const lateCount = rows.filter((r) => r.late).length;
   els.push(md(`共 ${villages.length} 个村，逾期 ${lateCount} 个。`));
@@ -142,7 +143,7 @@ export function townshipProgressCard(
     if (done) els.push(md(doneLine(STAGES[stage].name, done)));
     else {
       const cond = townshipStageConditions(stage, t);
-      els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${m}`)].join('\n')));
+      els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${esc(m)}`)].join('\n')));
     }
   }
   // 导出报表 (office only, src/bot/features/report.ts) until the county report stage is done
