@@ -34,7 +34,11 @@ const MD_SPECIAL = /[<>*_~`[\]()#|\\!$]|&(?=#?[0-9A-Za-z]{1,10};)|:(?=\/\/)/g;
 /** A user-supplied string for card markdown: shown as typed, never markup. */
 export function esc(s: string | null | undefined): string {
   if (s === null || s === undefined) return '';
-  return String(s).replace(MD_SPECIAL, (c) => MD_ENTITIES[c] ?? (c === '&' ? '&#38;' : '&#58;'));
+  // a run of exactly 8 asterisks is the mask of an ID number (maskIdCard) and is shown as it is
+  return String(s)
+    .split(/(?<!\*)(\*{8})(?!\*)/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(MD_SPECIAL, (c) => MD_ENTITIES[c] ?? (c === '&' ? '&#38;' : '&#58;'))))
+    .join('');
 }
 
 /** A user-supplied string for a cell of a markdown table: escaped, on one line. */

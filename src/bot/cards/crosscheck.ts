@@ -27,7 +27,8 @@ export function crosscheckResultCard(townshipName: string, plan: CrosscheckPlan,
   if (plan.flags.length && plan.closingDate) {
     els.push(md(`🔴 复核工作已于 ${formatCn(plan.closingDate)} 结束：${plan.flags.length} 条在册户的新线索已连同识别责任人报乡纪委。`));
   }
-  for (const w of plan.warnings) els.push(md(`⚠️ ${esc(w)}`));
+  for (const w of plan.warnings.slice(0, 10)) els.push(md(`⚠️ ${esc(w)}`));
+  if (plan.warnings.length > 10) els.push(md(`还有 ${plan.warnings.length - 10} 条提示，发送“核查”查看线索明细。`));
   els.push(hr());
   els.push(buttons(button('核查线索', { a: 'hit.list', offset: 0 }, 'primary'), button('重新比对', { a: 'crosscheck.run' })));
   return card(`${townshipName} 六个不纳入比对结果`, els, added ? 'orange' : 'green');

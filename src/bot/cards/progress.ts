@@ -11,6 +11,9 @@ import { helperCoverageLine } from './helpers';
 
 const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）`;
 
+/** Forms of one kind on the card (applicants, objections); the rest are named with the command. */
+const MAX_FORMS = 5;
+
 export interface VillageExtras {
   outreach?: { activities: number; reachedPeople: number; away: number; notContacted: { number: string; headName: string }[] };
 }
@@ -38,18 +41,21 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
     );
   }
   if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
-  for (const o of s.objections.filter((x) => !x.resolved).slice(0, 3)) {
+  const openObjections = s.objections.filter((x) => !x.resolved);
+  for (const o of openObjections.slice(0, MAX_FORMS)) {
     els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, { a: 'objection.resolve', no: o.no, fields: ['result'] }));
   }
+  if (openObjections.length > MAX_FORMS) els.push(md(`还有 ${openObjections.length - MAX_FORMS} 条异议待处理，发送“公示 处理 <编号> <处理结果>”处理。`));
   if (!s.dataFiled) els.push(buttons(button('复核资料已填报', { a: 'data.filed' })));
   return els;
 }
 
 /** 资格复审 from the card: a small form per applicant still waiting for a decision. */
 function qualificationForms(s: VillageSnapshot) {
-  return s.households
-    .filter((h) => h.isApplicant && h.qualificationDecision === null)
-    .slice(0, 5)
+  const open = s.households.filter((h) => h.isApplicant && h.qualificationDecision === null);
+  const more = open.length > MAX_FORMS ? [md(`还有 ${open.length - MAX_FORMS} 户申请待复审，发送“资格 <户> 通过|不通过 <理由>”处理。`)] : [];
+  return open
+    .slice(0, MAX_FORMS)
     .map((h) =>
       form(
         `qualify_${h.id}`,
@@ -64,7 +70,8 @@ function qualificationForms(s: VillageSnapshot) {
         '提交复审结论',
         { a: 'qualify.form', h: h.number, fields: ['verdict', 'reason'] },
       ),
-    );
+    )
+    .concat(more);
 }
 
 export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {

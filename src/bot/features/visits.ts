@@ -7,9 +7,9 @@ import { householdLabel, householdWithVillage, isHelperOf } from '../household-i
 import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { cstDate, formatCn } from '../../core/dates';
+import { tooLong } from '../../core/limits';
 
 const USAGE = '走访 <户> <内容>';
-const MAX_CONTENT = 500;
 
 /** `image:<key>` or `file:<key>:<name>` from an image / file / media message's content. */
 function evidenceRef(messageType: string, content: string): string | null {
@@ -34,7 +34,8 @@ export const visits = (bot: Bot) =>
         const [ref] = p.args;
         const content = p.rest.slice(ref?.length ?? 0).trim();
         if (!ref || !content) return ctx.reply(`用法：${USAGE}，例如：走访 01-003 入户了解生产情况，送去化肥两袋`);
-        if (content.length > MAX_CONTENT) return ctx.reply(`内容太长（${content.length} 字），请控制在 ${MAX_CONTENT} 字以内。`);
+        const long = tooLong('visit', '走访内容', content);
+        if (long) return ctx.reply(long);
         const found = await householdWithVillage(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const { household: h, village: v } = found;
