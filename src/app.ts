@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm';
 import { verifyWebhook, type WebhookConfig } from './feishu/webhook';
 import { ingestEvent, type IngestDeps } from './ingest';
 import type { CardAnswer } from './bot/context';
+import { safeCardAnswer } from './feishu/safe-out';
 
 export interface AppDeps extends IngestDeps {
   webhook: WebhookConfig;
@@ -43,12 +44,8 @@ async function readLimited(c: Context, max: number): Promise<Uint8Array | null> 
   return out;
 }
 
-function cardResponse(a: CardAnswer) {
-  return {
-    ...(a.toast ? { toast: a.toast } : {}),
-    ...(a.card ? { card: { type: 'raw', data: a.card } } : {}),
-  };
-}
+/** Every card-callback answer leaves through the exit: toast and card masked, the card within Feishu's limits. */
+const cardResponse = (a: CardAnswer) => safeCardAnswer(a);
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();

@@ -1,4 +1,8 @@
-// A tiny line logger. Never give it secrets: tokens, keys and full ID numbers stay out of logs.
+// A tiny line logger. Never give it secrets: tokens and keys stay out of logs. Every line is
+// masked on its way out (maskIdsInText), so no full ID number reaches a log, whatever was passed.
+import { maskIdsInText } from './core/idcard';
+
+const safe = (msg: string, extra?: Record<string, unknown>) => maskIdsInText(`${msg}${extra ? ' ' + JSON.stringify(extra) : ''}`);
 export interface Logger {
   info(msg: string, extra?: Record<string, unknown>): void;
   warn(msg: string, extra?: Record<string, unknown>): void;
@@ -7,7 +11,7 @@ export interface Logger {
 
 export function consoleLogger(prefix = ''): Logger {
   const line = (level: string, msg: string, extra?: Record<string, unknown>) =>
-    `${new Date().toISOString()} ${level} ${prefix}${msg}${extra ? ' ' + JSON.stringify(extra) : ''}`;
+    `${new Date().toISOString()} ${level} ${prefix}${safe(msg, extra)}`;
   return {
     info: (m, e) => console.log(line('INFO ', m, e)),
     warn: (m, e) => console.warn(line('WARN ', m, e)),
@@ -19,6 +23,6 @@ export function consoleLogger(prefix = ''): Logger {
 export function memoryLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const push = (level: string) => (m: string, e?: Record<string, unknown>) =>
-    void lines.push(`${level} ${m}${e ? ' ' + JSON.stringify(e) : ''}`);
+    void lines.push(`${level} ${safe(m, e)}`);
   return { lines, info: push('INFO'), warn: push('WARN'), error: push('ERROR') };
 }

@@ -1,6 +1,7 @@
 // The command and card-action registry. Each feature registers its commands (with usage line
 // and allowed roles) and its card actions; the router never grows a switch.
 import { allows, roleList, type Role } from '../core/roles';
+import { shortWord, tooLong } from '../core/limits';
 import type { BotContext } from './context';
 import type { Attachment, ParsedText } from './parse';
 
@@ -171,9 +172,12 @@ export class Bot {
   }
 
   async onMessage(ctx: BotContext, p: ParsedText): Promise<void> {
+    // a whole message over the limit is refused before any command reads it
+    const long = tooLong('message', '消息', [p.command, p.rest].join(' '));
+    if (long) return void ctx.reply(`${long}内容较多的，请分几条发送。`);
     const spec = this.commands.get(p.command);
     if (!spec) {
-      const hint = p.command ? `没有“${p.command}”这个命令。` : '';
+      const hint = p.command ? `没有“${shortWord(p.command)}”这个命令。` : '';
       ctx.reply(`${hint}发送“帮助”查看可用命令，例如：进度`);
       return;
     }
@@ -189,6 +193,10 @@ export class Bot {
     const name = String(input.value.a ?? '');
     const spec = this.actions.get(name);
     if (!spec) return ctx.toast('error', '这个按钮已失效，请发送“进度”获取新卡片。');
+    for (const v of Object.values(input.form)) {
+      const long = tooLong('message', '填写的内容', Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : null);
+      if (long) return ctx.toast('error', long);
+    }
     const refusal = this.gate(ctx, '此操作', spec.roles, spec.where);
     if (refusal) return ctx.toast('error', refusal);
     await spec.run(ctx, input);

@@ -7,7 +7,7 @@ import { auditLog } from '../../db/schema/index';
 import { enqueue, type NewMessage } from '../store/outbox';
 import type { ChatRow, PersonRow, TownshipRow, VillageRow } from '../store/township';
 import type { RoleGrant } from '../core/roles';
-import { maskIdsInText } from '../core/idcard';
+import { outgoingBodies } from '../feishu/safe-out';
 import type { FeishuApi } from '../feishu/client';
 import type { ReportService } from '../report/service';
 
@@ -59,11 +59,9 @@ export class BotContext {
     readonly replyTo: string | null = null,
   ) {}
 
-  private toMessage(msg: Outgoing): Pick<NewMessage, 'msgType' | 'content'> {
-    // Last safety net: no full ID card number leaves in a chat message.
-    if (typeof msg === 'string') return { msgType: 'text', content: JSON.stringify({ text: maskIdsInText(msg) }) };
-    if ('file' in msg) return { msgType: 'file', content: JSON.stringify({ file_key: msg.file }) };
-    return { msgType: 'interactive', content: maskIdsInText(JSON.stringify(msg.card)) };
+  /** Through the exit (src/feishu/safe-out.ts): masked, escaped, split to Feishu's limits. */
+  private toMessages(msg: Outgoing, uuid: string): Pick<NewMessage, 'uuid' | 'msgType' | 'content'>[] {
+    return outgoingBodies(msg).map((b, i) => ({ uuid: i === 0 ? uuid : `${uuid}-${i + 1}`, ...b }));
   }
 
   private uuids = 0;
@@ -76,26 +74,22 @@ export class BotContext {
   /** Answers in the chat the request came from (as a reply to the message when there is one). Returns the outbox uuid. */
   reply(msg: Outgoing, uuid = this.newUuid()): string | null {
     if (!this.chatId) return null;
-    this.messages.push({
-      uuid,
-      townshipId: this.township?.id ?? null,
-      receiveIdType: 'chat_id',
-      receiveId: this.chatId,
-      replyTo: this.replyTo,
-      ...this.toMessage(msg),
-    });
+    for (const m of this.toMessages(msg, uuid)) {
+      this.messages.push({ townshipId: this.township?.id ?? null, receiveIdType: 'chat_id', receiveId: this.chatId, replyTo: this.replyTo, ...m });
+    }
     return uuid;
   }
 
   /** Sends to a chat or privately to a person. Returns the outbox uuid. */
   send(to: { chatId: string } | { openId: string }, msg: Outgoing, uuid = this.newUuid()): string {
-    this.messages.push({
-      uuid,
-      townshipId: this.township?.id ?? null,
-      receiveIdType: 'chatId' in to ? 'chat_id' : 'open_id',
-      receiveId: 'chatId' in to ? to.chatId : to.openId,
-      ...this.toMessage(msg),
-    });
+    for (const m of this.toMessages(msg, uuid)) {
+      this.messages.push({
+        townshipId: this.township?.id ?? null,
+        receiveIdType: 'chatId' in to ? 'chat_id' : 'open_id',
+        receiveId: 'chatId' in to ? to.chatId : to.openId,
+        ...m,
+      });
+    }
     return uuid;
   }
 

@@ -3,6 +3,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import { households } from '../../db/schema/index';
 import type { BotContext } from './context';
+import { tooLong } from '../core/limits';
 
 export type HouseholdRow = typeof households.$inferSelect;
 
@@ -14,6 +15,8 @@ export type HouseholdLookup = { ok: true; household: HouseholdRow } | { ok: fals
  */
 export async function findHousehold(ctx: BotContext, ref: string | undefined): Promise<HouseholdLookup> {
   if (!ref) return { ok: false, message: '请写明户编号或户主姓名。' };
+  const long = tooLong('ref', '户编号或户主姓名', ref);
+  if (long) return { ok: false, message: long };
   const t = ctx.township;
   if (!t) return { ok: false, message: '本群还没有绑定乡镇。' };
   const scope = ctx.village

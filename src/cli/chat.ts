@@ -14,6 +14,7 @@ import { seedIfEmpty } from '../township/seed';
 import { processPending } from '../bot/dispatch';
 import { claimDue, markOffline } from '../store/outbox';
 import { renderMessage, type RenderedButton, type RenderedField } from '../feishu/render';
+import { safePlain } from '../feishu/safe-out';
 import { chats, people, roles, villages } from '../../db/schema/index';
 import { ROLE_NAMES, type Role } from '../core/roles';
 import type { Logger } from '../log';
@@ -113,7 +114,8 @@ async function askField(f: RenderedField, ask: (prompt: string) => Promise<strin
 export async function runChat(input: Readable & { isTTY?: boolean } = stdin, output: Writable = stdout) {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig({ ...process.env, FEISHU_APP_ID: '', FEISHU_APP_SECRET: '', FEISHU_ENCRYPT_KEY: '', FEISHU_VERIFICATION_TOKEN: '', FEISHU_BOT_OPEN_ID: BOT });
-  const print = (s = '') => output.write(s + '\n');
+  // the screen is a place a person sees: every line leaves through the exit's masking
+  const print = (s = '') => output.write(safePlain(s) + '\n');
   const quiet: Logger = { info() {}, warn() {}, error: (m, e) => print(`! ${m} ${e ? JSON.stringify(e) : ''}`) };
   const d = openSqlite(config.DATABASE_PATH);
   if (config.SEED_EXAMPLE === 'auto' && (await seedIfEmpty(d, quiet))) print('（数据库为空，已载入示例乡镇和花名册）');
@@ -126,7 +128,7 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
     output.write(prompt);
     const r = await lines.next();
     if (r.done) return '/退出';
-    if (!input.isTTY) output.write(`${r.value}\n`);
+    if (!input.isTTY) output.write(`${safePlain(String(r.value))}\n`);
     return r.value as string;
   };
 

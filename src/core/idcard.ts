@@ -191,23 +191,44 @@ export function maskIdCard(id: string): string {
   return s.slice(0, 6) + MASK + s.slice(-4);
 }
 
-// ID-like sequences: a standalone run of 15 or more characters of digits whose
-// last one may be X (18-character IDs, 15-digit old IDs, mistyped IDs one or two
-// digits short, and longer runs, which may be an ID with a stray digit or two glued
-// to it: shown whole they would leak the number), and 18-character IDs written in 6-8-4 groups separated by one
-// space or hyphen. A match must not be glued to a preceding letter, digit or
-// underscore (Feishu ids such as ou_… / om_… whose hex happens to contain a long
-// digit run are left alone).
-const ID_IN_TEXT =
-  /(?<![0-9A-Za-z_])(?:\d{6}([ -]?)\d{8}\1\d{3}[0-9Xx]|\d{14,}[0-9Xx])(?![0-9])/g;
+// ID-like runs in free text (the masking rule, docs/RELIABILITY.md "Masking"): 15 or more digits,
+// the last of which may be X, half- or full-width (any Unicode decimal digit), optionally split by
+// spaces, dashes, dots, zero-width characters or HTML entities (at most 3 of them between two
+// digits), whatever stands around the run: glued to letters (`ID522630…`) or to CJK, after a line
+// break. That covers 18-character IDs, 15-digit old IDs, IDs mistyped one or two digits short and
+// longer runs (an ID with a stray digit glued to it), in every common spelling. Two things are
+// consumed whole and left alone so that a digit run inside them is not taken for an ID: Feishu
+// identifiers (`ou_…`, `om_…`, `oc_…`, `on_…`, `cli_…`, `img_…`, `file_…`) and HTML entities
+// (`&#60;`), so escaping never splits or creates an ID.
+const DIGIT = String.raw`\p{Nd}`;
+const SEP = String.raw`(?:[ \t\u00a0\u1680\u2000-\u200f\u202f\u205f\u2060-\u2064\u3000\ufeff\u00ad\u180e\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d.\uff0e\u00b7\u2024\u2027\u30fb\uff65]|&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,5}|[a-zA-Z]{2,8});)`;
+const CHECK = String.raw`[\p{Nd}Xx\uff38\uff58]`;
+const ID_IN_TEXT = new RegExp(
+  String.raw`(?<![0-9A-Za-z])(?:ou|on|oc|om|cli|img|file)_[0-9A-Za-z_]+|&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,5}|[a-zA-Z]{2,8});|${DIGIT}(?:${SEP}{0,3}${DIGIT}){13,}${SEP}{0,3}${CHECK}`,
+  'gu',
+);
+const KEPT = /[\p{Nd}Xx\uff38\uff58]/u;
+
+/** The digits (and X) of a matched run, half-width where Unicode maps them so. */
+function idChars(run: string): string[] {
+  const out: string[] = [];
+  for (const ch of run.replace(/&[^;]*;/g, ' ')) if (KEPT.test(ch)) out.push(ch.normalize('NFKC').toUpperCase());
+  return out;
+}
 
 /**
- * Replaces every ID-like sequence in free text with its mask. Used by every
- * message builder as the last safety net before anything is sent or logged.
+ * Replaces every ID-like run in free text with its mask (at most the first 6 and last 4 digits
+ * kept). The last safety net before anything is sent, shown or logged: src/feishu/safe-out.ts
+ * applies it to every string of every outgoing message, card answer, toast and screen.
  */
 export function maskIdsInText(text: string): string {
   if (typeof text !== 'string' || text.length < 15) return text;
-  return text.replace(ID_IN_TEXT, (m) => maskIdCard(m.replace(/[ -]/g, '')));
+  return text.replace(ID_IN_TEXT, (m) => {
+    const c = m.charCodeAt(0);
+    if (c === 38 /* & */ || (c >= 97 && c <= 122) /* a Feishu id */) return m;
+    const chars = idChars(m);
+    return chars.slice(0, 6).join('') + MASK + chars.slice(-4).join('');
+  });
 }
 
 /**

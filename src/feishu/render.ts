@@ -1,4 +1,5 @@
 // Turns an outgoing message into readable plain text: for the offline log and the chat simulator.
+import { decodeEntities } from './escape';
 type Json = Record<string, unknown>;
 
 /** A form field as the card shows it: its label, and the choices of a select. */
@@ -33,6 +34,8 @@ const stripAt = (s: string, nameOf?: NameOf) =>
   s
     .replace(/<at (?:user_)?id="?([^">\s]+)"?>([^<]*)<\/at>/g, (_m, id: string, name: string) => `@${name || nameOf?.(id) || id}`)
     .replace(/\*\*/g, '');
+// markdown as Feishu shows it: markup gone, entities (escaped user text) as the characters
+const showMd = (s: string, nameOf?: NameOf) => decodeEntities(stripAt(s, nameOf));
 
 const plain = (x: unknown) => ((x as Json | undefined)?.content as string | undefined) ?? undefined;
 
@@ -67,7 +70,7 @@ function walk(el: unknown, out: Rendered, lines: string[], nameOf?: NameOf, form
     case 'markdown':
     case 'plain_text':
     case 'lark_md':
-      if (typeof e.content === 'string') lines.push(stripAt(e.content, nameOf));
+      if (typeof e.content === 'string') lines.push(e.tag === 'plain_text' ? e.content : showMd(e.content, nameOf));
       break;
     case 'button': {
       const label = ((e.text as Json | undefined)?.content as string) ?? '按钮';

@@ -23,7 +23,7 @@ import { planSnapshots, townshipSnapshot } from '../store/progress';
 import { acknowledgements, areaLeaders, existingRunKeys, openExclusionHitsByVillage, personNames, responsiblePeople, villageChats } from '../store/jobs';
 import { jobsDue, type PlanInput, type VillageProgress } from '../core/planner';
 import { campaignProblems, type CampaignConfig } from '../core/campaign';
-import { maskIdsInText } from '../core/idcard';
+import { safeCards } from '../feishu/safe-out';
 import type { Card } from '../feishu/card';
 import type { Logger } from '../log';
 import { JOBS, jobOf } from './kinds/index';
@@ -120,7 +120,7 @@ function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, c
       receiveIdType: m.receiveIdType ?? 'chat_id',
       receiveId: m.chatId,
       msgType: 'interactive',
-      content: maskIdsInText(JSON.stringify(c)),
+      content: JSON.stringify(c),
     };
     w.push(enqueue(d, msg, sendAt));
   });
@@ -162,7 +162,8 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
   // A fake clock ahead of the real one (tests, `jobs run --at` a future time) must not delay sending.
   const sendAt = Math.min(now.getTime(), nowMs);
   const items = fresh.map((x) => {
-    const cards = cardsOf(x.m, ctx);
+    // through the exit (masked, escaped, within Feishu's limits) before the rows are counted
+    const cards = cardsOf(x.m, ctx).flatMap(safeCards);
     return { ...x, cards, writes: writesOf(d, t, x.m, x.key, cards, nowMs, sendAt) };
   });
   const record = (x: (typeof items)[number]) => {

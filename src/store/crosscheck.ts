@@ -34,6 +34,7 @@ import {
   type HitEvidence,
 } from '../core/exclusions';
 import { maskIdCard, maskIdsInText } from '../core/idcard';
+import { tooLong } from '../core/limits';
 import { formatCn } from '../core/dates';
 
 /** Household statuses the cross-check leaves alone. */
@@ -458,7 +459,8 @@ export function decideHit(
     return `线索 #${hit.id} 已${when}由 ${hit.decidedBy ?? '他人'}${what}（理由：${hit.reason ?? ''}），不能重复处理。`;
   }
   if (reason === '') return decision === 'confirm' ? '请填写清退理由（如：经核实有小型汽车一辆）。' : '请填写排除理由（如：同名同号系登记错误，已由公安更正）。';
-  if (reason.length > 500) return '理由太长，请控制在 500 字以内。';
+  const long = tooLong('reason', '理由', reason);
+  if (long) return long;
   const at = o.now.getTime();
   const status = decision === 'confirm' ? 'confirmed' : 'dismissed';
   const writes: Statement[] = [

@@ -22,6 +22,8 @@ export interface FakeFeishu {
   port: number;
   /** delivered messages, one per uuid */
   messages: SentMessage[];
+  /** sends refused as too long (230025), as Feishu refuses them */
+  tooLong: { msgType: string; bytes: number }[];
   /** every request, including failed and duplicate ones */
   calls: { method: string; path: string; at: number; status: number }[];
   tokenRequests: number;
@@ -43,6 +45,7 @@ export interface FakeFeishu {
 
 export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}): Promise<FakeFeishu> {
   const messages: SentMessage[] = [];
+  const tooLong: { msgType: string; bytes: number }[] = [];
   const byUuid = new Map<string, SentMessage>();
   const calls: FakeFeishu['calls'] = [];
   const directory = new Map<string, string>();
@@ -131,6 +134,12 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
       const gone = url.searchParams.get('receive_id_type') === 'chat_id' && b.receive_id ? fake.goneChats.get(b.receive_id) : undefined;
       if (gone === 'removed') return record(400), json(res, 400, { code: 230002, msg: 'Bot is not in the chat' });
       if (gone === 'disbanded') return record(400), json(res, 400, { code: 232009, msg: 'chat is disbanded' });
+      // Feishu's size limits: text 150 KB, card 30 KB (code 230025 content too long)
+      const size = Buffer.byteLength(b.content ?? '', 'utf8');
+      if ((b.msg_type === 'text' && size > 150 * 1024) || (b.msg_type === 'interactive' && size > 30 * 1024)) {
+        tooLong.push({ msgType: b.msg_type, bytes: size });
+        return record(400), json(res, 400, { code: 230025, msg: 'content too long' });
+      }
       record(200);
       const known = b.uuid ? byUuid.get(b.uuid) : undefined;
       if (known) return json(res, 200, { code: 0, msg: 'success', data: { message_id: known.messageId } });
@@ -160,6 +169,7 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
     url: `http://127.0.0.1:${port}`,
     port,
     messages,
+    tooLong,
     calls,
     tokenRequests: 0,
     directory,

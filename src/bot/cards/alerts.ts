@@ -2,12 +2,13 @@
 // village chat, and the overdue / escalation alert in the discipline committee's chat with its
 // 已督办 and 记录督查 buttons (and the inspection form).
 import { card, md, hr, button, buttons, form, input, type Card, type Element } from '../../feishu/card';
+import { botMention, esc } from '../../feishu/escape';
 import { STAGES, deadlinePhrase, isVillageStage, type StageKey } from '../../core/campaign';
 import { cstTime, daysBetween, formatCn, type CalendarDate } from '../../core/dates';
 import type { EscalationData, OverdueData, Person, ReminderData, StageAlertData } from '../../core/planner';
 
 /** An @-mention inside card markdown (FEISHU.md: `<at id=ou_xxx></at>`). */
-export const cardMention = (p: Person): string => `<at id=${p.openId}></at>`;
+export const cardMention = (p: Person): string => botMention(p.openId);
 
 /** '12月11日 10:20' in China Standard Time. */
 export function cstClock(ms: number): string {
@@ -15,11 +16,11 @@ export function cstClock(ms: number): string {
   return `${formatCn(t.date)} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')}`;
 }
 
-const names = (people: Person[]) => (people.length > 0 ? people.map((p) => p.name).join('、') : '未指定（请乡扶贫办指定）');
+const names = (people: Person[]) => (people.length > 0 ? esc(people.map((p) => p.name).join('、')) : '未指定（请乡扶贫办指定）');
 const mentions = (people: Person[]) => people.map(cardMention).join(' ');
 
 function missingBlock(missing: string[]): Element {
-  return md(missing.length > 0 ? `**尚缺**\n${missing.map((m, i) => `${i + 1}. ${m}`).join('\n')}` : '各项条件已满足。');
+  return md(missing.length > 0 ? `**尚缺**\n${missing.map((m, i) => `${i + 1}. ${esc(m)}`).join('\n')}` : '各项条件已满足。');
 }
 
 function headBlock(d: StageAlertData, today: CalendarDate, extra = ''): Element {
@@ -96,7 +97,7 @@ export function alertCard(a: AlertCardInput): Card {
   const { data: d, ref } = a;
   const short = STAGES[d.stage].shortName;
   const lines = [
-    `**${d.villageId === 'township' ? '范围' : '村'}**　${d.villageName}`,
+    `**${d.villageId === 'township' ? '范围' : '村'}**　${esc(d.villageName)}`,
     `**阶段**　${d.stageName}（截止 ${formatCn(d.deadline)}）`,
     `**逾期**　${d.daysLate} 天（${formatCn(ref.d)}）`,
     `**责任人**　${names(d.responsible)}${d.responsible.length > 0 ? `\n${mentions(d.responsible)}` : ''}`,
@@ -105,9 +106,9 @@ export function alertCard(a: AlertCardInput): Card {
   const els: Element[] = [md(lines.join('\n')), missingBlock(d.missing)];
   if (a.doneAt) els.push(md(`✅ 该阶段已于 ${formatCn(a.doneAt)} 完成。`));
   const notes: string[] = [];
-  if (a.ack) notes.push(`✅ **已督办**　${a.ack.by}，${cstClock(a.ack.at)}`);
+  if (a.ack) notes.push(`✅ **已督办**　${esc(a.ack.by)}，${cstClock(a.ack.at)}`);
   for (const i of a.inspections ?? []) {
-    notes.push(`📝 **督查记录**（${i.by}，${cstClock(i.at)}）：${i.finding}${i.action ? `；措施：${i.action}` : ''}`);
+    notes.push(`📝 **督查记录**（${esc(i.by)}，${cstClock(i.at)}）：${esc(i.finding)}${i.action ? `；措施：${esc(i.action)}` : ''}`);
   }
   if (notes.length > 0) els.push(hr(), md(notes.join('\n')));
   const value = { ...ref };

@@ -1,6 +1,7 @@
 // Cards of the six-exclusions cross-check: the result of 比对, and the 核查 list where the office
 // confirms (确认清退) or dismisses (排除) each open hit with a reason typed into the card.
 import { card, md, hr, button, buttons, input, type Card, type Element, submitButton } from '../../feishu/card';
+import { esc, escCell } from '../../feishu/escape';
 import { EXCLUSIONS, EXCLUSION_NAMES, describeEvidence } from '../../core/exclusions';
 import { maskIdCard } from '../../core/idcard';
 import { formatCn } from '../../core/dates';
@@ -15,18 +16,19 @@ export function crosscheckResultCard(townshipName: string, plan: CrosscheckPlan,
     const fresh = plan.newHits.filter((h) => h.exclusion === x);
     const n = fresh.reduce((s, h) => s + h.n, 0);
     const open = (before.find((b) => b.exclusion === x)?.open ?? 0) + n;
-    const by = fresh.map((h) => `${h.department} ${h.n}`).join('、');
+    const by = escCell(fresh.map((h) => `${h.department} ${h.n}`).join('、'));
     return `| ${EXCLUSION_NAMES[x]} | ${n}${by ? `（${by}）` : ''} | ${open} |`;
   });
   const els: Element[] = [
     md(`新发现线索 **${added}** 条。线索是待核实的证据，不是结论：请逐条确认清退或排除。`),
     md(`| 六个不纳入 | 新增 | 待处理 |\n|---|---|---|\n${rows.join('\n')}`),
   ];
-  if (plan.missing.length) els.push(md(`⚠️ 尚未导入名单的部门：${plan.missing.join('、')}（乡扶贫办用管理命令 import department 导入）`));
+  if (plan.missing.length) els.push(md(`⚠️ 尚未导入名单的部门：${esc(plan.missing.join('、'))}（乡扶贫办用管理命令 import department 导入）`));
   if (plan.flags.length && plan.closingDate) {
     els.push(md(`🔴 复核工作已于 ${formatCn(plan.closingDate)} 结束：${plan.flags.length} 条在册户的新线索已连同识别责任人报乡纪委。`));
   }
-  for (const w of plan.warnings) els.push(md(`⚠️ ${w}`));
+  for (const w of plan.warnings.slice(0, 10)) els.push(md(`⚠️ ${esc(w)}`));
+  if (plan.warnings.length > 10) els.push(md(`还有 ${plan.warnings.length - 10} 条提示，发送“核查”查看线索明细。`));
   els.push(hr());
   els.push(buttons(button('核查线索', { a: 'hit.list', offset: 0 }, 'primary'), button('重新比对', { a: 'crosscheck.run' })));
   return card(`${townshipName} 六个不纳入比对结果`, els, added ? 'orange' : 'green');
@@ -51,8 +53,8 @@ function hitForm(h: HitView, offset: number): Element {
 export function hitText(h: HitView): string {
   const removed = h.household.status === 'removed' ? '（本户已清退）' : '';
   return (
-    `**#${h.id} ${EXCLUSION_NAMES[h.exclusion]}**　${h.village?.name ?? ''} ${h.household.number} ${h.household.headName}户${removed}\n` +
-    `成员 ${h.member.name}（${maskIdCard(h.member.idCard)}）\n${describeEvidence(h.department, h.evidence)}`
+    `**#${h.id} ${EXCLUSION_NAMES[h.exclusion]}**　${esc(`${h.village?.name ?? ''} ${h.household.number} ${h.household.headName}`)}户${removed}\n` +
+    esc(`成员 ${h.member.name}（${maskIdCard(h.member.idCard)}）\n${describeEvidence(h.department, h.evidence)}`)
   );
 }
 

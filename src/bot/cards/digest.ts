@@ -3,6 +3,7 @@
 // functions), and the DESIGN §7 totals. A card stays under Feishu's 30 KB: when the villages do
 // not fit in one, the digest becomes a summary card followed by cards of villages.
 import { card, md, hr, cardBytes, CARD_MAX_BYTES, type Card, type Element } from '../../feishu/card';
+import { esc } from '../../feishu/escape';
 import { STAGES, TOWNSHIP_STAGES, VILLAGE_STAGES, type VillageStageKey } from '../../core/campaign';
 import { formatCn } from '../../core/dates';
 import { BATCH_NAMES, type DigestData, type StageState, type VillageDigestRow } from '../../core/planner';
@@ -42,7 +43,7 @@ function villageLine(r: VillageDigestRow): string {
   const stages = VILLAGE_STAGES.map((k) => `${STAGES[k].shortName} ${cell(r.stages[k])}`).join(' · ');
   const c = r.coverage;
   const duties = c.included > 0 ? `　帮扶 ${c.withHelper}/${c.included} · 分类 ${c.classified}/${c.included} · 帮扶卡 ${c.helpCardsReturned}/${c.included}` : '';
-  return `${icon} **${r.name}**　${stages}${duties}${r.hasChat ? '' : '（未绑定工作群）'}`;
+  return `${icon} **${esc(r.name)}**　${stages}${duties}${r.hasChat ? '' : '（未绑定工作群）'}`;
 }
 
 /** VChart stacked bars: per village, how many of its stages are done, open and late. */
@@ -111,7 +112,7 @@ function lateList(rows: VillageDigestRow[], limit: number): string {
     const what = VILLAGE_STAGES.filter((k) => r.stages[k].state === 'overdue')
       .map((k) => `${STAGES[k].shortName} ${(r.stages[k] as { daysLate: number }).daysLate} 天`)
       .join('、');
-    return `${r.name}（${what}）`;
+    return `${esc(r.name)}（${what}）`;
   });
   const more = late.length > limit ? ` 等 ${late.length} 个村，详见各村进度` : '';
   return `🔴 **逾期村（${late.length}）**　${items.join('、')}${more}`;
@@ -128,7 +129,7 @@ function totals(data: DigestData, o: DigestCardOptions): string {
   const over = s.helpersOverLimit;
   const overNames = over
     .slice(0, 10)
-    .map((h) => `${o.helperNames?.[h.helperId] ?? `#${h.helperId}`} ${h.households} 户`)
+    .map((h) => `${esc(o.helperNames?.[h.helperId] ?? `#${h.helperId}`)} ${h.households} 户`)
     .join('、');
   const lines = [
     `**农户**　已复审 ${s.reviewed}/${s.households} 户，保留 ${s.kept} 户，清退 ${s.removed} 户，新纳入 ${s.newlyIncluded} 户`,

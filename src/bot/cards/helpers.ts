@@ -1,6 +1,7 @@
 // Cards of the helper features: assigning a helper, help cards to collect, the five-batches
 // classification with its suggestions, the poverty-exit plan, and per-helper activity.
 import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element } from '../../feishu/card';
+import { esc, escCell } from '../../feishu/escape';
 import { BATCHES, BATCH_KEYS, batchShortNames, type Suggestions } from '../../core/batches';
 import { formatCn, type CalendarDate } from '../../core/dates';
 import type { VillageRow } from '../../store/township';
@@ -41,7 +42,7 @@ export interface HelperCandidate {
 
 /** A household with its helper, and the form to assign or change the helper. */
 export function assignCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], helperName: string | null, candidates: HelperCandidate[], max: number): Card {
-  const els: Element[] = [md(householdSummary(h, v, ms)), hr(), md(`**帮扶责任人**：${helperName ?? '未安排'}`)];
+  const els: Element[] = [md(esc(householdSummary(h, v, ms))), hr(), md(`**帮扶责任人**：${helperName ? esc(helperName) : '未安排'}`)];
   if (candidates.length === 0) {
     els.push(md('没有可选的党员干部。请乡扶贫办先登记帮扶责任人：角色 @某人 帮扶责任人'));
   } else {
@@ -74,7 +75,7 @@ export function helpCardsCard(v: VillageRow, missing: (HouseholdRef & { helper: 
   const els: Element[] = [md(`**帮扶卡回收** ${included - missing.length}/${included} 户${missing.length ? `，未回收 ${missing.length} 户：` : '，已全部回收。'}`)];
   for (const h of missing.slice(0, MAX_ROWS)) {
     const who = h.helper ? `帮扶人 ${h.helper}` : '未安排帮扶人';
-    els.push(md(`${h.number} ${h.head}（${who}）`));
+    els.push(md(esc(`${h.number} ${h.head}（${who}）`)));
     if (h.helper) els.push(buttons(button(`已回收：${h.number} ${h.head}`, { a: 'helpcard.return', h: h.id }, 'primary')));
   }
   if (missing.length > MAX_ROWS) els.push(md(`另有 ${missing.length - MAX_ROWS} 户，可发送：帮扶卡 <户> 已回收`));
@@ -86,7 +87,7 @@ export function batchesCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], s: 
   const els: Element[] = [
     md(
       `**当前分类**（到户）：${batchShortNames(h.batches)}\n` +
-        (ms.length ? ms.map((m) => `• ${m.name}：${m.batches.length ? batchShortNames(m.batches) : '同户'}`).join('\n') : '（花名册无成员）'),
+        (ms.length ? ms.map((m) => `• ${esc(m.name)}：${m.batches.length ? batchShortNames(m.batches) : '同户'}`).join('\n') : '（花名册无成员）'),
     ),
     hr(),
   ];
@@ -94,7 +95,7 @@ export function batchesCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], s: 
     els.push(
       md(
         `**建议**（依据花名册，仅供参考，请核实后选择）：\n` +
-          s.household.map((x) => `• ${BATCHES[x.batch].short}：${x.reasons.join('；')}`).join('\n'),
+          s.household.map((x) => `• ${BATCHES[x.batch].short}：${esc(x.reasons.join('；'))}`).join('\n'),
       ),
     );
     els.push(buttons(button('采用建议（到户到人）', { a: 'batches.apply', h: h.id }, 'primary')));
@@ -117,7 +118,7 @@ export function planCard(h: HouseholdRow, v: VillageRow, plan: ExitPlanRow | nul
   const els: Element[] = [
     md(
       plan
-        ? `**脱贫措施**：${plan.measures}\n**责任人**：${plan.owner}\n**时间**：${plan.startDate ? formatCn(plan.startDate) : '未定'} 至 ${plan.endDate ? formatCn(plan.endDate) : '未定'}\n（${plan.updatedBy} 最后修改）`
+        ? `**脱贫措施**：${esc(plan.measures)}\n**责任人**：${esc(plan.owner)}\n**时间**：${plan.startDate ? formatCn(plan.startDate) : '未定'} 至 ${plan.endDate ? formatCn(plan.endDate) : '未定'}\n（${esc(plan.updatedBy)} 最后修改）`
         : '尚未制定脱贫规划。',
     ),
     md(`五个一批：${batchShortNames(h.batches)}`),
@@ -152,7 +153,7 @@ export function helperActivityCard(title: string, rows: HelperActivity[], max: n
       '|---|---|---|---|---|',
       ...shown.map(
         (r) =>
-          `| ${r.helper.name} | ${r.helper.department ?? ''} | ${r.load}${r.overLimit ? ' ⚠️' : ''} | ${r.visitsRecent} | ${r.neverVisited.length ? refs(r.neverVisited, 4) : '无'} |`,
+          `| ${escCell(r.helper.name)} | ${escCell(r.helper.department)} | ${r.load}${r.overLimit ? ' ⚠️' : ''} | ${r.visitsRecent} | ${r.neverVisited.length ? escCell(refs(r.neverVisited, 4)) : '无'} |`,
       ),
     ].join('\n');
     els.push(md(table));
@@ -166,10 +167,10 @@ export function helperActivityCard(title: string, rows: HelperActivity[], max: n
 /** The helper-duty gaps of a village, for the progress card: one markdown line. */
 export function helperCoverageLine(c: HelperCoverage): string {
   const parts: string[] = [];
-  if (c.withoutHelper.length) parts.push(`未安排帮扶 ${c.withoutHelper.length} 户（${refs(c.withoutHelper, 5)}）`);
+  if (c.withoutHelper.length) parts.push(`未安排帮扶 ${c.withoutHelper.length} 户（${esc(refs(c.withoutHelper, 5))}）`);
   if (c.unclassified.length) parts.push(`未分类 ${c.unclassified.length} 户`);
   if (c.helpCardsMissing.length) parts.push(`帮扶卡未回收 ${c.helpCardsMissing.length} 户`);
   if (c.notVisited.length) parts.push(`未走访 ${c.notVisited.length} 户`);
-  if (c.helpersOverLimit.length) parts.push(`帮扶超限 ${c.helpersOverLimit.map((h) => `${h.name}（${h.households} 户）`).join('、')}`);
+  if (c.helpersOverLimit.length) parts.push(`帮扶超限 ${c.helpersOverLimit.map((h) => `${esc(h.name)}（${h.households} 户）`).join('、')}`);
   return parts.length ? `**帮扶缺口** ${parts.join('；')}` : '**帮扶缺口** 无，各户均已落实。';
 }

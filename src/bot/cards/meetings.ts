@@ -1,5 +1,6 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
 import { card, md, button, buttons, type Card } from '../../feishu/card';
+import { botMention, esc } from '../../feishu/escape';
 import { MEETING_NAMES, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
 import { formatCn } from '../../core/dates';
 import type { meetings } from '../../../db/schema/index';
@@ -11,25 +12,25 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
   const rate = m.eligible > 0 ? Math.floor((m.present * 1000) / m.eligible) / 10 : 0;
   const v = m.votes as VoteTally | null;
   const lines = [
-    `**${villageName}** ${formatCn(m.date)}　应到 ${m.eligible} 人，实到 ${m.present} 人（到会率 ${rate}%）`,
+    `**${esc(villageName)}** ${formatCn(m.date)}　应到 ${m.eligible} 人，实到 ${m.present} 人（到会率 ${rate}%）`,
     v ? `表决：同意 ${v.for}，反对 ${v.against}${v.abstain !== undefined ? `，弃权 ${v.abstain}` : ''}` : '未登记表决',
-    ...(m.absenteeOpinions ? [`缺席人员意见：${m.absenteeOpinions}`] : []),
-    `第一书记到场确认：${firstSecretaryRequired ? (m.confirmations.first_secretary ? `✅ <at id=${m.confirmations.first_secretary}></at>` : '⬜ 待确认') : '本村无第一书记'}`,
-    `驻村干部到场确认：${m.confirmations.package_cadre ? `✅ <at id=${m.confirmations.package_cadre}></at>` : '⬜ 待确认'}`,
+    ...(m.absenteeOpinions ? [`缺席人员意见：${esc(m.absenteeOpinions)}`] : []),
+    `第一书记到场确认：${firstSecretaryRequired ? (m.confirmations.first_secretary ? `✅ ${botMention(m.confirmations.first_secretary)}` : '⬜ 待确认') : '本村无第一书记'}`,
+    `驻村干部到场确认：${m.confirmations.package_cadre ? `✅ ${botMention(m.confirmations.package_cadre)}` : '⬜ 待确认'}`,
     ...(kind === 'two_committees'
-      ? [`驻村干部在会议记录上签字：${m.confirmations.package_cadre_sign ? `✅ <at id=${m.confirmations.package_cadre_sign}></at>` : '⬜ 待签字'}`]
+      ? [`驻村干部在会议记录上签字：${m.confirmations.package_cadre_sign ? `✅ ${botMention(m.confirmations.package_cadre_sign)}` : '⬜ 待签字'}`]
       : []),
     ...(kind === 'two_committees'
       ? (() => {
           const signed = Object.entries(m.confirmations).filter(([k]) => k.startsWith('township_sign:')).map(([, name]) => name);
-          return signed.length ? [`乡干部签署意见：${signed.join('、')}`] : [];
+          return signed.length ? [`乡干部签署意见：${esc(signed.join('、'))}`] : [];
         })()
       : []),
     ...(m.evidence.length ? [`佐证材料：${m.evidence.length} 份`] : ['请把签字的决议照片或文件回复到本卡片，作为佐证。']),
   ];
   const els = [md(lines.join('\n'))];
   if (validity.ok) els.push(md('✅ **记录有效**'));
-  else els.push(md(`⚠️ **尚未生效**：\n${validity.problems.map((p) => `• ${p}`).join('\n')}`));
+  else els.push(md(`⚠️ **尚未生效**：\n${validity.problems.map((p) => `• ${esc(p)}`).join('\n')}`));
   const bs = [];
   if (firstSecretaryRequired && !m.confirmations.first_secretary) bs.push(button('第一书记确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'first_secretary' }, 'primary'));
   if (!m.confirmations.package_cadre) bs.push(button('驻村干部确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre' }, 'primary'));

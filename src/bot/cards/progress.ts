@@ -1,6 +1,7 @@
 // The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
 // and buttons for the next steps; or the township's villages at a glance.
 import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Template } from '../../feishu/card';
+import { esc, escCell } from '../../feishu/escape';
 import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
 import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
@@ -8,7 +9,10 @@ import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
 import type { HelperCoverage } from '../../store/helpers';
 import { helperCoverageLine } from './helpers';
 
-const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${done.by}）`;
+const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）`;
+
+/** Forms of one kind on the card (applicants, objections); the rest are named with the command. */
+const MAX_FORMS = 5;
 
 export interface VillageExtras {
   outreach?: { activities: number; reachedPeople: number; away: number; notContacted: { number: string; headName: string }[] };
@@ -37,23 +41,26 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
     );
   }
   if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
-  for (const o of s.objections.filter((x) => !x.resolved).slice(0, 3)) {
+  const openObjections = s.objections.filter((x) => !x.resolved);
+  for (const o of openObjections.slice(0, MAX_FORMS)) {
     els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, { a: 'objection.resolve', no: o.no, fields: ['result'] }));
   }
+  if (openObjections.length > MAX_FORMS) els.push(md(`还有 ${openObjections.length - MAX_FORMS} 条异议待处理，发送“公示 处理 <编号> <处理结果>”处理。`));
   if (!s.dataFiled) els.push(buttons(button('复核资料已填报', { a: 'data.filed' })));
   return els;
 }
 
 /** 资格复审 from the card: a small form per applicant still waiting for a decision. */
 function qualificationForms(s: VillageSnapshot) {
-  return s.households
-    .filter((h) => h.isApplicant && h.qualificationDecision === null)
-    .slice(0, 5)
+  const open = s.households.filter((h) => h.isApplicant && h.qualificationDecision === null);
+  const more = open.length > MAX_FORMS ? [md(`还有 ${open.length - MAX_FORMS} 户申请待复审，发送“资格 <户> 通过|不通过 <理由>”处理。`)] : [];
+  return open
+    .slice(0, MAX_FORMS)
     .map((h) =>
       form(
         `qualify_${h.id}`,
         [
-          md(`**${h.number} ${h.head}**（申请）`),
+          md(`**${esc(`${h.number} ${h.head}`)}**（申请）`),
           select('verdict', '复审结论', [
             { text: '通过', value: '通过' },
             { text: '不通过', value: '不通过' },
@@ -63,7 +70,8 @@ function qualificationForms(s: VillageSnapshot) {
         '提交复审结论',
         { a: 'qualify.form', h: h.number, fields: ['verdict', 'reason'] },
       ),
-    );
+    )
+    .concat(more);
 }
 
 export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {
@@ -83,7 +91,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
     const cond = villageStageConditions(stage, s, config, today);
     const lines = [`${late ? '🔴' : '⏳'} **${info.name}**　${deadlinePhrase(today, deadline)}`];
     if (cond.met) lines.push('　条件已满足，可以标记完成。');
-    else lines.push(...cond.missing.map((m) => `　• ${m}`));
+    else lines.push(...cond.missing.map((m) => `　• ${esc(m)}`));
     els.push(md(lines.join('\n')));
     els.push(buttons(button(`标记完成：${info.shortName}`, { a: 'stage.complete', stage }, cond.met ? 'primary' : 'default')));
   }
@@ -101,7 +109,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
   if (s.helpers) els.push(md(helperCoverageLine(s.helpers)));
   const o = extras.outreach;
   if (o) {
-    const missing = o.notContacted.slice(0, 8).map((h) => h.headName).join('、');
+    const missing = esc(o.notContacted.slice(0, 8).map((h) => h.headName).join('、'));
     els.push(
       md(
         `**政策宣讲** ${o.activities} 次，覆盖 ${o.reachedPeople} 人　**全家外出户** 已联系 ${o.away - o.notContacted.length}/${o.away}` +
@@ -132,7 +140,7 @@ export function townshipProgressCard(
   });
   rows.sort((a, b) => Number(b.late) - Number(a.late));
   const header = `| 村 | ${VILLAGE_STAGES.map((k) => STAGES[k].shortName).join(' | ')} |\n|---|${VILLAGE_STAGES.map(() => '---').join('|')}|`;
-  const table = rows.map((r) => `| ${r.s.village.name}${r.s.village.poor ? '（贫困村）' : ''} | ${r.cells.join(' | ')} |`).join('\n');
+  const table = rows.map((r) => `| ${escCell(r.s.village.name)}${r.s.village.poor ? '（贫困村）' : ''} | ${r.cells.join(' | ')} |`).join('\n');
   const els = [md(`${header}\n${table}`)];
   const lateCount = rows.filter((r) => r.late).length;
   els.push(md(`共 ${villages.length} 个村，逾期 ${lateCount} 个。`));
@@ -142,7 +150,7 @@ export function townshipProgressCard(
     if (done) els.push(md(doneLine(STAGES[stage].name, done)));
     else {
       const cond = townshipStageConditions(stage, t);
-      els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${m}`)].join('\n')));
+      els.push(md([`⏳ **${STAGES[stage].name}**　${deadlinePhrase(today, config.deadlines[stage])}`, ...cond.missing.map((m) => `　• ${esc(m)}`)].join('\n')));
     }
   }
   // 导出报表 (office only, src/bot/features/report.ts) until the county report stage is done

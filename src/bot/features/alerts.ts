@@ -14,6 +14,7 @@ import { townshipSnapshot, villageSnapshots } from '../../store/progress';
 import { findVillageByName, getVillage, listVillages } from '../../store/township';
 import { dbVillageId, getAlert, nameOfOpenId, recentInspections, responsiblePeople, unacknowledgedAlerts } from '../../store/jobs';
 import { alertCard, cstClock, type AlertCardInput, type AlertRef } from '../cards/alerts';
+import { tooLong } from '../../core/limits';
 
 const USAGE = '督办 <村名> <内容>';
 
@@ -128,6 +129,8 @@ export const overdueAlerts = (bot: Bot) =>
           );
         }
         if (!content) return ctx.reply(`请写明督查内容。用法：${USAGE}，例如：督办 ${name} 资格复审未开展，已约谈村支书`);
+        const long = tooLong('finding', '督查内容', content);
+        if (long) return ctx.reply(long);
 
         recordInspection(ctx, vid, content, null, 'text');
         const today = cstDate(ctx.now);
@@ -208,6 +211,11 @@ export const overdueAlerts = (bot: Bot) =>
         if (!finding) {
           ctx.answer.card = alertCard({ ...view, showForm: true });
           return ctx.toast('error', '请填写督查发现。');
+        }
+        const long = tooLong('finding', '督查发现', finding) ?? tooLong('action', '采取的措施', action);
+        if (long) {
+          ctx.answer.card = alertCard({ ...view, showForm: true });
+          return ctx.toast('error', long);
         }
         recordInspection(ctx, dbVillageId(ref.v), finding, action, 'card');
         view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding, action }].slice(-3);

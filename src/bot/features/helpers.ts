@@ -27,6 +27,7 @@ import { assignCard, helperActivityCard, unassignedCard, type HelperCandidate } 
 import { allows, roleList, type Role } from '../../core/roles';
 import { batchShortNames } from '../../core/batches';
 import { cstDate, formatCn } from '../../core/dates';
+import { tooLong } from '../../core/limits';
 
 export const ASSIGNERS = ['office', 'package_cadre'] as const satisfies readonly Role[];
 const USAGE = '帮扶 <户> @某人 [超限理由：…]';
@@ -85,6 +86,8 @@ export async function assignHelper(ctx: BotContext, h: HouseholdRow, v: VillageR
   const load = (await helperLoads(ctx.d, t.id)).get(helper.id) ?? 0;
   const isOffice = allows(ctx.actor.grants, ['office'], v.id);
   const reason = reasonText?.trim() || null;
+  const long = tooLong('reason', '超限理由', reason);
+  if (long) return refuse(long);
   let overrideReason: string | null = null;
   if (load >= max) {
     if (!isOffice) {

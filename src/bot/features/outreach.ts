@@ -5,6 +5,7 @@ import { chunks, type Database } from '../../store/database';
 import { contacts, publicity } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import { findHousehold } from '../households';
+import { tooLong } from '../../core/limits';
 
 const METHODS = ['群众会', '入户', '资料', '专栏'];
 const CONTACT_METHODS = ['电话', '短信', '微信', '视频'];
@@ -39,6 +40,8 @@ export const outreach = (bot: Bot) =>
       async run(ctx, p) {
         const [ref, method, ...note] = p.args;
         if (!ref || !method || !CONTACT_METHODS.includes(method)) return ctx.reply(`用法：联系 <户> <${CONTACT_METHODS.join('/')}> [情况]`);
+        const long = tooLong('note', '联系情况', note.join(' '));
+        if (long) return ctx.reply(long);
         const found = await findHousehold(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;

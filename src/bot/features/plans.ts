@@ -9,10 +9,10 @@ import { actorLabel, actorName, formText, householdFromValue, householdLabel, ho
 import { planCard } from '../cards/helpers';
 import { formatCn, parseCalendarDate, type CalendarDate } from '../../core/dates';
 import type { Role } from '../../core/roles';
+import { tooLong } from '../../core/limits';
 
 const PLANNERS = ['office', 'package_cadre', 'first_secretary', 'village_cadre', 'helper'] as const satisfies readonly Role[];
 const WHO = '乡扶贫办、驻村干部、第一书记、本村村干部或该户的帮扶责任人';
-const MAX_MEASURES = 1000;
 
 const mayPlan = (ctx: BotContext, h: HouseholdRow) =>
   mayActIn(ctx, ['office', 'package_cadre', 'first_secretary', 'village_cadre'], h.villageId) || isHelperOf(ctx, h);
@@ -61,7 +61,8 @@ export const plans = (bot: Bot) =>
         const measures = formText(form.measures);
         const owner = formText(form.owner);
         if (!measures) return ctx.toast('error', '请填写脱贫措施。');
-        if (measures.length > MAX_MEASURES) return ctx.toast('error', `脱贫措施太长（${measures.length} 字），请控制在 ${MAX_MEASURES} 字以内。`);
+        const long = tooLong('measures', '脱贫措施', measures) ?? tooLong('name', '责任人', owner);
+        if (long) return ctx.toast('error', long);
         if (!owner) return ctx.toast('error', '请填写责任人。');
         const year = Number((ctx.township!.campaign as { year?: number }).year) || Number(ctx.now.toISOString().slice(0, 4));
         const start = dateOf(form.start, year);

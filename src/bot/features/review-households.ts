@@ -6,6 +6,7 @@ import type { Bot } from '../bot';
 import { findHousehold } from '../households';
 import type { BotContext } from '../context';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
+import { tooLong } from '../../core/limits';
 
 const REVIEWERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 
@@ -16,6 +17,8 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   const decision = verdict === '通过' ? 'pass' : verdict === '不通过' ? 'fail' : null;
   if (!decision) return `结论只能是“通过”或“不通过”。${usage}`;
   if (decision === 'fail' && !reason) return '“不通过”须写明理由，例如：资格 张三 不通过 家有商品房';
+  const long = tooLong('reason', '理由', reason);
+  if (long) return long;
   const found = await findHousehold(ctx, ref);
   if (!found.ok) return found.message;
   const h = found.household;
@@ -45,6 +48,8 @@ export const reviewHouseholds = (bot: Bot) =>
       async run(ctx, p) {
         const [head, maybeId, ...restWords] = p.args;
         if (!head) return ctx.reply('用法：申请 <户主姓名> [身份证号] [说明]');
+        const longName = tooLong('name', '户主姓名', head);
+        if (longName) return ctx.reply(longName);
         const v = ctx.village!;
         let idCard: string | null = null;
         let note = [maybeId, ...restWords].filter(Boolean).join(' ');
@@ -54,6 +59,8 @@ export const reviewHouseholds = (bot: Bot) =>
           idCard = check.id;
           note = restWords.join(' ');
         }
+        const longNote = tooLong('note', '说明', note);
+        if (longNote) return ctx.reply(longNote);
         const prefix = `${v.name}-申`;
         const [{ n }] = (await ctx.d.db
           .select({ n: sql<number>`count(*)` })
@@ -123,6 +130,8 @@ export const reviewHouseholds = (bot: Bot) =>
         const [ref, ...why] = p.args;
         const reason = why.join(' ');
         if (!ref || !reason) return ctx.reply('用法：清退 <户> <理由>，理由须写明（如：六个不纳入 有汽车）。');
+        const long = tooLong('reason', '清退理由', reason);
+        if (long) return ctx.reply(long);
         const found = await findHousehold(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;

@@ -12,6 +12,7 @@ import { holdersOf } from '../../store/township';
 import { allows } from '../../core/roles';
 import { meetingCard, type MeetingRow } from '../cards/meetings';
 import { addEvidence } from '../evidence';
+import { tooLong } from '../../core/limits';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 export const MEETING_USAGE = '会议 <村民大会/村民代表大会/两委会议> 应到<N> 实到<N> [同意<N> 反对<N>] [日期] [缺席意见：…]';
@@ -42,6 +43,8 @@ export function parseMeetingText(rest: string, year: number, today: string): Mee
   const ab = num('弃权');
   if ((f === null) !== (a === null)) return '表决须同时写明同意和反对票数，如：同意60 反对10';
   const absent = /缺席意见\s*[:：]\s*(.+)$/.exec(rest)?.[1]?.trim() ?? null;
+  const long = tooLong('absentees', '缺席人员意见', absent);
+  if (long) return long;
   const dateWord = rest.replace(/缺席意见.*$/, '').split(' ').find((w) => /\d+[-/.月]\d+/.test(w) && !/(应到|实到|同意|反对|弃权)/.test(w));
   const date = dateWord ? parseCalendarDate(dateWord, year) : today;
   if (!date) return `日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`;
@@ -168,6 +171,8 @@ export const reviewMeetings = (bot: Bot) =>
         }
         const f = n('for');
         const a = n('against');
+        const long = tooLong('absentees', '缺席人员意见', typeof form.absentees === 'string' ? form.absentees.trim() : null);
+        if (long) return ctx.toast('error', long);
         const draft: MeetingDraft = {
           kind,
           eligible,

@@ -10,6 +10,7 @@ import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import { latestNoticeStart, noticeEnd, type CampaignConfig } from '../../core/campaign';
 import { allows } from '../../core/roles';
 import { findHousehold } from '../households';
+import { tooLong } from '../../core/limits';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 const USAGE = '用法：公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>';
@@ -60,6 +61,8 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined)
 /** 公示 处理 <编号> <结果>: the Chinese outcome; writes only when resolved now. */
 export async function resolveObjection(ctx: BotContext, no: number, result: string): Promise<string> {
   if (!Number.isInteger(no) || !result) return '用法：公示 处理 <编号> <处理结果>';
+  const long = tooLong('objection', '处理结果', result);
+  if (long) return long;
   const s = scope(ctx);
   if (typeof s === 'string') return s;
   const notice = await currentNotice(ctx, s.villageId);
@@ -89,6 +92,8 @@ export const reviewNotice = (bot: Bot) =>
           const [ref, ...words] = args;
           const content = words.join(' ');
           if (!ref || !content) return ctx.reply('用法：公示 异议 <户> <内容>');
+          const long = tooLong('objection', '异议内容', content);
+          if (long) return ctx.reply(long);
           if (!notice) return ctx.reply(`${s.label}还没有开始，不能登记异议。先发送：公示 开始 [日期]`);
           const found = await findHousehold(ctx, ref);
           const household = found.ok ? `${found.household.number} ${found.household.headName}` : ref;

@@ -9,6 +9,7 @@ import { parseRole, ROLE_NAMES, VILLAGE_ROLES, ROLES } from '../../core/roles';
 import { card, md, button, buttons, type Card } from '../../feishu/card';
 import type { Database, Statement } from '../../store/database';
 import type { BotContext } from '../context';
+import { esc } from '../../feishu/escape';
 import type { Bot } from '../bot';
 
 const CHAT_KINDS: Partial<Record<string, 'leaders' | 'inspectors'>> = { 领导群: 'leaders', 纪委群: 'inspectors' };
@@ -108,13 +109,13 @@ async function boundText(d: Database, plan: BindPlan) {
 /** The card that shows what a bind would change, with 确认 / 取消. */
 async function confirmCard(d: Database, plan: BindPlan): Promise<Card> {
   const to = await labelOf(d, plan);
-  const lines = [`本群将绑定为 **${to}**。确认后会有以下变化：`];
+  const lines = [`本群将绑定为 **${esc(to)}**。确认后会有以下变化：`];
   if (plan.from) {
     const was = await labelOf(d, plan.from);
     const lost = plan.from.kind === 'village' ? `${was.split(' ')[0]}将没有村工作群` : `本乡将没有${KIND_NAMES[plan.from.kind]}`;
-    lines.push(`• 本群现在是${plan.from.kind === 'village' ? ` ${was}` : was}；改绑后${lost}，需另行绑定`);
+    lines.push(esc(`• 本群现在是${plan.from.kind === 'village' ? ` ${was}` : was}；改绑后${lost}，需另行绑定`));
   }
-  for (const y of plan.displaced) lines.push(`• ${to}原来的群（${y}）将解除绑定，提醒和卡片改发到本群`);
+  for (const y of plan.displaced) lines.push(esc(`• ${to}原来的群（${y}）将解除绑定，提醒和卡片改发到本群`));
   lines.push('只有乡扶贫办可以确认；确认前不做任何改动。');
   const value = { a: 'bind.confirm', chat: plan.chatId, t: plan.townshipId, k: plan.kind, v: plan.villageId, from: plan.from, had: plan.displaced };
   return card('确认更改群绑定', [md(lines.join('\n')), buttons(button('确认', value, 'danger'), button('取消', { a: 'bind.cancel' }))], 'orange');
@@ -180,12 +181,12 @@ export const setup = (bot: Bot) =>
           return ctx.toast('warning', '绑定情况已有变化，请核对后重新确认。');
         }
         if (sameTarget(plan.from, plan) && plan.displaced.length === 0) {
-          ctx.answer.card = card('群绑定', [md(`本群已经是${await labelOf(ctx.d, plan)}。`)], 'green');
+          ctx.answer.card = card('群绑定', [md(esc(`本群已经是${await labelOf(ctx.d, plan)}。`))], 'green');
           return ctx.toast('info', '无需重新绑定。');
         }
         await applyBind(ctx, plan);
         const text = await boundText(ctx.d, plan);
-        ctx.answer.card = card('群绑定', [md(text)], 'green');
+        ctx.answer.card = card('群绑定', [md(esc(text))], 'green');
         ctx.toast('success', text);
       },
     })

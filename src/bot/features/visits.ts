@@ -8,9 +8,9 @@ import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '..
 import { getVillage } from '../../store/township';
 import { cstDate, formatCn } from '../../core/dates';
 import { addEvidence, evidenceEntries, evidenceNoun } from '../evidence';
+import { tooLong } from '../../core/limits';
 
 const USAGE = '走访 <户> <内容>';
-const MAX_CONTENT = 500;
 
 export const visits = (bot: Bot) =>
   bot
@@ -23,7 +23,8 @@ export const visits = (bot: Bot) =>
         const [ref] = p.args;
         const content = p.rest.slice(ref?.length ?? 0).trim();
         if (!ref || !content) return ctx.reply(`用法：${USAGE}，例如：走访 01-003 入户了解生产情况，送去化肥两袋`);
-        if (content.length > MAX_CONTENT) return ctx.reply(`内容太长（${content.length} 字），请控制在 ${MAX_CONTENT} 字以内。`);
+        const long = tooLong('visit', '走访内容', content);
+        if (long) return ctx.reply(long);
         const found = await householdWithVillage(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const { household: h, village: v } = found;
