@@ -20,7 +20,10 @@ const stripAt = (s: string) =>
 
 function walk(el: unknown, out: Rendered, lines: string[]) {
   if (!el || typeof el !== 'object') return;
-  if (Array.isArray(el)) return el.forEach((x) => walk(x, out, lines));
+  if (Array.isArray(el)) {
+    for (const x of el) walk(x, out, lines);
+    return;
+  }
   const e = el as Json;
   switch (e.tag) {
     case 'markdown':
