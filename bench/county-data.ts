@@ -74,7 +74,9 @@ export function generateCounty(
     const leaders = db.prepare("select id from people where name like '包片领导%' order by id").all() as { id: number }[];
     const vids = db.prepare('select id from villages order by id').all() as { id: number }[];
     const role = db.prepare("insert into roles (township_id, person_id, role, village_id) values (?, ?, 'leader', ?)");
-    db.transaction(() => vids.forEach((v, i) => role.run(T, leaders[Math.floor(i / 10)]!.id, v.id)))();
+    db.transaction(() => {
+      for (const [i, v] of vids.entries()) role.run(T, leaders[Math.floor(i / 10)]!.id, v.id);
+    })();
   }
   db.pragma('optimize');
   db.prepare("insert into chats (chat_id, township_id, kind, bound_at) values ('oc_leaders', ?, 'leaders', ?), ('oc_inspectors', ?, 'inspectors', ?)").run(T, ms, T, ms);

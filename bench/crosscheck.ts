@@ -83,7 +83,10 @@ const pick = <T>(r: () => number, xs: readonly T[]): T => xs[Math.floor(r() * xs
 function weighted(r: () => number, xs: [string, number][]): string {
   const total = xs.reduce((s, x) => s + x[1], 0);
   let v = r() * total;
-  for (const [k, w] of xs) if ((v -= w) < 0) return k;
+  for (const [k, w] of xs) {
+    v -= w;
+    if (v < 0) return k;
+  }
   return xs[xs.length - 1]![0];
 }
 

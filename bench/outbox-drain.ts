@@ -47,7 +47,7 @@ const sendCalls = fake.calls.filter((c) => c.path === '/open-apis/im/v1/messages
 const times = sendCalls.map((c) => c.at);
 const drainMs = Math.max(...times) - Math.min(...times);
 const perChat = new Map<string, number[]>();
-fake.messages.forEach((m) => perChat.set(m.receiveId, [...(perChat.get(m.receiveId) ?? []), m.at]));
+for (const m of fake.messages) perChat.set(m.receiveId, [...(perChat.get(m.receiveId) ?? []), m.at]);
 const floor = floorMs(total, chats);
 console.log(
   JSON.stringify(

@@ -50,7 +50,10 @@ sender.kick();
 while ((await outboxCounts(d)).pending > 0 && Date.now() - recoveredAt < 120_000) await new Promise((r) => setTimeout(r, 200));
 await sender.stop();
 const counts = await outboxCounts(d);
-const byStatus = fake.calls.reduce<Record<string, number>>((acc, c) => ((acc[String(c.status)] = (acc[String(c.status)] ?? 0) + 1), acc), {});
+const byStatus = fake.calls.reduce<Record<string, number>>((acc, c) => {
+  acc[String(c.status)] = (acc[String(c.status)] ?? 0) + 1;
+  return acc;
+}, {});
 const lastAt = Math.max(...fake.messages.map((m) => m.at));
 console.log(
   JSON.stringify(

@@ -18,7 +18,6 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlite } from '../src/store/sqlite';
 import { generateCounty, T } from './county-data';
-import { defaultCampaign } from '../src/core/campaign';
 import { cstMidnightUtc } from '../src/core/dates';
 import { cardsOf, planJobs, readPlanInput, runJobs } from '../src/jobs/run';
 import type { CampaignConfig } from '../src/core/campaign';
@@ -34,7 +33,6 @@ const dir = mkdtempSync(join(tmpdir(), 'fupin-bench-planner-'));
 const d = openSqlite(join(dir, 'bench.sqlite'));
 const db = d.sqlite;
 const now = new Date(cstMidnightUtc('2026-12-18').getTime() + 19 * 3600_000);
-const ms = now.getTime();
 
 // ---- data (not timed) ----
 const t0 = performance.now();

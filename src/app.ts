@@ -40,7 +40,10 @@ async function readLimited(c: Context, max: number): Promise<Uint8Array | null> 
   }
   const out = new Uint8Array(size);
   let at = 0;
-  for (const ch of chunks) out.set(ch, (at += ch.byteLength) - ch.byteLength);
+  for (const ch of chunks) {
+    out.set(ch, at);
+    at += ch.byteLength;
+  }
   return out;
 }
 

@@ -134,7 +134,7 @@ if (isMain) {
   try {
     config = loadConfig(process.env);
   } catch (e) {
-    console.error((e as Error).message);
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exit(1);
   }
   const s = await startNodeServer(config, log);

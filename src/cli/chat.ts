@@ -161,7 +161,7 @@ export async function runChat(input: Readable & { isTTY?: boolean } = stdin, out
 
   const choose = async <T extends { label: string }>(title: string, list: T[]): Promise<T> => {
     print(title);
-    list.forEach((x, i) => print(`  ${i + 1}. ${x.label}`));
+    for (const [i, x] of list.entries()) print(`  ${i + 1}. ${x.label}`);
     for (;;) {
       const a = (await ask('> ')).trim();
       if (a === '/退出') throw new Error('输入结束');

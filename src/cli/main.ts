@@ -31,26 +31,29 @@ export const USAGE = `扶贫复核助手 管理命令 (npm run cli -- <命令>)
   inbox [--errors] [--limit N]              收到的飞书事件：按状态计数；--errors 列出无法识别或处理失败的事件及原因
 通用选项：--township <代码>（数据库中有多个乡镇时）`;
 
+const parseCli = (args: string[]) =>
+  parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      township: { type: 'string' },
+      village: { type: 'string' },
+      'skip-invalid': { type: 'boolean' },
+      all: { type: 'boolean' },
+      errors: { type: 'boolean' },
+      rejects: { type: 'string' },
+      limit: { type: 'string' },
+      at: { type: 'string' },
+      yes: { type: 'boolean' },
+      backup: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+
 export async function runCli(argv: string[], env: Record<string, string | undefined> = {}, io: CliIo = { out: console.log, err: console.error }): Promise<number> {
-  let parsed;
+  let parsed: ReturnType<typeof parseCli>;
   try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        township: { type: 'string' },
-        village: { type: 'string' },
-        'skip-invalid': { type: 'boolean' },
-        all: { type: 'boolean' },
-        errors: { type: 'boolean' },
-        rejects: { type: 'string' },
-        limit: { type: 'string' },
-        at: { type: 'string' },
-        yes: { type: 'boolean' },
-        backup: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
+    parsed = parseCli(argv);
   } catch (e) {
     io.err(`${(e as Error).message}\n\n${USAGE}`);
     return 2;

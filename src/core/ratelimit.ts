@@ -69,7 +69,10 @@ export class SendPacer {
 
   private logOf(target: string): Log {
     let log = this.targets.get(target);
-    if (!log) this.targets.set(target, (log = new Log()));
+    if (!log) {
+      log = new Log();
+      this.targets.set(target, log);
+    }
     return log;
   }
 
@@ -86,11 +89,17 @@ export class SendPacer {
       changed = false;
       for (const w of this.appWindows) {
         const e = this.app.earliest(t, widen(w));
-        if (e > t) (t = e), (changed = true);
+        if (e > t) {
+          t = e;
+          changed = true;
+        }
       }
       for (const w of this.targetWindows) {
         const e = log.earliest(t, widen(w));
-        if (e > t) (t = e), (changed = true);
+        if (e > t) {
+          t = e;
+          changed = true;
+        }
       }
     }
     if (this.targets.size > 10_000) this.forgetIdle(now - longest);

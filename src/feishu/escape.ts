@@ -82,7 +82,7 @@ const NAMED: Record<string, string> = { nbsp: ' ', ensp: ' ', emsp: ' ', lt: '<'
 export function decodeEntities(s: string): string {
   return s.replace(ENTITY, (m, dec: string | undefined, hex: string | undefined, name: string | undefined) => {
     if (name) return NAMED[name] ?? m;
-    const cp = dec !== undefined ? Number(dec) : parseInt(hex!, 16);
+    const cp = dec !== undefined ? Number(dec) : Number.parseInt(hex!, 16);
     return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
   });
 }

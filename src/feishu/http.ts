@@ -34,7 +34,7 @@ function buildUrl(url: string, req: HttpRequest): string {
     const usp = new URLSearchParams();
     for (const [k, v] of Object.entries(req.params)) {
       if (v === undefined || v === null) continue;
-      if (Array.isArray(v)) v.forEach((x) => usp.append(k, String(x)));
+      if (Array.isArray(v)) for (const x of v) usp.append(k, String(x));
       else usp.append(k, String(v));
     }
     qs = usp.toString();
@@ -72,7 +72,9 @@ export function createFetchHttp({ timeoutMs = 10_000 } = {}) {
       throw new HttpError(`${code}: ${err.message}`, undefined, code);
     }
     const respHeaders: Record<string, string> = {};
-    res.headers.forEach((v, k) => (respHeaders[k] = v));
+    res.headers.forEach((v, k) => {
+      respHeaders[k] = v;
+    });
     const text = await res.text();
     let data: unknown = text;
     try {

@@ -64,7 +64,10 @@ function fieldOf(e: Json): RenderedField | null {
 
 function walk(el: unknown, out: Rendered, lines: string[], nameOf?: NameOf, form?: RenderedField[]) {
   if (!el || typeof el !== 'object') return;
-  if (Array.isArray(el)) return el.forEach((x) => walk(x, out, lines, nameOf, form));
+  if (Array.isArray(el)) {
+    for (const x of el) walk(x, out, lines, nameOf, form);
+    return;
+  }
   const e = el as Json;
   switch (e.tag) {
     case 'markdown':

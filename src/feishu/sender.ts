@@ -25,8 +25,6 @@ export function backoffMs(attempts: number, maxMs: number): number {
   return Math.min(maxMs, 1000 * 2 ** Math.min(attempts, 16));
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
-
 export class OutboxSender {
   private pacer: SendPacer;
   private now: () => number;
@@ -137,7 +135,10 @@ export class OutboxSender {
         } catch (e) {
           this.o.log.error('outbox drain failed', { error: (e as Error).message });
         }
-        if (n === 0 && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, idleMs)));
+        if (n === 0 && this.running) await new Promise<void>((r) => {
+            this.wake = r;
+            setTimeout(r, idleMs);
+          });
       }
     })();
   }

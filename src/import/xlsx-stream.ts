@@ -108,15 +108,16 @@ async function entryText(path: string, e: ZipEntry): Promise<string> {
 
 const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
 
-function unescapeXml(s: string): string {
+function unescapeXml(raw: string): string {
+  let s = raw;
   if (s.indexOf('&') !== -1) {
     s = s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10));
       return ENTITY[e] ?? m;
     });
   }
   // OOXML escapes characters XML cannot hold as _xHHHH_
-  if (s.indexOf('_x') !== -1) s = s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  if (s.indexOf('_x') !== -1) s = s.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
   return s;
 }
 
@@ -124,10 +125,10 @@ const T_RE = /<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:\w+:)?t>|<(?:\w+:)?t(?:\s[^>]
 const RPH_RE = /<(?:\w+:)?rPh\b[\s\S]*?<\/(?:\w+:)?rPh>/g;
 
 /** The text of an <si> or <is>: its <t>, or its rich-text runs' <t>s; phonetic runs left out. */
-function richText(inner: string): string {
-  const simple = /^<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:\w+:)?t>$/.exec(inner);
+function richText(xml: string): string {
+  const simple = /^<(?:\w+:)?t(?:\s[^>]*)?>([^<]*)<\/(?:\w+:)?t>$/.exec(xml);
   if (simple) return unescapeXml(simple[1]!);
-  if (inner.indexOf('rPh') !== -1) inner = inner.replace(RPH_RE, '');
+  const inner = xml.indexOf('rPh') !== -1 ? xml.replace(RPH_RE, '') : xml;
   let out = '';
   T_RE.lastIndex = 0;
   for (let m = T_RE.exec(inner); m; m = T_RE.exec(inner)) out += m[1] ?? '';

@@ -694,12 +694,15 @@ const householdBase: Column<HouseholdLine>[] = [
   col('家庭人口', 10, (r) => r.persons),
 ];
 
+// biome-ignore lint/suspicious/noExplicitAny: one list holds sheets of different row types
+type AnySheet = Sheet<any>;
+
 /** The sheets of the county report, in order. */
-export function countySheets(r: CountyReport): Sheet<any>[] {
+export function countySheets(r: CountyReport): AnySheet[] {
   const t = r.township;
   const year = t.year ? `${t.year}年度` : '';
   const when = cstDateTime(r.generatedAt.getTime());
-  const out: Sheet<any>[] = [];
+  const out: AnySheet[] = [];
   const title = (what: string) => `${t.county}${t.name}${year}建档立卡扶贫对象复核 — ${what}（导出 ${when}）`;
 
   out.push(sheet<VillageLine>(

@@ -5,7 +5,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import { exitPlans, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
 import { CHUNK, chunks, type Database } from './database';
 import { personNames } from './jobs';
-import type { PersonRow, TownshipRow } from './township';
+import type { PersonRow, TownshipRow, VillageRow } from './township';
 import { INCLUDED_STATUSES, isIncludedStatus, planSnapshots, villageHouseholds } from './progress';
 import type { HouseholdSnapshot, VillageSnapshot } from '../core/stages';
 import { batchCounts, type BatchCounts } from '../core/batches';
@@ -183,6 +183,20 @@ export async function coverageOf(d: Database, township: TownshipRow, snapshots: 
     });
   }
   return out;
+}
+
+/**
+ * Snapshots with the members and the helper duties per village (planSnapshots plus coverageOf): for the
+ * one-village progress card, stage completion and alerts. All villages, or only `only`.
+ */
+export async function villageSnapshots(
+  d: Database,
+  township: TownshipRow,
+  only?: VillageRow[],
+): Promise<(VillageSnapshot & { helpers?: HelperCoverage })[]> {
+  const snaps = await planSnapshots(d, township, { villageIds: only?.map((v) => v.id) });
+  const helpers = await coverageOf(d, township, snaps);
+  return snaps.map((s) => ({ ...s, helpers: helpers.get(Number(s.village.id)) }));
 }
 
 // ---------------------------------------------------------------------------

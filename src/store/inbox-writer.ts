@@ -52,6 +52,6 @@ export class InboxWriter {
       for (const w of batch) w.reject(err);
       return;
     }
-    batch.forEach((w, i) => w.resolve(ids[i]!));
+    for (const [i, w] of batch.entries()) w.resolve(ids[i]!);
   }
 }

@@ -44,7 +44,8 @@ export async function responsiblePeople(d: Database, townshipId: string, village
     const id = planVillageId(r.villageId);
     if (seen.has(`${id}|${r.openId}`)) continue;
     seen.add(`${id}|${r.openId}`);
-    (out[id] ??= []).push({ openId: r.openId!, name: r.name });
+    out[id] ??= [];
+    out[id].push({ openId: r.openId!, name: r.name });
   }
   return out;
 }

@@ -5,12 +5,11 @@
 import { and, eq, inArray, ne, sql, type Column, type SQL } from 'drizzle-orm';
 import { households, meetings, members, notices, objections, roles, stageProgress, villages } from '../../db/schema/index';
 import { CHUNK, type Database } from './database';
-import type { TownshipRow, VillageRow } from './township';
+import type { TownshipRow } from './township';
 import type { HouseholdStatus, StageDone, TownshipSnapshot, VillageSnapshot } from '../core/stages';
 import type { StageKey } from '../core/campaign';
 import type { MeetingKind } from '../core/meetings';
 import { cstDate } from '../core/dates';
-import { coverageOf, type HelperCoverage } from './helpers';
 
 /** Statuses of an included household: counted in the helper duties, five batches and help cards. */
 export const INCLUDED_STATUSES = ['included', 'county_approved'] as const;
@@ -129,7 +128,10 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
   const parsed = new Map<string, string[]>();
   const batchesOf = (json: string): string[] => {
     let b = parsed.get(json);
-    if (b === undefined) parsed.set(json, (b = JSON.parse(json) as string[]));
+    if (b === undefined) {
+      b = JSON.parse(json) as string[];
+      parsed.set(json, b);
+    }
     return b;
   };
   const push = <K, T>(map: Map<K, T[]>, key: K, item: T) => {
@@ -180,20 +182,6 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
       stagesDone: stagesDoneOf(spByV.get(v.id) ?? []),
     };
   });
-}
-
-/**
- * Snapshots with the members and the helper duties per village (src/store/helpers.ts): for the
- * one-village progress card, stage completion and alerts. All villages, or only `only`.
- */
-export async function villageSnapshots(
-  d: Database,
-  township: TownshipRow,
-  only?: VillageRow[],
-): Promise<(VillageSnapshot & { helpers?: HelperCoverage })[]> {
-  const snaps = await planSnapshots(d, township, { villageIds: only?.map((v) => v.id) });
-  const helpers = await coverageOf(d, township, snaps);
-  return snaps.map((s) => ({ ...s, helpers: helpers.get(Number(s.village.id)) }));
 }
 
 export async function townshipSnapshot(d: Database, t: TownshipRow): Promise<TownshipSnapshot & { stagesDone: Partial<Record<StageKey, StageDone>> }> {

@@ -558,7 +558,7 @@ function locateJsonError(s: string): { pos: number; reason: string } {
     if (!m) unexpected();
     else i += m[0].length;
   };
-  const value = (): void => {
+  const value = () => {
     ws();
     const ch = s[i];
     if (ch === '{') return obj();

@@ -3,7 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { cstMidnightUtc, type CalendarDate } from '../../src/core/dates';
 import { defaultCampaign } from '../../src/core/campaign';
-import { type DigestData, type VillageProgress } from '../../src/core/planner';
+import type { DigestData, VillageProgress } from '../../src/core/planner';
 import { planJobs } from '../../src/jobs/plan';
 import type { HouseholdSnapshot } from '../../src/core/stages';
 import { digestCards } from '../../src/bot/cards/digest';

@@ -90,7 +90,10 @@ describe('reading a CSV list', () => {
 
   it('agrees with validateIdCard on every kind of ID number (the fast path)', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const samples: string[] = [];
     for (let i = 0; i < 5000; i++) {
       const region = ['522630', '990101', '110105', '000000'][Math.floor(rnd() * 4)]!;

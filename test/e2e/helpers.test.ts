@@ -10,8 +10,7 @@ import { messageEnvelope, cardEnvelope, nextId } from '../support/events';
 import { EX, exampleJson } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 import { getTownship } from '../../src/store/township';
-import { helperCoverage } from '../../src/store/helpers';
-import { villageSnapshots } from '../../src/store/progress';
+import { helperCoverage, villageSnapshots } from '../../src/store/helpers';
 import { digestStats } from '../../src/core/planner';
 import { runCli } from '../../src/cli/main';
 
@@ -29,7 +28,6 @@ const P = {
   peng: { openId: id('彭立新'), name: '彭立新' }, // 县农业农村局 (岩脚村's department)
 };
 const SHIMEN = EX.shimen.chat;
-const OFFICE_P2P = 'oc_p2p_office';
 
 type Extra = Partial<Parameters<typeof messageEnvelope>[0]>;
 async function say(text: string, openId: string, chatId: string, extra: Extra = {}) {

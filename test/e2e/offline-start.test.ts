@@ -49,7 +49,12 @@ describe('npm run chat', () => {
     process.env.DATABASE_PATH = tempDbPath();
     const input = new PassThrough();
     let screen = '';
-    const output = new Writable({ write: (c, _e, cb) => ((screen += c.toString()), cb()) });
+    const output = new Writable({
+      write: (c, _e, cb) => {
+        screen += c.toString();
+        cb();
+      },
+    });
     input.end(['1', '3', '@bot 进度', '@bot 完成 资格复审', '/退出', ''].join('\n'));
     await runChat(input, output);
     delete process.env.DATABASE_PATH;

@@ -26,7 +26,7 @@ const args = ['通过', '不通过', '开始', '异议', '处理', '村民大会
 const line = fc.tuple(fc.constantFrom(...words), fc.array(fc.oneof(fc.constantFrom(...args), fc.string({ maxLength: 12 }), fc.string({ unit: 'grapheme', maxLength: 6 })), { maxLength: 6 })).map(([w, a]) => [w, ...a].join(' '));
 const people = [EX.office, EX.shimen.cadre, EX.shimen.packageCadre, EX.shimen.firstSecretary, EX.yanjiao.cadre, EX.inspector, EX.leader, 'ou_stranger'];
 const chats = [EX.shimen.chat, EX.leadersChat, EX.inspectorsChat, 'oc_unbound'];
-export let commandCases = 0;
+let commandCases = 0;
 
 describe('command fuzz', () => {
   it('answers every random command (at least one message, no full ID number) and never throws', async () => {

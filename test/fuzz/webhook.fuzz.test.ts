@@ -13,7 +13,7 @@ import { tempDbPath } from '../support/harness';
 let d: SqliteDatabase;
 let app: ReturnType<typeof createApp>;
 const rows = () => (d.sqlite.prepare('select count(*) n from inbox').get() as { n: number }).n;
-export const CASES: Record<string, number> = {};
+const CASES: Record<string, number> = {};
 
 beforeAll(() => {
   d = openSqlite(tempDbPath());

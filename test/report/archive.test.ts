@@ -30,13 +30,24 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < s.length; i++) {
     const c = s[i]!;
     if (q) {
-      if (c === '"' && s[i + 1] === '"') (f += '"'), i++;
+      if (c === '"' && s[i + 1] === '"') {
+        f += '"';
+        i++;
+      }
       else if (c === '"') q = false;
       else f += c;
     } else if (c === '"') q = true;
-    else if (c === ',') row.push(f), (f = '');
+    else if (c === ',') {
+      row.push(f);
+      f = '';
+    }
     else if (c === '\r') continue;
-    else if (c === '\n') row.push(f), rows.push(row), (row = []), (f = '');
+    else if (c === '\n') {
+      row.push(f);
+      rows.push(row);
+      row = [];
+      f = '';
+    }
     else f += c;
   }
   return rows;

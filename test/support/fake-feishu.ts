@@ -69,7 +69,10 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
   const shouldFail = () => {
     if (!failure) return null;
     const active = failure.times > 0 || Date.now() < failure.until;
-    if (!active) return (failure = null);
+    if (!active) {
+      failure = null;
+      return null;
+    }
     failure.times--;
     return failure;
   };
@@ -78,6 +81,10 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const body = await readBody(req);
     const record = (status: number) => calls.push({ method: req.method ?? '', path: url.pathname, at: Date.now(), status });
+    const refuse = (status: number, body: unknown, headers?: Record<string, string>) => {
+      record(status);
+      json(res, status, body, headers);
+    };
     const p = url.pathname;
 
     if (p === '/open-apis/auth/v3/tenant_access_token/internal') {
@@ -124,11 +131,11 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
           record(0);
           return;
         }
-        if (f.mode === '500') return record(500), json(res, 500, { code: 500, msg: 'internal' });
+        if (f.mode === '500') return refuse(500, { code: 500, msg: 'internal' });
         if (f.mode === '429')
-          return record(429), json(res, 429, { code: 99991400, msg: 'rate limited' }, { 'x-ogw-ratelimit-reset': String(f.resetSeconds) });
-        if (f.mode === '230020') return record(400), json(res, 400, { code: 230020, msg: 'rate limited in chat' });
-        if (f.mode === '230002') return record(400), json(res, 400, { code: 230002, msg: 'Bot is not in the chat' });
+          return refuse(429, { code: 99991400, msg: 'rate limited' }, { 'x-ogw-ratelimit-reset': String(f.resetSeconds) });
+        if (f.mode === '230020') return refuse(400, { code: 230020, msg: 'rate limited in chat' });
+        if (f.mode === '230002') return refuse(400, { code: 230002, msg: 'Bot is not in the chat' });
       }
       const b = JSON.parse(body.toString('utf8')) as { receive_id?: string; msg_type: string; content: string; uuid?: string };
       const gone = url.searchParams.get('receive_id_type') === 'chat_id' && b.receive_id ? fake.goneChats.get(b.receive_id) : undefined;

@@ -45,7 +45,7 @@ describe('one outbox object per app', () => {
       expect(maxInWindow(t, 1000), chat).toBeLessThanOrEqual(5);
     }
     // Sent by the object, in rounds of at most BUDGET sends each (one subrequest per send).
-    const rounds = w.logs.filter((l) => l.includes('outbox object: sent')).map((l) => Number(/"sent":(\d+)/.exec(l)?.[1] ?? NaN));
+    const rounds = w.logs.filter((l) => l.includes('outbox object: sent')).map((l) => Number(/"sent":(\d+)/.exec(l)?.[1] ?? Number.NaN));
     expect(rounds.length).toBeGreaterThanOrEqual(Math.ceil(uuids.length / BUDGET));
     expect(Math.max(...rounds)).toBeLessThanOrEqual(BUDGET);
     expect(rounds.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(uuids.length);

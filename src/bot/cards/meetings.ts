@@ -1,5 +1,5 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
-import { card, md, button, buttons, type Card } from '../../feishu/card';
+import { card, md, button, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
 import { MEETING_NAMES, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
 import { formatCn } from '../../core/dates';
@@ -31,7 +31,7 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
   const els = [md(lines.join('\n'))];
   if (validity.ok) els.push(md('✅ **记录有效**'));
   else els.push(md(`⚠️ **尚未生效**：\n${validity.problems.map((p) => `• ${esc(p)}`).join('\n')}`));
-  const bs = [];
+  const bs: Element[] = [];
   if (firstSecretaryRequired && !m.confirmations.first_secretary) bs.push(button('第一书记确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'first_secretary' }, 'primary'));
   if (!m.confirmations.package_cadre) bs.push(button('驻村干部确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre' }, 'primary'));
   if (kind === 'two_committees' && !m.confirmations.package_cadre_sign) bs.push(button('驻村干部签字', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre_sign' }));

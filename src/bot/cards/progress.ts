@@ -1,6 +1,6 @@
 // The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
 // and buttons for the next steps; or the township's villages at a glance.
-import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Template } from '../../feishu/card';
+import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element, type Template } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
 import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
@@ -20,7 +20,7 @@ export interface VillageExtras {
 
 /** The forms for the next steps of the village evaluation: record a meeting, start the notice. */
 function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
-  const els = [];
+  const els: Element[] = [];
   const valid = new Set(s.meetings.filter((m) => m.valid).map((m) => m.kind));
   const open = MEETING_KINDS.filter((k) => !valid.has(k));
   if (open.length) {
@@ -75,7 +75,7 @@ function qualificationForms(s: VillageSnapshot) {
 }
 
 export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {
-  const els = [];
+  const els: Element[] = [];
   let worst: Template = 'green';
   for (const stage of VILLAGE_STAGES) {
     const info = STAGES[stage];

@@ -10,7 +10,8 @@ import { STAGE_KEYS, isVillageStage, stageName, stageShortName, type CampaignCon
 import { cstDate, cstMidnightUtc, daysBetween, formatCn, isValidCalendarDate } from '../../core/dates';
 import { townshipStageConditions, villageStageConditions } from '../../core/stages';
 import { TOWNSHIP_ID } from '../../core/planner';
-import { townshipSnapshot, villageSnapshots } from '../../store/progress';
+import { townshipSnapshot } from '../../store/progress';
+import { villageSnapshots } from '../../store/helpers';
 import { findVillageByName, getVillage, listVillages } from '../../store/township';
 import { dbVillageId, getAlert, nameOfOpenId, recentInspections, responsiblePeople, unacknowledgedAlerts } from '../../store/jobs';
 import { alertCard, cstClock, type AlertCardInput, type AlertRef } from '../cards/alerts';
@@ -71,7 +72,7 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
   const row = await getAlert(ctx.d, t.id, vid, ref.s, ref.d);
   const ack = row?.ackBy && row.ackAt !== null ? { by: await nameOfOpenId(ctx.d, t.id, row.ackBy), at: row.ackAt } : null;
   const recorded = await recentInspections(ctx.d, t.id, vid, cstMidnightUtc(ref.d).getTime());
-  const shown = [];
+  const shown: { by: string; at: number; finding: string; action: string | null }[] = [];
   for (const i of recorded) shown.push({ by: await nameOfOpenId(ctx.d, t.id, i.recordedBy), at: i.at, finding: i.finding, action: i.action });
   return {
     ref,

@@ -94,6 +94,8 @@ export const helpcards = (bot: Bot) =>
         if (!found.ok) return ctx.toast('error', found.message);
         const [ok, text] = await setReturned(ctx, found.household, found.village, true);
         ctx.toast(ok ? 'success' : 'error', text);
-        if (ok) ctx.whenCommitted(async () => void (ctx.answer.card = await listCard(ctx, found.village)));
+        if (ok) ctx.whenCommitted(async () => {
+            ctx.answer.card = await listCard(ctx, found.village);
+          });
       },
     });

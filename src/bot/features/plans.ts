@@ -88,6 +88,8 @@ export const plans = (bot: Bot) =>
         const when = `${start ? formatCn(start) : '未定'} 至 ${end ? formatCn(end) : '未定'}`;
         ctx.reply(`${actorName(ctx)} 已${before ? '更新' : '制定'} ${label} 的脱贫规划：${measures}（责任人 ${owner}，${when}）。`);
         ctx.toast('success', `已保存 ${label} 的脱贫规划。`);
-        ctx.whenCommitted(async () => void (ctx.answer.card = await cardFor(ctx, h, v)));
+        ctx.whenCommitted(async () => {
+          ctx.answer.card = await cardFor(ctx, h, v);
+        });
       },
     });

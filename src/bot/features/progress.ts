@@ -2,7 +2,8 @@
 // chat and in a private chat with the office or a leader.
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
-import { planSnapshots, villageSnapshots, townshipSnapshot } from '../../store/progress';
+import { planSnapshots, townshipSnapshot } from '../../store/progress';
+import { villageSnapshots } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';

@@ -220,7 +220,7 @@ export const reviewMeetings = (bot: Bot) =>
       roles: ['office', 'leader'],
       async run(ctx, { value }) {
         const m = await loadMeeting(ctx, value.m);
-        if (!m || m.kind !== 'two_committees') return ctx.toast('error', '找不到这次两委会议记录。');
+        if (m?.kind !== 'two_committees') return ctx.toast('error', '找不到这次两委会议记录。');
         const key = `township_sign:${ctx.actor.openId}`;
         const o = await overseerState(ctx, m.villageId);
         const village = (await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '';

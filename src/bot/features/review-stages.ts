@@ -9,7 +9,8 @@ import { STAGES, parseStageKey, isVillageStage, type CampaignConfig, type StageK
 import { villageStageConditions, townshipStageConditions } from '../../core/stages';
 import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import { allows } from '../../core/roles';
-import { villageSnapshots, townshipSnapshot } from '../../store/progress';
+import { townshipSnapshot } from '../../store/progress';
+import { villageSnapshots } from '../../store/helpers';
 import { progressCardFor } from './progress';
 
 const VILLAGE_REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;

@@ -42,7 +42,7 @@ export async function importDepartmentCommand(
   const tid = await cli.townshipId(opts.township);
   const now = new Date();
 
-  let info;
+  let info: Awaited<ReturnType<typeof inspectDepartmentFile>>;
   try {
     info = await inspectDepartmentFile(file);
   } catch (e) {
@@ -58,7 +58,7 @@ export async function importDepartmentCommand(
   const shown: DepartmentError[] = [];
   const rejectsPath = opts.rejects ?? (opts.skipInvalid ? `${file}.rejects.csv` : undefined);
   const rejects = rejectsPath ? new RejectsWriter(rejectsPath) : null;
-  let result;
+  let result: Awaited<ReturnType<typeof importDepartmentList>>;
   try {
     result = await importDepartmentList(cli.d, readDepartmentFile(file, { department, format: info.format }), {
       townshipId: tid,

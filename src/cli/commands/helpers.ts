@@ -56,7 +56,7 @@ export async function exportHelpersCommand(cli: CliContext, out: string | undefi
     { header: '从未走访的户', key: 'never', width: 30 },
     { header: '标记', key: 'flags', width: 26 },
   ]);
-  rows.forEach((r, i) =>
+  for (const [i, r] of rows.entries())
     a.addRow({
       no: i + 1,
       name: r.helper.name,
@@ -73,8 +73,7 @@ export async function exportHelpersCommand(cli: CliContext, out: string | undefi
       last: r.lastVisit ?? '',
       never: r.neverVisited.map((h) => `${h.number} ${h.head}`).join('、'),
       flags: [...new Set(r.households.map((h) => h.flag).filter(Boolean))].join('；'),
-    }),
-  );
+    });
 
   // every included household, with or without a helper
   const vs = await cli.d.db.select().from(villages).where(eq(villages.townshipId, tid));
