@@ -3,7 +3,7 @@
 import { allows, roleList, type Role } from '../core/roles';
 import { shortWord, tooLong } from '../core/limits';
 import type { BotContext } from './context';
-import type { Attachment, ParsedText } from './parse';
+import type { ParsedText } from './parse';
 
 /** Where a command makes sense: in a village's chat, in any bound chat, or anywhere. */
 export type Where = 'village' | 'bound' | 'any';

@@ -4,22 +4,18 @@
  * from the message keys, which the outbox stores once. Running it every few minutes, or
  * again after a restart, therefore sends nothing twice and catches up on the day's jobs.
  */
-import { addDays, cstTime, daysBetween, formatCn, type CalendarDate } from './dates';
+import { cstTime, daysBetween, type CalendarDate } from './dates';
 import {
   TOWNSHIP_STAGES,
   VILLAGE_STAGES,
-  deadlinePhrase,
   isCampaignDay,
-  latestNoticeStart,
   stageName,
-  stageShortName,
   type CampaignConfig,
   type StageKey,
   type TownshipStageKey,
   type VillageStageKey,
 } from './campaign';
 import {
-  dutyCoverage,
   isCurrentlyIncluded,
   townshipStageConditions,
   villageStageConditions,

@@ -29,7 +29,6 @@ const io = () => ({
 });
 const cli = async (...args: string[]) => {
   const code = await runCli(args, env, io());
-  if (process.env.DEBUG_CLI) console.log(args.join(" "), code, err);
   return code;
 };
 const q = (sql: string) => {

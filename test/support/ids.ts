@@ -8,7 +8,7 @@ const ZW = ['\u200b', '\u200c', '\u200d', '\u2060', '\ufeff'];
 
 /** The same ID written the ways the issue lists (and a few more). */
 export function idSpellings(id: string): string[] {
-  const g = (a: string, b: string, c: string) => `${id.slice(0, 6)}${a}${id.slice(6, 14)}${b}${id.slice(14)}`;
+  const g = (a: string, b: string, _c: string) => `${id.slice(0, 6)}${a}${id.slice(6, 14)}${b}${id.slice(14)}`;
   return [
     id,
     id.toLowerCase(),
