@@ -29,6 +29,8 @@ export interface FakeFeishu {
   /** Open IDs the contact API will return for these mobiles / emails */
   directory: Map<string, string>;
   uploads: { name: string; size: number }[];
+  /** extra unauthenticated routes (path → answer), e.g. the long connection's endpoint */
+  routes: Map<string, (body: Buffer) => { status: number; body: unknown }>;
   texts(chatId?: string): string[];
   /** stop listening (connection refused) and listen again on the same port */
   down(): Promise<void>;
@@ -42,6 +44,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
   const calls: FakeFeishu['calls'] = [];
   const directory = new Map<string, string>();
   const uploads: FakeFeishu['uploads'] = [];
+  const routes: FakeFeishu['routes'] = new Map();
   let failure: { mode: FailMode; times: number; until: number; resetSeconds: number } | null = null;
   let seq = 0;
   const hanging = new Set<ServerResponse>();
@@ -72,6 +75,12 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     const record = (status: number) => calls.push({ method: req.method ?? '', path: url.pathname, at: Date.now(), status });
     const p = url.pathname;
 
+    const extra = routes.get(p);
+    if (extra) {
+      const r = extra(body);
+      record(r.status);
+      return json(res, r.status, r.body);
+    }
     if (p === '/open-apis/auth/v3/tenant_access_token/internal') {
       fake.tokenRequests++;
       record(200);
@@ -146,6 +155,7 @@ export async function startFakeFeishu(): Promise<FakeFeishu> {
     tokenRequests: 0,
     directory,
     uploads,
+    routes,
     fail(mode, { times = 0, until = 0, resetSeconds = 1 }) {
       failure = { mode, times, until, resetSeconds };
     },
