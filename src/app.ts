@@ -1,5 +1,6 @@
 // The Hono app, runtime-free: Node and Workers entries build it with their store and their
-// way of running work after the answer (setImmediate / ctx.waitUntil).
+// way of running work after the answer (setImmediate / ctx.waitUntil). The webhook routes are
+// one receiver of events (src/receive.ts); the long connection, on Node, is the other.
 import { Hono, type Context } from 'hono';
 import { sql } from 'drizzle-orm';
 import { verifyWebhook, type WebhookConfig } from './feishu/webhook';
@@ -7,8 +8,13 @@ import { ingestEvent, type IngestDeps } from './ingest';
 import type { CardAnswer } from './bot/context';
 import { safeCardAnswer } from './feishu/safe-out';
 
+/** What /healthz adds about how events arrive (absent: the webhook, `{"ok":true}`); ok false answers 503. */
+export type ConnectionHealth = { ok: boolean; connection: string } & Record<string, unknown>;
+
 export interface AppDeps extends IngestDeps {
   webhook: WebhookConfig;
+  /** the long connection's state for /healthz (src/feishu/long-connection.ts) */
+  health?: () => ConnectionHealth;
 }
 
 /**
@@ -55,7 +61,8 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', async (c) => {
     await deps.d.db.get(sql`select 1`);
-    return c.json({ ok: true });
+    const h = deps.health?.();
+    return h ? c.json(h, h.ok ? 200 : 503) : c.json({ ok: true });
   });
 
   const feishu = async (c: Context) => {

@@ -12,12 +12,16 @@ import type { Database } from './store/database';
 import type { Logger } from './log';
 import { runJobs, type JobsOptions, type JobsResult } from './jobs/run';
 import type { ReportService } from './report/service';
+import { receiveEvent, type Received } from './receive';
+import type { Envelope } from './feishu/events';
 
 export interface Services {
   app: ReturnType<typeof createApp>;
   deps: BotDeps;
   sender: OutboxSender;
   api: FeishuApi | null;
+  /** the receivers' shared path (src/receive.ts): the long connection hands its events here */
+  receive(env: Envelope, json: string, now: number): Promise<Received>;
   /** processes what is pending in the inbox and prunes old dedup keys */
   sweep(): Promise<number>;
   /** the scheduled work of one cron tick at `now`: sweep, due jobs, drain the outbox */
@@ -80,6 +84,8 @@ export function buildServices(
     drain?: () => Promise<unknown>;
     /** Workers: the statement budget of one jobs run (the rest is queued by the next tick) */
     jobs?: Pick<JobsOptions, 'statementBudget' | 'chunkStatements'>;
+    /** /healthz's report on the event connection (the long connection's state) */
+    health?: AppDeps['health'];
   } = {},
 ): Services {
   const api = isOnline(config)
@@ -98,7 +104,9 @@ export function buildServices(
     api,
     reports: opts.reports ?? null,
   };
-  const app = createApp({ ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted });
+  const appDeps: AppDeps = { ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted, health: opts.health };
+  const app = createApp(appDeps);
+  const receive = (env: Envelope, json: string, now: number) => receiveEvent(appDeps, env, json, now);
   const sweep = async () => {
     const n = await processPending(deps);
     await pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000);
@@ -123,5 +131,5 @@ export function buildServices(
     await (opts.drain ? opts.drain() : sender.drainAll());
     if (failure) throw failure;
   };
-  return { app, deps, sender, api, sweep, tick, jobs };
+  return { app, deps, sender, api, receive, sweep, tick, jobs };
 }
