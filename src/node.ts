@@ -166,7 +166,7 @@ if (isMain) {
   try {
     s = await startNodeServer(config, log);
   } catch (e) {
-    console.error((e as Error).message);
+    process.stderr.write(`${(e as Error).message}\n`);
     process.exit(1);
   }
   const stop = async () => {
