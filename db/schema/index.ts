@@ -4,3 +4,4 @@ export * from './review';
 export * from './helpers';
 export * from './crosscheck';
 export * from './runtime';
+export * from './imports';

@@ -7,6 +7,7 @@ import { getVillage, type VillageRow } from '../store/township';
 import { getHousehold, type HouseholdRow, type MemberRow } from '../store/helpers';
 import { allows, type Role } from '../core/roles';
 import { maskIdCard } from '../core/idcard';
+import { DISABILITY, HEALTH, HOUSING, LABOR_PHRASES, RELATIONS, ZONES, labelOf, type Health, type Labor } from '../core/roster-values';
 
 export type FoundHousehold = { ok: true; household: HouseholdRow; village: VillageRow } | { ok: false; message: string };
 
@@ -30,26 +31,16 @@ export const mayActIn = (ctx: BotContext, roles: readonly Role[], villageId: num
 export const isHelperOf = (ctx: BotContext, h: Pick<HouseholdRow, 'helperId'>) =>
   ctx.actor.person !== null && h.helperId !== null && h.helperId === ctx.actor.person.id;
 
-const LABOUR: Record<string, string> = { able: '有劳动能力', weak: '弱劳动能力', none: '无劳动能力' };
-const HEALTH: Record<string, string> = { healthy: '健康', chronic: '长期慢性病', major_illness: '大病', severe_mental: '重度精神病', disabled: '残疾' };
-const HOUSING: Record<string, string> = { safe: '安全', dangerous: '危房', earth: '土坯房', none: '无房' };
-const ZONE: Record<string, string> = { normal: '一般', geohazard: '地灾', flood: '洪涝', high_cold: '高寒' };
-const GRADE: Record<string, string> = { '1': '一级', '2': '二级', '3': '三级', '4': '四级' };
-const RELATION: Record<string, string> = {
-  head: '户主', spouse: '配偶', son: '之子', daughter: '之女', father: '之父', mother: '之母', grandson: '之孙子',
-  granddaughter: '之孙女', daughter_in_law: '之儿媳', son_in_law: '之女婿', grandfather: '之祖父', grandmother: '之祖母',
-  sibling: '之兄弟姐妹', father_in_law: '之岳父/公公', mother_in_law: '之岳母/婆婆', other: '其他',
-};
-
-export const housingName = (k: string | null) => (k ? (HOUSING[k] ?? k) : '未填');
-export const zoneName = (k: string | null) => (k ? (ZONE[k] ?? k) : '未填');
+export const housingName = (k: string | null) => labelOf(HOUSING, k) || '未填';
+export const zoneName = (k: string | null) => labelOf(ZONES, k) || '未填';
 
 /** One line per member: name, relation, masked ID number, labour, health and disability. */
 export function memberLine(m: MemberRow): string {
-  const parts = [LABOUR[m.labour ?? ''] ?? '劳动能力未填', HEALTH[m.health ?? ''] ?? '健康状况未填'];
-  const g = GRADE[m.disability ?? ''];
-  if (g) parts.push(`${g}残疾`);
-  return `${m.name}（${RELATION[m.relation] ?? m.relation}）${maskIdCard(m.idCard)}，${parts.join('，')}`;
+  const labour = m.labour !== null && Object.hasOwn(LABOR_PHRASES, m.labour) ? LABOR_PHRASES[m.labour as Labor] : '劳动能力未填';
+  const health = m.health !== null && Object.hasOwn(HEALTH.labels, m.health) ? HEALTH.labels[m.health as Health] : '健康状况未填';
+  const parts = [labour, health];
+  if (m.disability && m.disability !== '0' && Object.hasOwn(DISABILITY.labels, m.disability)) parts.push(`${labelOf(DISABILITY, m.disability)}残疾`);
+  return `${m.name}（${labelOf(RELATIONS, m.relation)}）${maskIdCard(m.idCard)}，${parts.join('，')}`;
 }
 
 /** The household as a helper needs it: where, who, house, zone, cause, phone, members (IDs masked). */

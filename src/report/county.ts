@@ -6,8 +6,6 @@
  * The workbook carries full ID numbers: it is for the county, never for a chat's text.
  * Node-only (exceljs): the Workers bundle must not import this module (see src/report/service.ts).
  */
-import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
 import { and, eq, isNull } from 'drizzle-orm';
 import {
   exclusionHits,
@@ -28,7 +26,8 @@ import { EXCLUSION_NAMES, describeEvidence, type Exclusion, type HitEvidence } f
 import { MEETING_NAMES, type MeetingKind } from '../core/meetings';
 import { cstDate, daysBetween } from '../core/dates';
 import type { CampaignConfig } from '../core/campaign';
-import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, ZONES } from '../import/roster';
+import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, ZONES, labelOf as label } from '../core/roster-values';
+import { col, sheet, writeWorkbook, type Column, type Sheet } from '../sheet/write';
 import { countyReportFileName, type CountyReportFile, type CountyReportSummary, type HeadCount } from './service';
 
 // ---------------------------------------------------------------------------
@@ -70,9 +69,6 @@ export function categoryOf(h: { status: string; applicant: boolean }): Category 
 
 /** Counted in the five batches, helper and help-card figures (DESIGN §2 duties). */
 const isIncluded = (status: string) => status === 'included' || status === 'county_approved';
-
-const label = (def: { labels: Readonly<Record<string, string>> }, key: string | null | undefined) =>
-  key === null || key === undefined || key === '' ? '' : (def.labels[key] ?? key);
 
 const batchNames = (list: readonly string[]) => sortBatches(list).map((k) => BATCHES[k].name).join('、');
 
@@ -577,99 +573,7 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
 // ---------------------------------------------------------------------------
 // The workbook
 
-interface Column<T> {
-  header: string;
-  width: number;
-  value: (r: T) => string | number;
-  /** stored as text (numbers with leading zeros, ID numbers) */
-  text?: boolean;
-  wrap?: boolean;
-}
-
-const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDEBF7' } };
-const THIN: Partial<ExcelJS.Borders> = {
-  top: { style: 'thin' },
-  left: { style: 'thin' },
-  bottom: { style: 'thin' },
-  right: { style: 'thin' },
-};
-
-const BOLD: Partial<ExcelJS.Font> = { bold: true };
-const HEADER_STYLE: Partial<ExcelJS.Style> = {
-  font: BOLD,
-  fill: HEADER_FILL,
-  border: THIN,
-  alignment: { vertical: 'middle', horizontal: 'center', wrapText: true },
-};
-const HEADER_TEXT_STYLE: Partial<ExcelJS.Style> = { ...HEADER_STYLE, numFmt: '@' };
-const WRAP: Partial<ExcelJS.Alignment> = { vertical: 'top', wrapText: true };
-/** Data rows carry no style of their own: one object for all (exceljs resolves a style once per object). */
-const ROW_STYLE: Partial<ExcelJS.Style> = Object.freeze({});
-
-/** One sheet of the workbook: its name, title, columns and rows (and a bold 合计 row). */
-interface Sheet<T> {
-  name: string;
-  title: string;
-  columns: Column<T>[];
-  rows: readonly T[];
-  total?: T;
-}
-
-const sheet = <T>(name: string, title: string, columns: Column<T>[], rows: readonly T[], total?: T): Sheet<T> => ({ name, title, columns, rows, total });
-
-/**
- * Row 1: the title across the columns; row 2: the headers; both frozen. Data from row 3.
- * Streamed: each row is written (committed) as it is added. Every data cell of a column shares
- * one style object, so exceljs resolves each column's style once instead of once per cell.
- */
-function streamSheet<T>(wb: ExcelJS.stream.xlsx.WorkbookWriter, s: Sheet<T>): void {
-  const { columns } = s;
-  const ws = wb.addWorksheet(s.name, { views: [{ state: 'frozen', ySplit: 2, xSplit: 0 }] });
-  // exceljs leaves out a column of width 9 (its default) unless styled: every width here is explicit
-  ws.columns = columns.map((c) => ({ width: c.width === 9 ? 9.5 : c.width, style: c.text ? { numFmt: '@' } : {} }));
-  const titleRow = ws.getRow(1);
-  titleRow.getCell(1).value = s.title;
-  titleRow.font = { bold: true, size: 13 };
-  titleRow.height = 22;
-  if (columns.length > 1) ws.mergeCells(1, 1, 1, columns.length);
-  const head = ws.getRow(2);
-  columns.forEach((c, i) => {
-    const cell = head.getCell(i + 1);
-    cell.value = c.header;
-    cell.style = c.text ? HEADER_TEXT_STYLE : HEADER_STYLE;
-  });
-  head.height = 32;
-  head.commit();
-  const styles: Partial<ExcelJS.Style>[] = columns.map((c) => ({
-    ...(c.text ? { numFmt: '@' } : {}),
-    border: THIN,
-    ...(c.wrap ? { alignment: WRAP } : {}),
-  }));
-  const put = (r: T, cellStyles: Partial<ExcelJS.Style>[], bold = false) => {
-    const row = ws.addRow(
-      columns.map((c) => {
-        const v = c.value(r);
-        return c.text ? String(v) : v;
-      }),
-    );
-    if (bold) row.font = BOLD;
-    // a row has a style object of its own too, resolved again for every row unless shared
-    else (row as unknown as { style: Partial<ExcelJS.Style> }).style = ROW_STYLE;
-    for (let i = 0; i < cellStyles.length; i++) row.getCell(i + 1).style = cellStyles[i]!;
-    row.commit();
-  };
-  for (const r of s.rows) put(r, styles);
-  if (s.total) put(s.total, styles.map((st) => ({ ...st, font: BOLD })), true);
-  if (columns.length > 1) ws.autoFilter = { from: { row: 2, column: 1 }, to: { row: 2, column: columns.length } };
-  ws.commit();
-}
-
-const col = <T>(header: string, width: number, value: (r: T) => string | number, o: { text?: boolean; wrap?: boolean } = {}): Column<T> => ({
-  header,
-  width,
-  value,
-  ...o,
-});
+// the layout of every sheet (title, headers, widths, frozen rows, text columns): src/sheet/write.ts
 
 /** The sheets in order, with their headers: the county's template and the tests rely on them. */
 export const SHEETS = {
@@ -907,16 +811,7 @@ export function countySheets(r: CountyReport): AnySheet[] {
 
 /** The workbook's bytes. */
 export async function writeCountyReport(r: CountyReport): Promise<Uint8Array> {
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on('data', (c: Buffer) => chunks.push(c));
-  // shared strings and deflate level 6, as the in-memory writer had (archiver's default is level 1: a third larger)
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: true, zip: { zlib: { level: 6 } } });
-  wb.creator = wb.lastModifiedBy = '扶贫复核助手';
-  wb.created = r.generatedAt;
-  for (const s of countySheets(r)) streamSheet(wb, s);
-  await wb.commit();
-  return new Uint8Array(Buffer.concat(chunks));
+  return writeWorkbook(countySheets(r), { created: r.generatedAt });
 }
 
 /** Gathers and writes in one go: what the chat command and the CLI hand out. */

@@ -10,6 +10,12 @@ export function openD1(binding: D1Database): Database {
     db: db as unknown as Db,
     async atomic(statements) {
       if (statements.length === 0) return;
+      // drizzle's raw statements (db.run(sql`…`)) with parameters carry no prepared D1 statement,
+      // which its batch needs: give them one
+      for (const s of statements) {
+        const p = (s as unknown as { _prepare?(): { stmt?: unknown; getQuery?(): { sql: string } } })._prepare?.();
+        if (p && p.stmt === undefined && typeof p.getQuery === 'function') p.stmt = binding.prepare(p.getQuery().sql);
+      }
       // D1 runs a batch as one implicit transaction.
       await db.batch(statements as unknown as Parameters<typeof db.batch>[0]);
     },

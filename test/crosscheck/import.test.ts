@@ -5,14 +5,32 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { makeIdCard, validateIdCard } from '../../src/core/idcard';
 import {
   DepartmentFileError,
-  excelJsRows,
-  parseCsv,
   quickIdForTest,
   readDepartmentFile,
   type DepartmentBatch,
   type ReadDepartmentOptions,
 } from '../../src/import/department';
-import { xlsxStreamRows } from '../../src/import/xlsx-stream';
+import ExcelJS from 'exceljs';
+import { parseCsv } from '../../src/sheet/csv';
+import { xlsxRows } from '../../src/sheet/xlsx';
+import { fileSource } from '../../src/sheet/file';
+import type { RawRow } from '../../src/sheet/index';
+
+const xlsxStreamRows = (path: string) => xlsxRows(fileSource(path));
+
+/** xlsx rows streamed sheet by sheet with exceljs (shared strings cached, styles ignored): the reference. */
+async function* excelJsRows(path: string): AsyncGenerator<RawRow[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'ignore', worksheets: 'emit', entries: 'emit' });
+  let sheetIndex = 0;
+  for await (const ws of reader) {
+    const sheet = (ws as unknown as { name?: string }).name ?? `Sheet${sheetIndex + 1}`;
+    const out: RawRow[] = [];
+    // row.values is 1-based and sparse
+    for await (const row of ws) out.push({ sheet, sheetIndex, row: row.number, values: (row.values as unknown[]).slice(1) });
+    if (out.length) yield out;
+    sheetIndex++;
+  }
+}
 import { HEADER, cli, count, csvText, exampleDb, footprint, gbk, rows, tmp, writeCsv, writeXlsx, writeZip } from './support';
 
 const ID1 = makeIdCard('522630', '19760504', '755');
@@ -77,7 +95,7 @@ describe('reading a CSV list', () => {
   it('parses records split anywhere across chunks', () => {
     const text = 'a,b\r\n"x\n""y"",z",2\n3,"4"\n';
     for (let cut = 0; cut <= text.length; cut++) {
-      const got: string[][] = [];
+      const got: unknown[][] = [];
       const rest = parseCsv(text.slice(0, cut), false, (v) => got.push(v));
       parseCsv(rest + text.slice(cut), true, (v) => got.push(v));
       expect(got, `cut at ${cut}`).toEqual([

@@ -4,8 +4,8 @@ import { dirname, resolve } from 'node:path';
 import { desc, eq, and } from 'drizzle-orm';
 import { loadTownshipFile } from '../../township/schema';
 import { loadTownship } from '../../township/load';
-import { importRoster, rosterOf } from '../../township/roster-store';
-import { readRoster, writeRejects, writeRosterXlsx } from '../../import/roster';
+import { importRosterFile, rosterOf } from '../../township/roster-store';
+import { writeRejects, writeRosterXlsx } from '../../import/roster';
 import { listVillages, findVillageByName, listTownships } from '../../store/township';
 import { countTownshipRows, isSeededExample, removeTownshipRows } from '../../store/remove-township';
 import { backupSqlite } from '../../store/backup';
@@ -106,26 +106,26 @@ export async function importHouseholdsCommand(
 ) {
   if (!file) throw new CliError('用法：import households <花名册.xlsx|csv> [--skip-invalid] [--rejects 文件]', 2);
   const tid = await cli.townshipId(opts.township);
-  const villages = (await listVillages(cli.d, tid)).map((v) => v.name);
-  const res = await readRoster(file, { skipInvalid: opts.skipInvalid, villages });
-  if (!res.ok) {
+  const r = await importRosterFile(cli.d, tid, file, { skipInvalid: opts.skipInvalid, actor: cli.actor, source: `cli:import households ${file}` });
+  const res = r.validation;
+  if (!r.ok) {
     const shown = res.errors.slice(0, 50).map((e) => `  • ${e.row ? `第 ${e.row} 行` : '文件'}${e.column ? `「${e.column}」` : ''}：${e.reason}`);
     const more = res.errors.length > 50 ? `\n  …另有 ${res.errors.length - 50} 处` : '';
     throw new CliError(
       `花名册有 ${res.errors.length} 处错误，未导入任何数据（改正后重新导入，或加 --skip-invalid 只导入无误的户）：\n${shown.join('\n')}${more}`,
     );
   }
-  const r = await importRoster(cli.d, tid, res.households, { actor: cli.actor, source: `cli:import households ${file}` });
+  const w = r.result;
   cli.out(
-    `已导入 ${res.households.length} 户（读入 ${res.rows} 行）：新增 ${r.households.created} 户、更新 ${r.households.updated} 户、无变化 ${r.households.unchanged} 户；` +
-      `成员新增 ${r.members.created}、更新 ${r.members.updated}、移除 ${r.members.removed}。`,
+    `已导入 ${res.counts.households} 户（读入 ${res.counts.rows} 行）：新增 ${w.households.created} 户、更新 ${w.households.updated} 户、无变化 ${w.households.unchanged} 户；` +
+      `成员新增 ${w.members.created}、更新 ${w.members.updated}、移除 ${w.members.removed}。`,
   );
-  if (res.rejects.length) {
+  if (res.errors.length) {
     const out = opts.rejects ?? `${file}.rejects.csv`;
-    await writeRejects(out, res.rejects);
-    cli.err(`有 ${new Set(res.rejects.map((e) => e.householdNo ?? e.row)).size} 户因错误未导入，明细见 ${out}`);
+    await writeRejects(out, res.errors);
+    cli.err(`有 ${res.counts.rejectedHouseholds} 户因错误未导入，明细见 ${out}`);
   }
-  return r;
+  return w;
 }
 
 export async function exportHouseholdsCommand(cli: CliContext, out: string | undefined, opts: { township?: string }) {

@@ -1,0 +1,237 @@
+/**
+ * The roster's value sets (建档立卡花名册), defined once: each choice's key (as stored), its
+ * label (as written in spreadsheets and shown to people) and the other spellings accepted on
+ * input. Used by the roster reader and writer (src/import/roster), the bot's household texts
+ * (src/bot/household-info.ts) and the county report. Pure: no I/O.
+ */
+
+export interface EnumDef<K extends string> {
+  /** key → label written in spreadsheets */
+  labels: Readonly<Record<K, string>>;
+  /** extra spellings accepted on input → key */
+  aliases: Readonly<Record<string, K>>;
+}
+
+export type Relation =
+  | 'head'
+  | 'spouse'
+  | 'son'
+  | 'daughter'
+  | 'father'
+  | 'mother'
+  | 'grandson'
+  | 'granddaughter'
+  | 'daughter_in_law'
+  | 'son_in_law'
+  | 'grandfather'
+  | 'grandmother'
+  | 'sibling'
+  | 'father_in_law'
+  | 'mother_in_law'
+  | 'other';
+export type Labor = 'able' | 'weak' | 'none';
+export type Health = 'healthy' | 'chronic' | 'major_illness' | 'severe_mental' | 'disabled';
+/** 0 = 无, 1-4 = 一级…四级 (一级 is the most severe) */
+export type DisabilityGrade = 0 | 1 | 2 | 3 | 4;
+export type Housing = 'safe' | 'dangerous' | 'earth' | 'none';
+export type Zone = 'normal' | 'geohazard' | 'flood' | 'high_cold';
+/** 已纳入 (registered), 申请 (applied this campaign), 已清退 (removed earlier) */
+export type HouseholdStatus = 'included' | 'applied' | 'removed';
+
+export const RELATIONS: EnumDef<Relation> = {
+  labels: {
+    head: '户主',
+    spouse: '配偶',
+    son: '之子',
+    daughter: '之女',
+    father: '之父',
+    mother: '之母',
+    grandson: '之孙子',
+    granddaughter: '之孙女',
+    daughter_in_law: '之儿媳',
+    son_in_law: '之女婿',
+    grandfather: '之祖父',
+    grandmother: '之祖母',
+    sibling: '之兄弟姐妹',
+    father_in_law: '之岳父/公公',
+    mother_in_law: '之岳母/婆婆',
+    other: '其他',
+  },
+  aliases: {
+    本人: 'head',
+    妻: 'spouse',
+    妻子: 'spouse',
+    夫: 'spouse',
+    丈夫: 'spouse',
+    之妻: 'spouse',
+    之夫: 'spouse',
+    子: 'son',
+    儿子: 'son',
+    长子: 'son',
+    次子: 'son',
+    三子: 'son',
+    养子: 'son',
+    女: 'daughter',
+    女儿: 'daughter',
+    长女: 'daughter',
+    次女: 'daughter',
+    三女: 'daughter',
+    养女: 'daughter',
+    父: 'father',
+    父亲: 'father',
+    母: 'mother',
+    母亲: 'mother',
+    孙: 'grandson',
+    孙子: 'grandson',
+    之孙: 'grandson',
+    外孙: 'grandson',
+    外孙子: 'grandson',
+    之外孙子: 'grandson',
+    孙女: 'granddaughter',
+    外孙女: 'granddaughter',
+    之外孙女: 'granddaughter',
+    儿媳: 'daughter_in_law',
+    儿媳妇: 'daughter_in_law',
+    之儿媳妇: 'daughter_in_law',
+    女婿: 'son_in_law',
+    祖父: 'grandfather',
+    爷爷: 'grandfather',
+    祖母: 'grandmother',
+    奶奶: 'grandmother',
+    兄: 'sibling',
+    弟: 'sibling',
+    姐: 'sibling',
+    妹: 'sibling',
+    兄弟: 'sibling',
+    姐妹: 'sibling',
+    兄弟姐妹: 'sibling',
+    之兄: 'sibling',
+    之弟: 'sibling',
+    之姐: 'sibling',
+    之妹: 'sibling',
+    之岳父: 'father_in_law',
+    之公公: 'father_in_law',
+    岳父: 'father_in_law',
+    公公: 'father_in_law',
+    之岳母: 'mother_in_law',
+    之婆婆: 'mother_in_law',
+    岳母: 'mother_in_law',
+    婆婆: 'mother_in_law',
+    其他亲属: 'other',
+    其它: 'other',
+  },
+};
+
+export const LABOR: EnumDef<Labor> = {
+  labels: { able: '有', none: '无', weak: '弱' },
+  aliases: {
+    有劳动能力: 'able',
+    有劳动力: 'able',
+    普通劳动力: 'able',
+    技能劳动力: 'able',
+    弱劳动能力: 'weak',
+    弱劳动力: 'weak',
+    半劳动力: 'weak',
+    部分丧失劳动能力: 'weak',
+    无劳动能力: 'none',
+    无劳动力: 'none',
+    丧失劳动能力: 'none',
+    丧失劳动力: 'none',
+  },
+};
+
+export const HEALTH: EnumDef<Health> = {
+  labels: { healthy: '健康', chronic: '长期慢性病', major_illness: '大病', severe_mental: '重度精神病', disabled: '残疾' },
+  aliases: {
+    良好: 'healthy',
+    慢性病: 'chronic',
+    患有大病: 'major_illness',
+    重大疾病: 'major_illness',
+    重病: 'major_illness',
+    精神病: 'severe_mental',
+    严重精神障碍: 'severe_mental',
+    重度精神障碍: 'severe_mental',
+  },
+};
+
+export const DISABILITY: EnumDef<'0' | '1' | '2' | '3' | '4'> = {
+  labels: { '0': '无', '1': '一级', '2': '二级', '3': '三级', '4': '四级' },
+  aliases: {
+    否: '0',
+    无残疾: '0',
+    健全: '0',
+    '1级': '1',
+    '2级': '2',
+    '3级': '3',
+    '4级': '4',
+    一级残疾: '1',
+    二级残疾: '2',
+    三级残疾: '3',
+    四级残疾: '4',
+    残疾一级: '1',
+    残疾二级: '2',
+    残疾三级: '3',
+    残疾四级: '4',
+  },
+};
+
+export const HOUSING: EnumDef<Housing> = {
+  labels: { safe: '安全', dangerous: '危房', earth: '土坯房', none: '无房' },
+  aliases: {
+    安全住房: 'safe',
+    安全房: 'safe',
+    住房安全: 'safe',
+    C级危房: 'dangerous',
+    D级危房: 'dangerous',
+    c级危房: 'dangerous',
+    d级危房: 'dangerous',
+    土坯: 'earth',
+    无住房: 'none',
+  },
+};
+
+export const ZONES: EnumDef<Zone> = {
+  labels: { normal: '一般', geohazard: '地灾', flood: '洪涝', high_cold: '高寒' },
+  aliases: {
+    一般地区: 'normal',
+    无: 'normal',
+    地质灾害: 'geohazard',
+    地灾区: 'geohazard',
+    地质灾害区: 'geohazard',
+    地质灾害隐患区: 'geohazard',
+    洪涝区: 'flood',
+    洪涝灾害区: 'flood',
+    高寒山区: 'high_cold',
+    高寒区: 'high_cold',
+  },
+};
+
+export const HOUSEHOLD_STATUSES: EnumDef<HouseholdStatus> = {
+  labels: { included: '已纳入', applied: '申请', removed: '已清退' },
+  aliases: { 纳入: 'included', 在册: 'included', 新申请: 'applied', 申请纳入: 'applied', 清退: 'removed' },
+};
+
+export const YES_NO: EnumDef<'yes' | 'no'> = {
+  labels: { yes: '是', no: '否' },
+  aliases: { y: 'yes', n: 'no', yes: 'yes', no: 'no', true: 'yes', false: 'no', '1': 'yes', '0': 'no' },
+};
+
+export function lookup<K extends string>(def: EnumDef<K>, text: string): K | undefined {
+  const t = text.normalize('NFKC').replace(/\s+/g, '');
+  for (const [k, label] of Object.entries(def.labels) as [K, string][]) if (label === t) return k;
+  // own properties only: a cell saying __proto__ or constructor is just an unknown value
+  if (Object.hasOwn(def.aliases, t)) return def.aliases[t];
+  const lower = t.toLowerCase();
+  return Object.hasOwn(def.aliases, lower) ? def.aliases[lower] : undefined;
+}
+
+export const allowed = (def: EnumDef<string>): string => Object.values(def.labels).join('/');
+
+/** Labour as said in a sentence (a helper's household summary): 有劳动能力 rather than 有. */
+export const LABOR_PHRASES: Readonly<Record<Labor, string>> = { able: '有劳动能力', weak: '弱劳动能力', none: '无劳动能力' };
+
+/** The label of a stored key, or the key itself when it is not one of the set's (old data). */
+export function labelOf<K extends string>(def: EnumDef<K>, key: string | null | undefined): string {
+  if (key === null || key === undefined || key === '') return '';
+  return Object.hasOwn(def.labels, key) ? def.labels[key as K] : key;
+}
