@@ -50,3 +50,22 @@ export const exitPlans = sqliteTable('exit_plans', {
   updatedBy: text('updated_by').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** 帮扶卡: what the helper filled in (or a photo of the paper card), one per household; its
+ * steps (filled, collected, received) are on the household. */
+export const helpCards = sqliteTable('help_cards', {
+  householdId: integer('household_id').primaryKey(),
+  townshipId: text('township_id').notNull().references(() => townships.id),
+  /** 家庭情况 */
+  situation: text('situation'),
+  /** 致贫原因 */
+  causes: text('causes'),
+  /** 帮扶措施 (agreed with the household) */
+  measures: text('measures'),
+  /** 帮扶人联系方式 */
+  contact: text('contact'),
+  /** image keys of a photo of the paper card */
+  photos: text('photos', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  filledBy: text('filled_by').notNull(),
+  filledAt: integer('filled_at').notNull(),
+});

@@ -26,8 +26,15 @@ export const households = sqliteTable(
     /** 识别责任人 */
     identificationOwner: text('identification_owner'),
     helperId: integer('helper_id').references(() => people.id),
+    /** 帮扶卡, three steps (the card's content is in help_cards): filled by the helper, */
+    helpCardFilledAt: integer('help_card_filled_at'),
+    helpCardFilledBy: text('help_card_filled_by'),
+    /** collected by the village (村两委回收), */
     helpCardReturnedAt: integer('help_card_returned_at'),
     helpCardReturnedBy: text('help_card_returned_by'),
+    /** received by the office (交乡扶贫办存档) */
+    helpCardReceivedAt: integer('help_card_received_at'),
+    helpCardReceivedBy: text('help_card_received_by'),
     /** five batches and the two extra, stacked */
     batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
     removalReason: text('removal_reason'),

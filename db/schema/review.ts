@@ -116,8 +116,44 @@ export const inspections = sqliteTable('inspections', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   townshipId: text('township_id').notNull().references(() => townships.id),
   villageId: integer('village_id').notNull().default(0),
+  /** 明察 (announced) | 暗访 (unannounced); null for a 督办 on an alert */
+  kind: text('kind', { enum: ['明察', '暗访'] }),
+  householdId: integer('household_id'),
+  /** the person concerned, free text (optional) */
+  person: text('person'),
   finding: text('finding').notNull(),
   action: text('action'),
+  /** a confirmed finding of a wrongly identified household: goes to accountability after the close */
+  wrongIdentification: integer('wrong_identification', { mode: 'boolean' }).notNull().default(false),
   recordedBy: text('recorded_by').notNull(),
   at: integer('at').notNull(),
 });
+
+/**
+ * 追责: a household found wrongly identified after the campaign closed — a new cross-check hit,
+ * an office removal (清退), a confirmed inspection finding, or a hit still open at the close —
+ * flagged to the discipline committee with its 识别责任人, and the outcome the committee records.
+ */
+export const accountability = sqliteTable(
+  'accountability',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    townshipId: text('township_id').notNull().references(() => townships.id),
+    villageId: integer('village_id').notNull(),
+    householdId: integer('household_id').notNull(),
+    /** hit | removal | inspection | open_hit */
+    source: text('source', { enum: ['hit', 'removal', 'inspection', 'open_hit'] }).notNull(),
+    /** the exclusion hit's, audit row's or inspection's id */
+    sourceId: integer('source_id').notNull(),
+    finding: text('finding').notNull(),
+    /** 识别责任人 at the time it was found */
+    identificationOwner: text('identification_owner'),
+    foundAt: integer('found_at').notNull(),
+    /** 处理结果: 约谈 | 通报 | 免职 | 党纪政纪处分 | 其他 */
+    outcome: text('outcome'),
+    outcomeNote: text('outcome_note'),
+    outcomeBy: text('outcome_by'),
+    outcomeAt: integer('outcome_at'),
+  },
+  (t) => [uniqueIndex('accountability_source').on(t.townshipId, t.source, t.sourceId)],
+);

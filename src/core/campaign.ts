@@ -76,7 +76,9 @@ export interface CampaignConfig {
   reminderOffsets: number[];
   /** an acknowledged overdue alert is raised again this many days after the acknowledgement */
   escalateAfterDays: number;
-  dutyDueDates: { helpers: CalendarDate; classification: CalendarDate; helpCards: CalendarDate };
+  /** ongoing duties' due dates (visits and exit plans absent in configs stored before they existed:
+   * read them with dutyDueDate in src/core/duties.ts) */
+  dutyDueDates: { helpers: CalendarDate; classification: CalendarDate; helpCards: CalendarDate; visits?: CalendarDate; exitPlans?: CalendarDate };
   /** off the hour on purpose: Feishu throttles bursts at :00 and :30 */
   jobTimes: JobTimes;
 }
@@ -122,7 +124,13 @@ export const campaignOverridesSchema = z
     reminderOffsets: z.array(z.number().int().min(0).max(60)).optional(),
     escalateAfterDays: z.number().int().min(1).max(60).optional(),
     dutyDueDates: z
-      .strictObject({ helpers: dateSchema.optional(), classification: dateSchema.optional(), helpCards: dateSchema.optional() })
+      .strictObject({
+        helpers: dateSchema.optional(),
+        classification: dateSchema.optional(),
+        helpCards: dateSchema.optional(),
+        visits: dateSchema.optional(),
+        exitPlans: dateSchema.optional(),
+      })
       .optional(),
     jobTimes: z.strictObject({ reminder: timeSchema.optional(), digest: timeSchema.optional() }).optional(),
   })
@@ -171,6 +179,8 @@ export function defaultCampaign(year: number, overrides: CampaignOverrides = {})
       helpers: o.dutyDueDates?.helpers ?? villageDue,
       classification: o.dutyDueDates?.classification ?? villageDue,
       helpCards: o.dutyDueDates?.helpCards ?? villageDue,
+      visits: o.dutyDueDates?.visits ?? villageDue,
+      exitPlans: o.dutyDueDates?.exitPlans ?? villageDue,
     },
     jobTimes: { reminder: o.jobTimes?.reminder ?? '09:05', digest: o.jobTimes?.digest ?? '18:05' },
   };

@@ -276,7 +276,7 @@ export const alertData = (o: OpenStage): StageAlertData => ({
 export function openStages(
   input: PlanInput,
   today: CalendarDate,
-  want: (s: { stage: StageKey; daysLeft: number; villageChat: string | undefined }) => boolean,
+  want: (s: { id: string; stage: StageKey; daysLeft: number; villageChat: string | undefined }) => boolean,
 ): OpenStage[] {
   const { config, villages, township, chats, responsible } = input;
   const out: OpenStage[] = [];
@@ -287,7 +287,7 @@ export function openStages(
       if (v.stagesDone[stage]) continue;
       const deadline = config.deadlines[stage];
       const daysLeft = daysBetween(today, deadline);
-      if (!want({ stage, daysLeft, villageChat })) continue;
+      if (!want({ id, stage, daysLeft, villageChat })) continue;
       const { missing } = villageStageConditions(stage, v, config, today);
       out.push({ id, name: v.village.name, stage, deadline, daysLeft, missing, people: responsible[id] ?? [], villageChat, noticeStarted: v.notice !== null });
     }
@@ -295,7 +295,7 @@ export function openStages(
   for (const stage of TOWNSHIP_STAGES) {
     const deadline = config.deadlines[stage];
     const daysLeft = daysBetween(today, deadline);
-    if (township.stagesDone[stage] || daysLeft >= 0 || !want({ stage, daysLeft, villageChat: undefined })) continue;
+    if (township.stagesDone[stage] || daysLeft >= 0 || !want({ id: TOWNSHIP_ID, stage, daysLeft, villageChat: undefined })) continue;
     const { missing } = townshipStageConditions(stage, township);
     out.push({ id: TOWNSHIP_ID, name: '乡级', stage, deadline, daysLeft, missing, people: responsible[TOWNSHIP_ID] ?? [], villageChat: undefined, noticeStarted: false });
   }

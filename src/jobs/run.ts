@@ -143,7 +143,13 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
   for (const j of kinds) if (!members && j.needsMembers) members = await j.needsMembers(d, t, due);
   const input = await readPlanInput(d, t, now, { members });
   const extras: Record<string, unknown> = {};
-  for (const j of kinds) if (j.read) extras[j.kind] = await j.read(d, t, now);
+  // kinds sharing one read function (the duties) read once
+  const reads = new Map<unknown, Promise<unknown>>();
+  for (const j of kinds) {
+    if (!j.read) continue;
+    if (!reads.has(j.read)) reads.set(j.read, j.read(d, t, now));
+    extras[j.kind] = await reads.get(j.read);
+  }
   const planned = planJobs(input, extras);
   res.townships++;
   res.planned += planned.length;

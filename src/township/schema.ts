@@ -164,6 +164,8 @@ export const campaignSchema = z.strictObject({
       helpers: dateField.optional(),
       classification: dateField.optional(),
       helpCards: dateField.optional(),
+      visits: dateField.optional(),
+      exitPlans: dateField.optional(),
     })
     .optional(),
   jobTimes: z

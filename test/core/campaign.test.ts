@@ -50,7 +50,7 @@ describe('defaultCampaign', () => {
     expect(c.helperMaxHouseholds).toBe(5);
     expect(c.reminderOffsets).toEqual([2, 1, 0]);
     expect(c.escalateAfterDays).toBe(3);
-    expect(c.dutyDueDates).toEqual({ helpers: '2026-12-17', classification: '2026-12-17', helpCards: '2026-12-17' });
+    expect(c.dutyDueDates).toEqual({ helpers: '2026-12-17', classification: '2026-12-17', helpCards: '2026-12-17', visits: '2026-12-17', exitPlans: '2026-12-17' });
     expect(c.jobTimes).toEqual({ reminder: '09:05', digest: '18:05' });
     expect(stageDeadline(c, 'township_review')).toBe('2026-12-19');
   });

@@ -51,6 +51,11 @@ const digests = (day: CalendarDate) => [
   `私信${LUO} ${LUO} 包片村每日进度（${formatCn(day)}）`,
 ];
 
+// The ongoing duties (helpers, classification, help cards, visits, exit plans; all due with the
+// village stage, 12-17) stay open in all three villages: reminded D-2..D, flagged daily after.
+const dutyReminders = () => [SM, YJ, QS].map((v) => `${v} 帮扶工作提醒：${v}`);
+const dutyOverdue = () => [SM, YJ, QS].flatMap((v) => [`${v} 帮扶工作逾期：${v}`, `纪委群 帮扶工作逾期通报：${v}`]);
+
 export const EXPECTED: Record<CalendarDate, string[]> = {
   '2026-12-07': [],
   '2026-12-08': [remind(SM, SM, QR, 2), remind(YJ, YJ, QR, 2), remind(QS, QS, QR, 2), ...digests('2026-12-08')],
@@ -61,18 +66,18 @@ export const EXPECTED: Record<CalendarDate, string[]> = {
   '2026-12-13': [...overdue(QS, QS, QR, 3), ...digests('2026-12-13')],
   // acknowledged 12-11 (card) → escalated on 12-11 + 3
   '2026-12-14': [...overdue(QS, QS, QR, 4), esc(QS, QR, 4), ...digests('2026-12-14')],
-  '2026-12-15': [remind(SM, SM, VE, 2), remind(YJ, YJ, VE, 2), remind(QS, QS, VE, 2), ...overdue(QS, QS, QR, 5), ...digests('2026-12-15')],
+  '2026-12-15': [remind(SM, SM, VE, 2), remind(YJ, YJ, VE, 2), remind(QS, QS, VE, 2), ...overdue(QS, QS, QR, 5), ...digests('2026-12-15'), ...dutyReminders()],
   // the server is down all day until 20:00: the start-up run sends the whole day once
-  '2026-12-16': [remind(YJ, YJ, VE, 1), remind(QS, QS, VE, 1), ...overdue(QS, QS, QR, 6), ...digests('2026-12-16')],
-  '2026-12-17': [remind(YJ, YJ, VE, 0), remind(QS, QS, VE, 0), ...overdue(QS, QS, QR, 7), ...digests('2026-12-17')],
+  '2026-12-16': [remind(YJ, YJ, VE, 1), remind(QS, QS, VE, 1), ...overdue(QS, QS, QR, 6), ...digests('2026-12-16'), ...dutyReminders()],
+  '2026-12-17': [remind(YJ, YJ, VE, 0), remind(QS, QS, VE, 0), ...overdue(QS, QS, QR, 7), ...digests('2026-12-17'), ...dutyReminders()],
   // acknowledged again 12-15 (督办 by text) → escalated on 12-18
-  '2026-12-18': [...overdue(YJ, YJ, VE, 1), ...overdue(QS, QS, VE, 1), ...overdue(QS, QS, QR, 8), esc(QS, QR, 8), ...digests('2026-12-18')],
-  '2026-12-19': [...overdue(YJ, YJ, VE, 2), ...overdue(QS, QS, VE, 2), ...overdue(QS, QS, QR, 9), ...digests('2026-12-19')],
-  '2026-12-20': [...overdue(QS, QS, VE, 3), ...overdue(QS, QS, QR, 10), ...digests('2026-12-20')],
+  '2026-12-18': [...overdue(YJ, YJ, VE, 1), ...overdue(QS, QS, VE, 1), ...overdue(QS, QS, QR, 8), esc(QS, QR, 8), ...digests('2026-12-18'), ...dutyOverdue()],
+  '2026-12-19': [...overdue(YJ, YJ, VE, 2), ...overdue(QS, QS, VE, 2), ...overdue(QS, QS, QR, 9), ...digests('2026-12-19'), ...dutyOverdue()],
+  '2026-12-20': [...overdue(QS, QS, VE, 3), ...overdue(QS, QS, QR, 10), ...digests('2026-12-20'), ...dutyOverdue()],
   // after the campaign: no digest; 清水村's evaluation was acknowledged 12-18 → escalated 12-21;
   // the township never submitted its report (county_report, due 12-20)
-  '2026-12-21': [...overdue(QS, QS, VE, 4), ...overdue(QS, QS, QR, 11), esc(QS, VE, 4), '纪委群 逾期通报：乡级「上报存档」逾期 1 天'],
-  '2026-12-22': [...overdue(QS, QS, VE, 5), ...overdue(QS, QS, QR, 12), '纪委群 逾期通报：乡级「上报存档」逾期 2 天'],
+  '2026-12-21': [...overdue(QS, QS, VE, 4), ...overdue(QS, QS, QR, 11), esc(QS, VE, 4), '纪委群 逾期通报：乡级「上报存档」逾期 1 天', ...dutyOverdue()],
+  '2026-12-22': [...overdue(QS, QS, VE, 5), ...overdue(QS, QS, QR, 12), '纪委群 逾期通报：乡级「上报存档」逾期 2 天', ...dutyOverdue()],
 };
 
 /** The three-village township: the example's 石门村, 岩脚村, 清水村; 清水村 under 罗文军. */
@@ -344,13 +349,13 @@ export function campaignSuite(tz: string, offsetMinutesInDecember: number) {
       const other = openSqlite(dbPath);
       try {
         const [a, b] = await Promise.all([runJobs(server.d, clock, log), runJobs(other, clock, log)]);
-        // 5 new messages; the two escalations still open were sent before (12-18, 12-21)
-        expect([a.planned, b.planned]).toEqual([7, 7]);
-        expect(a.queued + b.queued).toBe(5);
-        expect(a.skipped + b.skipped).toBe(2 + 2 + 5);
+        // 5 new stage messages and 6 duty messages; the two escalations still open were sent before (12-18, 12-21)
+        expect([a.planned, b.planned]).toEqual([13, 13]);
+        expect(a.queued + b.queued).toBe(11);
+        expect(a.skipped + b.skipped).toBe(2 + 2 + 11);
         const keys = await server.d.db.select().from(jobRuns).where(eq(jobRuns.key, 'qingshui:2026:overdue:township:county_report:2026-12-23'));
         expect(keys).toHaveLength(1);
-        expect(count("select count(*) n from outbox where status = 'pending'")).toBe(5);
+        expect(count("select count(*) n from outbox where status = 'pending'")).toBe(11);
       } finally {
         other.close?.();
       }
@@ -364,14 +369,14 @@ export function campaignSuite(tz: string, offsetMinutesInDecember: number) {
       const env = { DATABASE_PATH: dbPath, FEISHU_APP_ID: 'cli_test', FEISHU_APP_SECRET: 'secret', FEISHU_DOMAIN: fake.url };
       const before = fake.messages.length;
       expect(await runCli(['jobs', 'run', '--at', '2026-12-23T09:30'], env, io)).toBe(0);
-      expect(out).toContain('到期消息 7 条：新排队 0 条（0 张卡片），此前已发送 7 条。');
+      expect(out).toContain('到期消息 13 条：新排队 0 条（0 张卡片），此前已发送 13 条。');
       out.length = 0;
       expect(await runCli(['jobs', 'run', '--at', '2026-12-24T09:10:00+08:00'], env, io)).toBe(0);
       expect(out[0]).toBe('按北京时间 12月24日 09:10 运行定时任务…');
-      expect(out).toContain('到期消息 7 条：新排队 5 条（5 张卡片），此前已发送 2 条。');
+      expect(out).toContain('到期消息 13 条：新排队 11 条（11 张卡片），此前已发送 2 条。');
       expect(out).toContain('  • qingshui:2026:overdue:township:county_report:2026-12-24');
       expect(fake.messages.slice(before).map(describeMsg).sort()).toEqual(
-        [...overdue(QS, QS, VE, 7), ...overdue(QS, QS, QR, 14), '纪委群 逾期通报：乡级「上报存档」逾期 4 天'].sort(),
+        [...overdue(QS, QS, VE, 7), ...overdue(QS, QS, QR, 14), '纪委群 逾期通报：乡级「上报存档」逾期 4 天', ...dutyOverdue()].sort(),
       );
       expect(await runCli(['jobs', 'run', '--at', 'tomorrow'], env, io)).toBe(2);
       expect(err.at(-1)).toContain('--at 须为 ISO 时间');

@@ -31,7 +31,7 @@ export const escalationJob = defineJob<EscalationMessage>({
       if (a.ackDate <= today && (prev === undefined || a.ackDate > prev)) acks.set(k, a.ackDate);
     }
     const out: EscalationMessage[] = [];
-    for (const o of openStages(input, today, (s) => s.daysLeft < 0)) {
+    for (const o of openStages(input, today, (s) => s.daysLeft < 0 && acks.has(`${s.id}:${s.stage}`))) {
       const ackDate = acks.get(`${o.id}:${o.stage}`);
       if (ackDate === undefined) continue;
       const dueDate = addDays(ackDate, input.config.escalateAfterDays);

@@ -5,8 +5,12 @@ import { reminderJob } from './reminder';
 import { overdueJob } from './overdue';
 import { escalationJob } from './escalation';
 import { digestJob } from './digest';
+import { dutyJob } from './duty';
+import { dutyOverdueJob } from './duty-overdue';
+import { dutyHelperJob } from './duty-helper';
+import { dutyWeeklyJob } from './duty-weekly';
 
-export const JOBS = [reminderJob, overdueJob, escalationJob, digestJob] as const;
+export const JOBS = [reminderJob, overdueJob, escalationJob, digestJob, dutyJob, dutyOverdueJob, dutyHelperJob, dutyWeeklyJob] as const;
 
 /** A message any kind plans (narrowed by `kind`). */
 export type PlannedMessage = ReturnType<(typeof JOBS)[number]['plan']>[number];
