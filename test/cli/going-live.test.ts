@@ -15,6 +15,7 @@ import { openSqlite } from '../../src/store/sqlite';
 import { countTownshipRows, unscopedTables } from '../../src/store/remove-township';
 import { memoryLogger } from '../../src/log';
 import { exampleJson } from '../support/example';
+import { readSqlite } from '../support/harness';
 import type { Township } from '../../src/township/schema';
 
 let dir: string;
@@ -31,22 +32,8 @@ const cli = async (...args: string[]) => {
   const code = await runCli(args, env, io());
   return code;
 };
-const q = (sql: string) => {
-  const db = new BetterSqlite3(env.DATABASE_PATH!, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-};
-const rowsOf = (code: string) => {
-  const db = new BetterSqlite3(env.DATABASE_PATH!, { readonly: true });
-  try {
-    return countTownshipRows(db, code);
-  } finally {
-    db.close();
-  }
-};
+const q = (sql: string) => readSqlite(env.DATABASE_PATH!, (db) => db.prepare(sql).all());
+const rowsOf = (code: string) => readSqlite(env.DATABASE_PATH!, (db) => countTownshipRows(db, code));
 
 const chatId = (code: string, n: string | number) => `oc_${createHash('md5').update(`${code}:${n}`).digest('hex')}`;
 const chatsOf = (code: string) => new Set([...Array(7).keys()].map((i) => chatId(code, i)).concat([chatId(code, 'leaders'), chatId(code, 'inspectors')]));

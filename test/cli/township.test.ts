@@ -9,6 +9,7 @@ import { runCli } from '../../src/cli/main';
 import { EXAMPLES_DIR } from '../../src/township/seed';
 import { startFakeFeishu, type FakeFeishu } from '../support/fake-feishu';
 import { exampleJson } from '../support/example';
+import { readSqlite } from '../support/harness';
 import BetterSqlite3 from 'better-sqlite3';
 
 let dir: string;
@@ -17,14 +18,7 @@ let out: string[];
 let err: string[];
 const io = { out: (s: string) => void out.push(s), err: (s: string) => void err.push(s) };
 const cli = (...args: string[]) => runCli(args, env, io);
-const q = (sql: string) => {
-  const db = new BetterSqlite3(env.DATABASE_PATH!, { readonly: true });
-  try {
-    return db.prepare(sql).all();
-  } finally {
-    db.close();
-  }
-};
+const q = (sql: string) => readSqlite(env.DATABASE_PATH!, (db) => db.prepare(sql).all());
 const count = (sql: string) => (q(sql)[0] as { n: number }).n;
 
 beforeEach(() => {

@@ -1,6 +1,7 @@
 // A real bot for tests: the Node server on 127.0.0.1 with a real SQLite file, the real Lark SDK
 // talking to the fake Feishu server.
 import { mkdtempSync } from 'node:fs';
+import BetterSqlite3 from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, type Config } from '../../src/config';
@@ -91,4 +92,14 @@ export async function startHarness(
       await fake.close();
     },
   };
+}
+
+/** Runs `read` on a read-only connection to the SQLite file at `path`, then closes it. */
+export function readSqlite<T>(path: string, read: (db: BetterSqlite3.Database) => T): T {
+  const db = new BetterSqlite3(path, { readonly: true });
+  try {
+    return read(db);
+  } finally {
+    db.close();
+  }
 }
