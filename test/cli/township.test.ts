@@ -10,7 +10,6 @@ import { EXAMPLES_DIR } from '../../src/township/seed';
 import { startFakeFeishu, type FakeFeishu } from '../support/fake-feishu';
 import { exampleJson } from '../support/example';
 import { readSqlite } from '../support/harness';
-import BetterSqlite3 from 'better-sqlite3';
 
 let dir: string;
 let env: Record<string, string>;

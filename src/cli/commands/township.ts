@@ -6,7 +6,7 @@ import { loadTownshipFile } from '../../township/schema';
 import { loadTownship } from '../../township/load';
 import { importRosterFile, rosterOf } from '../../township/roster-store';
 import { writeRejects, writeRosterXlsx } from '../../import/roster';
-import { listVillages, findVillageByName, listTownships } from '../../store/township';
+import { findVillageByName, listTownships } from '../../store/township';
 import { countTownshipRows, isSeededExample, removeTownshipRows } from '../../store/remove-township';
 import { backupSqlite } from '../../store/backup';
 import { EXAMPLES_DIR } from '../../township/seed';
