@@ -8,6 +8,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 export const CHILD_TABLES: Record<string, { column: string; parent: string }> = {
   objections: { column: 'notice_id', parent: 'notices' },
   department_records: { column: 'list_id', parent: 'department_lists' },
+  // a roster import's staged rows (src/store/roster-import.ts), by their import
+  roster_stage_households: { column: 'import_id', parent: 'roster_imports' },
+  roster_stage_members: { column: 'import_id', parent: 'roster_imports' },
 };
 /** Tables that belong to no township: delivery bookkeeping of incoming events, and Feishu chats the bot can no longer reach. */
 export const GLOBAL_TABLES = new Set(['inbox', 'gone_chats']);

@@ -9,6 +9,7 @@ import { importRoster } from '../../src/township/roster-store';
 import { readRoster } from '../../src/import/roster';
 import { EXAMPLES_DIR } from '../../src/township/seed';
 import { resolve } from 'node:path';
+import { decodeEntities } from '../../src/feishu/escape';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -109,7 +110,7 @@ describe('绑定', () => {
     const text = JSON.stringify(shown);
     expect(text).toContain('本群将绑定为 **岩脚村 村工作群**');
     expect(text).toContain('本群现在是 石门村 村工作群；改绑后石门村将没有村工作群');
-    expect(text).toContain(`岩脚村 村工作群原来的群（${EX.yanjiao.chat}）将解除绑定`);
+    expect(decodeEntities(text)).toContain(`岩脚村 村工作群原来的群（${EX.yanjiao.chat}）将解除绑定`);
     // nothing changed yet
     expect(chatRows()).toEqual(before);
     expect(villageChat('石门村')).toBe(EX.shimen.chat);
@@ -146,7 +147,7 @@ describe('绑定', () => {
     const before = chatRows();
     const [c] = await say('绑定 石门村', EX.office, 'oc_new_group');
     expect(c).toContain('确认更改群绑定');
-    expect(c).toContain(`石门村 村工作群原来的群（${EX.shimen.chat}）将解除绑定`);
+    expect(decodeEntities(c!)).toContain(`石门村 村工作群原来的群（${EX.shimen.chat}）将解除绑定`);
     const cancel = await press(EX.office, 'oc_new_group', buttonValue(c!, '取消'));
     expect(cancel.toast).toEqual({ type: 'info', content: '已取消。' });
     expect(chatRows()).toEqual(before);
@@ -159,7 +160,7 @@ describe('绑定', () => {
     h = await startHarness();
     await loadExample(h.server.d);
     const [c] = await say('绑定 领导群', EX.office, 'oc_new_leaders');
-    expect(c).toContain(`领导群原来的群（${EX.leadersChat}）将解除绑定`);
+    expect(decodeEntities(c!)).toContain(`领导群原来的群（${EX.leadersChat}）将解除绑定`);
     expect(h.server.d.sqlite.prepare('select leaders_chat_id l from townships').get()).toEqual({ l: EX.leadersChat });
     await press(EX.office, 'oc_new_leaders', buttonValue(c!, '确认'));
     expect(h.server.d.sqlite.prepare('select leaders_chat_id l from townships').get()).toEqual({ l: 'oc_new_leaders' });

@@ -84,7 +84,8 @@ export async function startHarness(
         if (failed) throw new Error(failed);
         await new Promise((r) => setTimeout(r, 20));
       }
-      throw new Error('harness did not settle');
+      const stuck = server.d.sqlite.prepare("select receive_id, attempts, last_error, next_attempt_at from outbox where status = 'pending' limit 3").all();
+      throw new Error(`harness did not settle: ${JSON.stringify(stuck)}`);
     },
     async close() {
       await server.close();

@@ -63,7 +63,9 @@ describe('one outbox object per app', () => {
     expect(sent.map((m) => m.replyTo).sort()).toEqual([...ids].sort());
     for (let c = 0; c < 3; c++) {
       const t = sent.filter((m) => ids.indexOf(m.replyTo ?? '') % 3 === c).map((m) => m.at).sort((a, b) => a - b);
-      expect(maxInWindow(t, 1000)).toBeLessThanOrEqual(5);
+      // measured on arrival at the fake: allow 100 ms of loopback jitter under a loaded machine
+      // (unpaced, the 10 replies of a chat would arrive within a few ms)
+      expect(maxInWindow(t, 900)).toBeLessThanOrEqual(5);
     }
     expect(w.logs.filter((l) => l.includes('outbox object: sent')).length).toBeGreaterThan(before);
   }, 60_000);
