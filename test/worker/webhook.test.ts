@@ -2,7 +2,9 @@
 // `npm run deploy` uploads, a local D1, the real Lark SDK sending to the fake Feishu server.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { nodeOnlyImports, type BuiltWorker, type WorkerHarness, useWorker } from '../support/worker';
-import { cardEnvelope, messageEnvelope, signedRequest, nextId, VERIFICATION_TOKEN } from '../support/events';
+import { AT_BOT, cardEnvelope, chatEventEnvelope, messageEnvelope, postEnvelope, signedRequest, nextId, VERIFICATION_TOKEN } from '../support/events';
+import { eq } from 'drizzle-orm';
+import { goneChats, inbox, outbox } from '../../db/schema/index';
 import { countInbox } from '../../src/store/inbox';
 
 const worker = useWorker();
@@ -98,5 +100,32 @@ describe('card callback on Workers', () => {
 
   it('started cold (first request to a fresh isolate) well within Feishu’s 3 s', () => {
     expect(w.coldStartMs).toBeLessThan(3000);
+  });
+});
+
+describe('real Feishu shapes on Workers', () => {
+  it('answers a post with null IDs, marks a chat gone on D1 and fails sends there at once, keeps an unreadable event', async () => {
+    const postId = nextId('om_w_post');
+    const post = postEnvelope({ openId: 'ou_w_post', chatId: 'oc_w_post', messageId: postId, paragraphs: [[AT_BOT, { tag: 'text', text: ' 帮助' }]] });
+    expect((await w.post(post)).status).toBe(200);
+    await w.settle();
+    expect(JSON.parse(w.fake.messages.find((m) => m.replyTo === postId)!.content).text).toContain('帮助：查看可用命令');
+
+    expect((await w.post(chatEventEnvelope('deleted', { chatId: 'oc_w_gone', operatorOpenId: 'ou_w_someone' }))).status).toBe(200);
+    await w.settle();
+    expect(await w.d.db.select({ chatId: goneChats.chatId, reason: goneChats.reason }).from(goneChats)).toEqual([{ chatId: 'oc_w_gone', reason: 'removed' }]);
+    const msgId = nextId('om_w_gone');
+    expect((await w.post(messageEnvelope({ text: '帮助', openId: 'ou_w_someone', chatId: 'oc_w_gone', messageId: msgId }))).status).toBe(200);
+    await w.settle();
+    const [row] = await w.d.db.select({ status: outbox.status, lastError: outbox.lastError }).from(outbox).where(eq(outbox.replyTo, msgId));
+    expect(row).toEqual({ status: 'failed', lastError: '机器人已被移出该群，不再发送（把机器人拉回群里后恢复）' });
+    expect(w.fake.calls.filter((c) => c.path.includes(msgId))).toHaveLength(0);
+
+    const odd = messageEnvelope({ text: '帮助', openId: 'ou_w_odd', chatId: 'oc_w' });
+    (odd.event.sender.sender_id as { open_id: string | null }).open_id = null;
+    expect((await w.post(odd)).status).toBe(200);
+    await w.settle();
+    const [kept] = await w.d.db.select({ status: inbox.status, error: inbox.error }).from(inbox).where(eq(inbox.eventId, odd.header.event_id));
+    expect(kept).toEqual({ status: 'failed', error: 'unreadable: event.sender.sender_id.open_id: invalid_type (expected string)' });
   });
 });
