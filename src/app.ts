@@ -1,13 +1,19 @@
 // The Hono app, runtime-free: Node and Workers entries build it with their store and their
-// way of running work after the answer (setImmediate / ctx.waitUntil).
+// way of running work after the answer (setImmediate / ctx.waitUntil). The webhook routes are
+// one receiver of events (src/ingest.ts); the long connection, on Node, is the other.
 import { Hono, type Context } from 'hono';
 import { sql } from 'drizzle-orm';
 import { verifyWebhook, type WebhookConfig } from './feishu/webhook';
 import { ingestEvent, type IngestDeps } from './ingest';
 import type { CardAnswer } from './bot/context';
 
+/** What /healthz adds about how events arrive (absent: the webhook, `{"ok":true}`); ok false answers 503. */
+export type ConnectionHealth = { ok: boolean; connection: string } & Record<string, unknown>;
+
 export interface AppDeps extends IngestDeps {
   webhook: WebhookConfig;
+  /** the long connection's state for /healthz (src/feishu/long-connection.ts) */
+  health?: () => ConnectionHealth;
 }
 
 /**
@@ -43,7 +49,7 @@ async function readLimited(c: Context, max: number): Promise<Uint8Array | null> 
   return out;
 }
 
-function cardResponse(a: CardAnswer) {
+export function cardResponse(a: CardAnswer) {
   return {
     ...(a.toast ? { toast: a.toast } : {}),
     ...(a.card ? { card: { type: 'raw', data: a.card } } : {}),
@@ -55,7 +61,8 @@ export function createApp(deps: AppDeps) {
 
   app.get('/healthz', async (c) => {
     await deps.d.db.get(sql`select 1`);
-    return c.json({ ok: true });
+    const h = deps.health?.();
+    return h ? c.json(h, h.ok ? 200 : 503) : c.json({ ok: true });
   });
 
   const feishu = async (c: Context) => {

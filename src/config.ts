@@ -15,6 +15,9 @@ export const configSchema = z.object({
   FEISHU_VERIFICATION_TOKEN: optional,
   FEISHU_ENCRYPT_KEY: optional,
   FEISHU_DOMAIN: z.preprocess(blankToUndefined, z.string().url().default('https://open.feishu.cn')),
+  /** how events arrive: `webhook` (Feishu calls POST /feishu/events) or `websocket` (the bot opens
+   * Feishu's long connection; Node only, needs the app id and secret) */
+  FEISHU_CONNECTION: z.preprocess(blankToUndefined, z.enum(['webhook', 'websocket']).default('webhook')),
   /** the bot's own open_id; when unset it is asked from Feishu at start (GET /open-apis/bot/v3/info), and offline a leading @mention in a group is taken as the bot */
   FEISHU_BOT_OPEN_ID: optional,
   /** how far a signed request's timestamp may be from now (seconds); > Feishu's 7.1 h retries */

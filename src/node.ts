@@ -13,6 +13,7 @@ import { InboxLoop } from './bot/inbox-loop';
 import { schedule, type ScheduledTask } from 'node-cron';
 import type { SendPacer } from './core/ratelimit';
 import { nodeReportService, reportsDirFor } from './report/node';
+import { longConnectionProblem, startLongConnection, type LongConnection } from './feishu/long-connection';
 
 /** The scheduled jobs' cron (Asia/Shanghai): every 5 minutes, so a job is at most 5 minutes late
  * after its configured time (default 09:05 / 18:05), whatever time each township configures. */
@@ -22,6 +23,8 @@ export interface NodeServer extends Services {
   d: SqliteDatabase;
   server: ServerType;
   port: number;
+  /** the long connection, when FEISHU_CONNECTION=websocket */
+  connection: LongConnection | null;
   close(): Promise<void>;
 }
 
@@ -31,6 +34,11 @@ export async function startNodeServer(
   /** cron: the jobs' schedule, or false for none (the start-up run still happens); pacer: Feishu's send limits */
   opts: { now?: () => Date; cron?: string | false; pacer?: SendPacer } = {},
 ): Promise<NodeServer> {
+  const websocket = config.FEISHU_CONNECTION === 'websocket';
+  if (websocket) {
+    const problem = longConnectionProblem(config);
+    if (problem) throw new Error(problem);
+  }
   const d = openSqlite(config.DATABASE_PATH);
   log.info(`数据库 ${config.DATABASE_PATH} 已就绪（WAL，已迁移）`);
   if (!isOnline(config)) {
@@ -49,12 +57,14 @@ export async function startNodeServer(
   // Acknowledge fast: a burst of events is written in one commit, processing runs after.
   const writer = new InboxWriter(d.sqlite);
   let loop: InboxLoop | null = null;
+  let connection: LongConnection | null = null;
   const services = buildServices(config, d, log, defer, {
     now: opts.now,
     pacer: opts.pacer,
     reports: nodeReportService(reportsDirFor(config.DATABASE_PATH)),
     accept: (e, at) => writer.accept(e, at),
     onAccepted: () => loop?.kick(),
+    health: websocket ? () => connection?.health() ?? { ok: true, connection: 'websocket', connected: false } : undefined,
   });
   loop = new InboxLoop(services.deps);
   // Learn the bot's own open_id before the first event when it is not configured (online only).
@@ -99,13 +109,28 @@ export async function startNodeServer(
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
   log.info(`扶贫复核助手已启动：http://localhost:${port}  (POST /feishu/events, POST /feishu/card, GET /healthz)`);
+  // The long connection: events arrive over it (the same receiver path as the webhook's);
+  // POST /feishu/card stays for callbacks configured as a request URL.
+  if (websocket) {
+    connection = startLongConnection({
+      appId: config.FEISHU_APP_ID!,
+      appSecret: config.FEISHU_APP_SECRET!,
+      domain: config.FEISHU_DOMAIN,
+      encryptKey: config.FEISHU_ENCRYPT_KEY,
+      log,
+      receive: services.receive,
+    });
+    log.info(`事件从飞书长连接接收（${config.FEISHU_DOMAIN}），无需公网地址`);
+  }
 
   return {
     ...services,
     d,
     server,
     port,
+    connection,
     async close() {
+      connection?.close();
       clearInterval(sweepTimer);
       clearInterval(checkpointTimer);
       clearInterval(quietCheckpoint);
@@ -137,7 +162,13 @@ if (isMain) {
     console.error((e as Error).message);
     process.exit(1);
   }
-  const s = await startNodeServer(config, log);
+  let s: NodeServer;
+  try {
+    s = await startNodeServer(config, log);
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(1);
+  }
   const stop = async () => {
     log.info('正在停止…');
     await s.close();

@@ -12,12 +12,16 @@ import type { Database } from './store/database';
 import type { Logger } from './log';
 import { runJobs, type JobsResult } from './jobs/run';
 import type { ReportService } from './report/service';
+import { ingestEvent, type Ingested } from './ingest';
+import type { ReadEvent } from './feishu/events';
 
 export interface Services {
   app: ReturnType<typeof createApp>;
   deps: BotDeps;
   sender: OutboxSender;
   api: FeishuApi | null;
+  /** the receivers' shared path (src/ingest.ts): the long connection hands its events here */
+  receive(event: ReadEvent, json: string, now: number): Promise<Ingested>;
   /** processes what is pending in the inbox and prunes old dedup keys */
   sweep(): Promise<number>;
   /** the scheduled work of one cron tick at `now`: sweep, due jobs, drain the outbox */
@@ -76,6 +80,8 @@ export function buildServices(
     /** Node: group-commit inbox writer and the inbox loop's wake-up */
     accept?: AppDeps['accept'];
     onAccepted?: AppDeps['onAccepted'];
+    /** /healthz's report on the event connection (the long connection's state) */
+    health?: AppDeps['health'];
   } = {},
 ): Services {
   const api = isOnline(config)
@@ -94,7 +100,9 @@ export function buildServices(
     api,
     reports: opts.reports ?? null,
   };
-  const app = createApp({ ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted });
+  const appDeps: AppDeps = { ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted, health: opts.health };
+  const app = createApp(appDeps);
+  const receive = (event: ReadEvent, json: string, now: number) => ingestEvent(appDeps, event, json, now);
   const sweep = async () => {
     const n = await processPending(deps);
     await pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000);
@@ -119,5 +127,5 @@ export function buildServices(
     await sender.drainAll();
     if (failure) throw failure;
   };
-  return { app, deps, sender, api, sweep, tick, jobs };
+  return { app, deps, sender, api, receive, sweep, tick, jobs };
 }

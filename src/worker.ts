@@ -17,6 +17,7 @@ export interface Env {
   FEISHU_VERIFICATION_TOKEN?: string;
   FEISHU_ENCRYPT_KEY?: string;
   FEISHU_DOMAIN?: string;
+  FEISHU_CONNECTION?: string;
   FEISHU_BOT_OPEN_ID?: string;
   FEISHU_MAX_SKEW_SECONDS?: string;
   DEDUP_RETENTION_HOURS?: string;
@@ -24,6 +25,11 @@ export interface Env {
 }
 
 const log: Logger = consoleLogger();
+
+/** A Worker runs per request and cannot hold Feishu's long connection open. */
+const NO_LONG_CONNECTION =
+  'FEISHU_CONNECTION=websocket 在 Workers 上不可用（Worker 不能一直连着飞书）：请去掉这项，在开发者后台选“将事件发送至开发者服务器”，请求地址填 https://<你的 worker>/feishu/events；要用长连接，请在自己的服务器上运行 Node 版（npm start）。';
+const noLongConnection = () => ({ ok: false, connection: 'websocket', connected: false, error: NO_LONG_CONNECTION });
 /** Feishu's send limits, booked for every invocation this isolate runs (other isolates book their own). */
 const pacer = new SendPacer();
 
@@ -36,6 +42,7 @@ function configOf(env: Env): Config {
     for (const [k, v] of Object.entries(env)) if (typeof v === 'string') vars[k] = v;
     c = loadConfig(vars);
     if (!isOnline(c)) log.warn('FEISHU_APP_ID / FEISHU_APP_SECRET not set: messages are written to the log, not sent');
+    if (c.FEISHU_CONNECTION === 'websocket') log.error(NO_LONG_CONNECTION);
     configs.set(env, c);
   }
   return c;
@@ -55,7 +62,11 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
     pending.push(p);
     ctx.waitUntil(p);
   };
-  const services = buildServices(configOf(env), openD1(env.DB), log, defer, { pacer });
+  const config = configOf(env);
+  // Configured for the long connection: /healthz says it is not available here (the webhook
+  // routes keep working, for a console still set to send events to the request URL).
+  const health = config.FEISHU_CONNECTION === 'websocket' ? noLongConnection : undefined;
+  const services = buildServices(config, openD1(env.DB), log, defer, { pacer, health });
   return {
     services,
     // After the answer: finish the acknowledged events, then send what they queued (and

@@ -202,3 +202,11 @@ export function oldCardRequest(
   });
   return postSigned(body, timestamp, (ts, nonce, raw) => signature ?? signV1(ts, nonce, token, raw));
 }
+
+/** An app id the SDK's WSClient accepts (`cli_` + 16 hex digits). */
+export const LC_APP_ID = 'cli_a1b2c3d4e5f60718';
+
+/** The same event as the long connection delivers it: plaintext, `header.token` empty. */
+export function overConnection<T extends { header: Record<string, unknown> }>(env: T): T {
+  return { ...env, header: { ...env.header, token: '', app_id: LC_APP_ID } };
+}

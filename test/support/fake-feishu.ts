@@ -34,6 +34,8 @@ export interface FakeFeishu {
   bot: { openId: string | null; appName: string };
   /** chats the bot was removed from (sends answer 230002) or that were dissolved (232009) */
   goneChats: Map<string, 'removed' | 'disbanded'>;
+  /** extra unauthenticated routes (path → answer), e.g. the long connection's endpoint */
+  routes: Map<string, (body: Buffer) => { status: number; body: unknown }>;
   texts(chatId?: string): string[];
   /** stop listening (connection refused) and listen again on the same port */
   down(): Promise<void>;
@@ -47,6 +49,7 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
   const calls: FakeFeishu['calls'] = [];
   const directory = new Map<string, string>();
   const uploads: FakeFeishu['uploads'] = [];
+  const routes: FakeFeishu['routes'] = new Map();
   let failure: { mode: FailMode; times: number; until: number; resetSeconds: number } | null = null;
   let seq = 0;
   const hanging = new Set<ServerResponse>();
@@ -77,6 +80,12 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
     const record = (status: number) => calls.push({ method: req.method ?? '', path: url.pathname, at: Date.now(), status });
     const p = url.pathname;
 
+    const extra = routes.get(p);
+    if (extra) {
+      const r = extra(body);
+      record(r.status);
+      return json(res, r.status, r.body);
+    }
     if (p === '/open-apis/auth/v3/tenant_access_token/internal') {
       fake.tokenRequests++;
       record(200);
@@ -166,6 +175,7 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
     uploads,
     bot: { openId: opts.botOpenId === undefined ? BOT_OPEN_ID : opts.botOpenId, appName: '复核助手' },
     goneChats: new Map(),
+    routes,
     fail(mode, { times = 0, until = 0, resetSeconds = 1 }) {
       failure = { mode, times, until, resetSeconds };
     },

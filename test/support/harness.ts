@@ -10,12 +10,15 @@ import { memoryLogger } from '../../src/log';
 import { countInbox } from '../../src/store/inbox';
 import { outboxCounts } from '../../src/store/outbox';
 import { startFakeFeishu, type FakeFeishu } from './fake-feishu';
-import { BOT_OPEN_ID, ENCRYPT_KEY, VERIFICATION_TOKEN, signedRequest } from './events';
+import { startFakeGateway, type ClientConfig, type FakeGateway } from './fake-gateway';
+import { BOT_OPEN_ID, ENCRYPT_KEY, LC_APP_ID, VERIFICATION_TOKEN, signedRequest } from './events';
 
 export const tempDbPath = () => join(mkdtempSync(join(tmpdir(), 'fupin-')), 'test.sqlite');
 
 export interface Harness {
   fake: FakeFeishu;
+  /** the fake long-connection gateway, when started with `gateway` (FEISHU_CONNECTION=websocket) */
+  gateway: FakeGateway | null;
   server: NodeServer;
   config: Config;
   log: ReturnType<typeof memoryLogger>;
@@ -34,9 +37,12 @@ export async function startHarness(
     now?: () => Date;
     /** what the fake's GET /open-apis/bot/v3/info answers (null: it fails) */
     fakeBotOpenId?: string | null;
+    /** events over the long connection: the fake gateway (with these client settings) and FEISHU_CONNECTION=websocket */
+    gateway?: Partial<ClientConfig> | true;
   } = {},
 ): Promise<Harness> {
   const fake = await startFakeFeishu({ botOpenId: opts.fakeBotOpenId });
+  const gateway = opts.gateway ? await startFakeGateway(fake, opts.gateway === true ? {} : opts.gateway) : null;
   const online = opts.online ?? true;
   const config = loadConfig({
     PORT: '0',
@@ -47,15 +53,21 @@ export async function startHarness(
     FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
     FEISHU_BOT_OPEN_ID: BOT_OPEN_ID,
     SEED_EXAMPLE: 'never',
-    ...(online ? { FEISHU_APP_ID: 'cli_test', FEISHU_APP_SECRET: 'secret' } : {}),
+    ...(online ? { FEISHU_APP_ID: gateway ? LC_APP_ID : 'cli_test', FEISHU_APP_SECRET: 'secret' } : {}),
+    ...(gateway ? { FEISHU_CONNECTION: 'websocket' } : {}),
     ...opts.env,
   });
   const log = memoryLogger();
   // no cron in tests: jobs run when a test asks (the start-up run still happens, on `now`)
-  const server = await startNodeServer(config, log, { now: opts.now, cron: false });
+  const server = await startNodeServer(config, log, { now: opts.now, cron: false }).catch(async (e: unknown) => {
+    await gateway?.close();
+    await fake.close();
+    throw e;
+  });
   const url = `http://127.0.0.1:${server.port}`;
   return {
     fake,
+    gateway,
     server,
     config,
     log,
@@ -76,6 +88,7 @@ export async function startHarness(
     },
     async close() {
       await server.close();
+      await gateway?.close();
       await fake.close();
     },
   };

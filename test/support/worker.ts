@@ -137,7 +137,8 @@ export interface WorkerHarness {
 
 export async function startWorker(
   built: BuiltWorker,
-  opts: { online?: boolean; env?: Record<string, string> } = {},
+  /** healthStatus: what the first /healthz must answer (default 200) */
+  opts: { online?: boolean; env?: Record<string, string>; healthStatus?: number } = {},
 ): Promise<WorkerHarness> {
   const fake = await startFakeFeishu();
   const online = opts.online ?? true;
@@ -185,7 +186,7 @@ export async function startWorker(
     const t0 = performance.now();
     const health = await mf.dispatchFetch(`${base}/healthz`);
     coldStartMs = performance.now() - t0;
-    if (health.status !== 200) throw new Error(`worker unhealthy: ${health.status} ${await health.text()}`);
+    if (health.status !== (opts.healthStatus ?? 200)) throw new Error(`worker unhealthy: ${health.status} ${await health.text()}`);
   } catch (e) {
     await mf.dispose().catch(() => undefined);
     await fake.close();
