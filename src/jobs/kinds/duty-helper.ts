@@ -1,7 +1,10 @@
 // A helper's own duties, privately (DESIGN §7): on a day one of their households' duties (help
 // card, visit, exit plan, classification) is due soon or late, the list of what each still misses.
 import { jobsDue, type MessageBase } from '../../core/planner';
-import { DUTY_TODO, helperDuties, isChaseDay, type DutyFacts } from '../../core/duties';
+import { DUTY_TODO, helperDuties, isChaseDay, type DutyFacts, type HelperDuties } from '../../core/duties';
+import type { CampaignConfig } from '../../core/campaign';
+import type { CalendarDate } from '../../core/dates';
+import type { VillageSnapshot } from '../../core/stages';
 import { helperDutyCard, type HelperDutyData } from '../../bot/cards/duties';
 import { readDutyFacts } from '../../store/duties';
 import { defineJob } from '../job';
@@ -19,6 +22,32 @@ export const helperDutyText = (d: HelperDutyData): string =>
       .map((h) => `${h.village} ${h.number} ${h.head}：${h.open.length > 0 ? h.open.map((o) => DUTY_TODO[o.duty]).join('、') : '各项已完成'}`),
   ].join('\n');
 
+/** One private message per helper (with an open_id) that `include` keeps: the reminder, or the weekly summary. */
+export function helperMessages(
+  kind: DutyHelperMessage['kind'],
+  villages: VillageSnapshot[],
+  facts: DutyFacts,
+  config: CampaignConfig,
+  today: CalendarDate,
+  include: (h: HelperDuties) => boolean = () => true,
+): DutyHelperMessage[] {
+  const out: DutyHelperMessage[] = [];
+  for (const [id, h] of helperDuties(villages, facts, config, today)) {
+    if (!h.helper.openId || !include(h)) continue;
+    const data: HelperDutyData = { ...h, weekly: kind === 'duty_weekly' };
+    out.push({
+      key: `${kind}:${id}::${today}:helper:${h.helper.openId}`,
+      kind,
+      chatId: h.helper.openId,
+      receiveIdType: 'open_id',
+      date: today,
+      text: helperDutyText(data),
+      data,
+    });
+  }
+  return out;
+}
+
 export const dutyHelperJob = defineJob<DutyHelperMessage, DutyFacts>({
   kind: 'duty_helper',
   due: (due) => due.alerts,
@@ -26,23 +55,9 @@ export const dutyHelperJob = defineJob<DutyHelperMessage, DutyFacts>({
   plan(input, facts) {
     const { today, alerts } = jobsDue(input.config, input.now);
     if (!alerts || !facts) return [];
-    const out: DutyHelperMessage[] = [];
-    for (const [id, h] of helperDuties(input.villages, facts, input.config, today)) {
-      if (!h.helper.openId) continue;
-      const open = h.households.filter((x) => x.open.length > 0);
-      if (!open.some((x) => x.open.some((o) => isChaseDay(input.config, o.daysLeft)))) continue;
-      const data: HelperDutyData = { ...h, weekly: false };
-      out.push({
-        key: `duty_helper:${id}::${today}:helper:${h.helper.openId}`,
-        kind: 'duty_helper',
-        chatId: h.helper.openId,
-        receiveIdType: 'open_id',
-        date: today,
-        text: helperDutyText(data),
-        data,
-      });
-    }
-    return out;
+    // only on a day one of the helper's open duties is due soon or late
+    const chased = (h: HelperDuties) => h.households.some((x) => x.open.some((o) => isChaseDay(input.config, o.daysLeft)));
+    return helperMessages('duty_helper', input.villages, facts, input.config, today, chased);
   },
   card: (m) => [helperDutyCard(m.data)],
 });
