@@ -11,7 +11,7 @@ export const households = sqliteTable(
     /** 户编号 */
     number: text('number').notNull(),
     headName: text('head_name').notNull(),
-    /** applied | qualified | rejected | evaluated | on_notice | passed_notice | township_approved | county_approved | included | removed */
+    /** applied | qualified | assembly_passed | representatives_passed | rejected | evaluated | on_notice | passed_notice | township_approved | county_approved | included | removed */
     status: text('status').notNull(),
     /** true when the household entered through an application (申请) this campaign */
     applicant: integer('applicant', { mode: 'boolean' }).notNull().default(false),
@@ -38,6 +38,10 @@ export const households = sqliteTable(
     /** five batches and the two extra, stacked */
     batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
     removalReason: text('removal_reason'),
+    /** the step that rejected an applicant (qualification_review | villagers_assembly | representatives | crosscheck) */
+    rejectedStep: text('rejected_step'),
+    /** why, in Chinese, with the meeting and its tally when voted down: 村民大会（12月9日）表决未通过：同意 30，反对 45 */
+    rejection: text('rejection'),
     /** free text of an application (申请) or a cadre's proposal */
     applicationNote: text('application_note'),
     updatedAt: integer('updated_at').notNull(),

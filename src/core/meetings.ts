@@ -35,13 +35,43 @@ export interface ApplicationVote extends VoteTally {
   applicant: string;
 }
 
+/**
+ * One applicant's vote as stored on the meeting (DESIGN §3.4 per-applicant decisions). When an
+ * objector spoke (如有异议的群众可以上会演说), `objection` holds who spoke and what, and the tally
+ * is the separate vote taken after the speech.
+ */
+export interface HouseholdVote extends VoteTally {
+  householdId: number;
+  number: string;
+  head: string;
+  objection?: string;
+  passed: boolean;
+}
+
+/** The kinds voted on per applicant; the two-committees meeting reviews, it does not vote. */
+export const PER_APPLICANT_KINDS: readonly MeetingKind[] = ['villagers_assembly', 'representatives'];
+
+/** More than half of those present (a tie fails). */
+export const votePasses = (v: VoteTally, present: number): boolean => 2 * v.for > present;
+
+/** The stored votes of a meeting, per applicant (an empty list for a single tally or none). */
+export function householdVotes(votes: unknown): HouseholdVote[] {
+  return Array.isArray(votes) ? (votes as HouseholdVote[]) : [];
+}
+
+/** 同意 60，反对 10[，弃权 2] */
+export const tallyText = (v: VoteTally) => `同意 ${v.for}，反对 ${v.against}${v.abstain !== undefined ? `，弃权 ${v.abstain}` : ''}`;
+
 export interface MeetingInput {
   kind: MeetingKind;
   /** 应到: those at home and eligible to attend */
   eligibleAtHome: number;
   /** 实到 */
   present: number;
-  /** one tally for the meeting, or one per application */
+  /**
+   * one tally for the meeting (must pass), or one per application (each is an outcome: a
+   * household below the majority is voted down, the record is not refused for it)
+   */
   votes?: VoteTally | ApplicationVote[];
   overseers: {
     /** true when the village has a first secretary (poor villages) */
@@ -73,7 +103,7 @@ function percent(part: number, whole: number): string {
   return `${Math.floor((part * 1000) / whole) / 10}%`;
 }
 
-function voteProblems(v: VoteTally, present: number, who: string): string[] {
+function voteProblems(v: VoteTally, present: number, who: string, majorityRequired = true): string[] {
   const labels: [keyof VoteTally, string][] = [['for', '同意'], ['against', '反对'], ['abstain', '弃权']];
   const bad = labels.filter(([k]) => (k === 'abstain' ? v.abstain !== undefined && !isCount(v.abstain) : !isCount(v[k])));
   if (bad.length > 0) {
@@ -86,7 +116,7 @@ function voteProblems(v: VoteTally, present: number, who: string): string[] {
     problems.push(`${who}票数合计 ${total} 票（${parts}）多于实到 ${present} 人，请核对后重新填写。`);
   }
   // More than half of those present: integer form of for > present / 2, so a tie fails.
-  if (2 * v.for <= present) {
+  if (majorityRequired && !votePasses(v, present)) {
     problems.push(
       `${who}表决未过半数：同意 ${v.for} 票未超过实到 ${present} 人的半数，须至少 ${Math.floor(present / 2) + 1} 票方可通过，请如实填写或重新表决。`,
     );
@@ -126,7 +156,7 @@ export function validateMeeting(input: MeetingInput, rules: MeetingRules = DEFAU
     const list: [VoteTally, string][] = Array.isArray(votes)
       ? votes.map((v) => [v, `${v.applicant}的申请`])
       : [[votes as VoteTally, '']];
-    for (const [v, who] of list) problems.push(...voteProblems(v, present, who));
+    for (const [v, who] of list) problems.push(...voteProblems(v, present, who, !Array.isArray(votes)));
   }
 
   const o = input.overseers;

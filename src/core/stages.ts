@@ -10,6 +10,8 @@ import { MEETING_KINDS, MEETING_NAMES, type MeetingKind } from './meetings';
 export type HouseholdStatus =
   | 'applied'
   | 'qualified'
+  | 'assembly_passed'
+  | 'representatives_passed'
   | 'rejected'
   | 'evaluated'
   | 'on_notice'

@@ -48,6 +48,8 @@ export const CATEGORY_NAMES: Record<Category, string> = {
 export const STATUS_NAMES: Record<string, string> = {
   applied: '已申请',
   qualified: '资格复审通过',
+  assembly_passed: '村民大会表决通过',
+  representatives_passed: '村民代表大会表决通过',
   rejected: '资格复审未通过',
   evaluated: '已评议',
   on_notice: '村级公示中',
@@ -304,7 +306,7 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
       applicant: h.applicant,
       category,
       categoryName: CATEGORY_NAMES[category],
-      status: STATUS_NAMES[h.status] ?? h.status,
+      status: h.status === 'rejected' && h.rejection ? `未通过：${h.rejection}` : (STATUS_NAMES[h.status] ?? h.status),
       povertyCause: h.povertyCause ?? '',
       housing: label(HOUSING, h.housing),
       zone: label(ZONES, h.zone),

@@ -4,6 +4,7 @@ import {
   VILLAGERS_ASSEMBLY_MIN_ATTENDANCE,
   parseMeetingKind,
   validateMeeting,
+  votePasses,
   type MeetingInput,
 } from '../../src/core/meetings';
 
@@ -87,7 +88,7 @@ describe('validateMeeting: votes', () => {
     ]);
   });
 
-  it('checks each application separately and names it', () => {
+  it('checks each application separately and names it; a household below the majority is an outcome, not a refusal', () => {
     const p = problemsOf(
       assembly({
         votes: [
@@ -97,10 +98,9 @@ describe('validateMeeting: votes', () => {
         ],
       }),
     );
-    expect(p).toEqual([
-      '李四的申请表决未过半数：同意 40 票未超过实到 80 人的半数，须至少 41 票方可通过，请如实填写或重新表决。',
-      '王五的申请票数合计 81 票（同意 79、反对 2）多于实到 80 人，请核对后重新填写。',
-    ]);
+    expect(p).toEqual(['王五的申请票数合计 81 票（同意 79、反对 2）多于实到 80 人，请核对后重新填写。']);
+    expect(votePasses({ for: 40, against: 40 }, 80)).toBe(false);
+    expect(votePasses({ for: 41, against: 39 }, 80)).toBe(true);
   });
 
   it('requires a vote at the assembly and the representatives meeting, not at the two committees', () => {

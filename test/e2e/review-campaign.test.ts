@@ -84,16 +84,17 @@ describe('a village through the whole campaign', () => {
 
   it('12-09 refuses meetings that break the rules, naming the rule and the numbers, recording nothing', async () => {
     at('2026-12-09T02:00:00Z');
-    const low = await refusedUnchanged(() => sayText('会议 村民大会 应到100 实到69 同意60 反对5', S.cadre), '村民大会记录未登记');
+    const low = await refusedUnchanged(() => sayText('会议 村民大会 应到100 实到69 张大山 同意60 反对5', S.cadre), '村民大会记录未登记');
     expect(low).toMatch(/69%.*70%/);
-    const tie = await refusedUnchanged(() => sayText('会议 村民大会 应到100 实到80 同意40 反对40', S.cadre), '表决未过半数');
-    expect(tie).toContain('同意 40 票未超过实到 80 人的半数');
+    const over = await refusedUnchanged(() => sayText('会议 村民大会 应到100 实到80 张大山 同意60 反对30', S.cadre), '村民大会记录未登记');
+    expect(over).toContain('张大山的申请票数合计 90 票（同意 60、反对 30）多于实到 80 人');
+    await refusedUnchanged(() => sayText('会议 村民大会 应到100 实到80 同意60 反对10', S.cadre), '须对每户申请逐户表决，待表决：张大山（石门村-申01）');
     await refusedUnchanged(() => sayText('会议 村民大会 应到100', S.cadre), '请写明应到和实到人数');
     await refusedUnchanged(() => sayText('会议 茶话会 应到10 实到9', S.cadre), '请写明会议类型');
   });
 
   it('records the assembly, which counts only when both overseers confirm; a photo reply is its evidence', async () => {
-    const [cardMsg] = await say('会议 村民大会 应到100 实到80 同意60 反对10 缺席意见：外出3户电话表示同意', S.cadre);
+    const [cardMsg] = await say('会议 村民大会 应到100 实到80 张大山 同意60 反对10 缺席意见：外出3户电话表示同意', S.cadre);
     const card = JSON.parse(cardMsg!.content);
     expect(card.header.title.content).toBe('村民大会记录（待确认）');
     const text = JSON.stringify(card);
@@ -130,7 +131,7 @@ describe('a village through the whole campaign', () => {
   });
 
   it('records the representatives meeting from the card form and the two-committees meeting with the signature', async () => {
-    const form = await press(S.packageCadre, { a: 'meeting.form' }, { kind: 'representatives', eligible: '30', present: '28', for: '25', against: '2' });
+    const form = await press(S.packageCadre, { a: 'meeting.form', kind: 'representatives', hs: ['石门村-申01'] }, { eligible: '30', present: '28', for_0: '25', against_0: '2' });
     expect(form.toast?.content).toBe('已提交，结果见群消息。');
     const rep = h.fake.messages.at(-1)!;
     expect(JSON.parse(rep.content).header.title.content).toBe('村民代表大会记录（待确认）'); // package cadre confirmed by recording it

@@ -1,7 +1,7 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
 import { card, md, button, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
-import { MEETING_NAMES, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
+import { MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
 import { formatCn } from '../../core/dates';
 import type { meetings } from '../../../db/schema/index';
 
@@ -10,10 +10,21 @@ export type MeetingRow = typeof meetings.$inferSelect;
 export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRequired: boolean, validity: MeetingValidation): Card {
   const kind = m.kind as MeetingKind;
   const rate = m.eligible > 0 ? Math.floor((m.present * 1000) / m.eligible) / 10 : 0;
-  const v = m.votes as VoteTally | null;
+  const perHousehold = householdVotes(m.votes);
+  const v = perHousehold.length ? null : (m.votes as VoteTally | null);
+  const voteLines = perHousehold.length
+    ? [
+        '逐户表决：',
+        ...perHousehold.map(
+          (h) =>
+            `${h.passed ? '✅' : '❌'} ${esc(`${h.head}（${h.number}）`)}：${tallyText(h)}，${h.passed ? '通过' : '未通过'}` +
+            (h.objection ? `（异议演说后单独表决：${esc(h.objection)}）` : ''),
+        ),
+      ]
+    : [v ? `表决：${tallyText(v)}` : kind === 'two_committees' ? '' : '未登记表决'].filter(Boolean);
   const lines = [
     `**${esc(villageName)}** ${formatCn(m.date)}　应到 ${m.eligible} 人，实到 ${m.present} 人（到会率 ${rate}%）`,
-    v ? `表决：同意 ${v.for}，反对 ${v.against}${v.abstain !== undefined ? `，弃权 ${v.abstain}` : ''}` : '未登记表决',
+    ...voteLines,
     ...(m.absenteeOpinions ? [`缺席人员意见：${esc(m.absenteeOpinions)}`] : []),
     `第一书记到场确认：${firstSecretaryRequired ? (m.confirmations.first_secretary ? `✅ ${botMention(m.confirmations.first_secretary)}` : '⬜ 待确认') : '本村无第一书记'}`,
     `驻村干部到场确认：${m.confirmations.package_cadre ? `✅ ${botMention(m.confirmations.package_cadre)}` : '⬜ 待确认'}`,

@@ -13,6 +13,8 @@ const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **
 
 /** Forms of one kind on the card (applicants, objections); the rest are named with the command. */
 const MAX_FORMS = 5;
+/** Applicants voted on in the card's meeting form; more are recorded with the text command. */
+const MAX_VOTE_ROWS = 8;
 
 export interface VillageExtras {
   outreach?: { activities: number; reachedPeople: number; away: number; notContacted: { number: string; headName: string }[] };
@@ -21,24 +23,45 @@ export interface VillageExtras {
 /** The forms for the next steps of the village evaluation: record a meeting, start the notice. */
 function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
   const els: Element[] = [];
-  const valid = new Set(s.meetings.filter((m) => m.valid).map((m) => m.kind));
-  const open = MEETING_KINDS.filter((k) => !valid.has(k));
-  if (open.length) {
-    els.push(
-      form(
-        'meeting_form',
-        [
-          select('kind', '会议类型', open.map((k) => ({ text: MEETING_NAMES[k], value: k }))),
-          input('eligible', '应到人数', { required: true }),
-          input('present', '实到人数', { required: true }),
-          input('for', '同意票'),
-          input('against', '反对票'),
-          input('absentees', '缺席人员意见'),
-        ],
-        '登记会议',
-        { a: 'meeting.form', fields: ['kind', 'eligible', 'present', 'for', 'against', 'absentees'] },
-      ),
-    );
+  // The next meeting in order (the first kind not yet recorded): attendance once, then 同意 / 反对
+  // per applicant awaiting its vote (and an objector's speech, when there was one).
+  const recorded = new Set(s.meetings.map((m) => m.kind));
+  const next = MEETING_KINDS.find((k) => !recorded.has(k));
+  if (next) {
+    const from = next === 'villagers_assembly' ? 'qualified' : next === 'representatives' ? 'assembly_passed' : null;
+    const awaiting = from ? s.households.filter((h) => h.isApplicant && h.status === from) : [];
+    const name = MEETING_NAMES[next];
+    if (awaiting.length > MAX_VOTE_ROWS) {
+      els.push(md(`**登记${name}**：待表决 ${awaiting.length} 户，卡片放不下，请发送“会议 ${name} 应到N 实到N <户> 同意N 反对N …”登记。`));
+    } else {
+      const rows: Element[] = awaiting.flatMap((h, i) => [
+        md(`**${esc(`${h.number} ${h.head}`)}**（申请）`),
+        input(`for_${i}`, `${h.head} 同意票`, { required: true }),
+        input(`against_${i}`, `${h.head} 反对票`, { required: true }),
+        input(`objection_${i}`, '异议演说（如有：发言人：内容；票数即单独表决结果）'),
+      ]);
+      const noApplicants = from && awaiting.length === 0 ? [input('for', '同意票'), input('against', '反对票')] : [];
+      els.push(
+        form(
+          'meeting_form',
+          [
+            md(`**登记${name}**`),
+            input('eligible', next === 'villagers_assembly' ? '应到人数（在家应参会）' : '应到人数', { required: true }),
+            input('present', '实到人数', { required: true }),
+            ...rows,
+            ...noApplicants,
+            ...(next === 'villagers_assembly' ? [input('absentees', '缺席人员意见（或填“无缺席”）')] : []),
+          ],
+          `登记${name}`,
+          {
+            a: 'meeting.form',
+            kind: next,
+            hs: awaiting.map((h) => h.number),
+            fields: ['eligible', 'present', ...awaiting.flatMap((_h, i) => [`for_${i}`, `against_${i}`, `objection_${i}`]), ...(noApplicants.length ? ['for', 'against'] : []), ...(next === 'villagers_assembly' ? ['absentees'] : [])],
+          },
+        ),
+      );
+    }
   }
   if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
   const openObjections = s.objections.filter((x) => !x.resolved);

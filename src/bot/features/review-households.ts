@@ -23,6 +23,9 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   if (!found.ok) return found.message;
   const h = found.household;
   if (!h.applicant) return `${h.number} ${h.headName} 是在册户，不是申请户；在册户的去留由评议和比对决定。`;
+  if (h.status === 'rejected' && h.rejectedStep && h.rejectedStep !== 'qualification_review') {
+    return `${h.number} ${h.headName} 已${h.rejection ? `因${h.rejection}` : '未通过'}退出本次识别程序，不能再改资格结论。`;
+  }
   if (h.status !== 'applied' && h.status !== 'qualified' && h.status !== 'rejected') {
     return `${h.number} ${h.headName} 已进入后续环节（${h.status}），不能再改资格结论。`;
   }
@@ -30,7 +33,14 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   ctx.write(
     ctx.d.db
       .update(households)
-      .set({ qualification: decision, qualificationReason: reason || null, status, updatedAt: ctx.now.getTime() })
+      .set({
+        qualification: decision,
+        qualificationReason: reason || null,
+        status,
+        rejectedStep: decision === 'fail' ? 'qualification_review' : null,
+        rejection: decision === 'fail' ? `资格复审不通过：${reason}` : null,
+        updatedAt: ctx.now.getTime(),
+      })
       .where(eq(households.id, h.id)),
   );
   ctx.audit({ action: 'qualify', entity: 'household', entityId: h.number, before: { qualification: h.qualification, status: h.status }, after: { qualification: decision, reason, status } });

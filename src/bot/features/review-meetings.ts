@@ -1,13 +1,27 @@
-// The three meetings (DESIGN §3.3): 村民大会, 村民代表大会, 两委会议. The numbers are checked at
-// once (70% attendance, a majority of those present); a meeting counts only after both overseers
+// The three meetings (DESIGN §3.3, §3.4): 村民大会, 村民代表大会, 两委会议. The numbers are checked at
+// once (70% attendance); at the first two every applicant is voted on by name (more than half of
+// those present), and a household voted down leaves as 未通过 with the meeting named. A meeting counts only after both overseers
 // confirmed their presence from their own Feishu accounts (and, for the two-committees meeting,
 // the package cadre signed). A photo or file sent in reply to the meeting card is its evidence.
 import { and, eq } from 'drizzle-orm';
 import { households, meetings, outbox, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
-import { MEETING_KINDS, MEETING_NAMES, parseMeetingKind, validateMeeting, type MeetingKind, type VoteTally } from '../../core/meetings';
-import { cstDate, parseCalendarDate } from '../../core/dates';
+import {
+  MEETING_KINDS,
+  MEETING_NAMES,
+  PER_APPLICANT_KINDS,
+  parseMeetingKind,
+  tallyText,
+  validateMeeting,
+  votePasses,
+  type ApplicationVote,
+  type HouseholdVote,
+  type MeetingKind,
+  type VoteTally,
+} from '../../core/meetings';
+import type { HouseholdStatus } from '../../core/stages';
+import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import { holdersOf } from '../../store/township';
 import { allows } from '../../core/roles';
 import { meetingCard, type MeetingRow } from '../cards/meetings';
@@ -15,41 +29,180 @@ import { addEvidence } from '../evidence';
 import { tooLong } from '../../core/limits';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
-export const MEETING_USAGE = '会议 <村民大会/村民代表大会/两委会议> 应到<N> 实到<N> [同意<N> 反对<N>] [日期] [缺席意见：…]';
+export const MEETING_USAGE =
+  '会议 <村民大会/村民代表大会/两委会议> 应到<N> 实到<N> [<户> 同意<N> 反对<N> [异议（发言人：内容）] …] [日期] [缺席意见：…|无缺席]';
+
+/** One applicant's tally as typed: `<户> 同意N 反对N [弃权N] [异议（…）]`. */
+export interface ApplicantTally {
+  ref: string;
+  for: number;
+  against: number;
+  abstain?: number;
+  objection?: string;
+}
 
 export interface MeetingDraft {
   kind: MeetingKind;
   eligible: number;
   present: number;
+  /** one tally for the meeting: only when no applicant awaits this meeting's vote */
   votes: VoteTally | null;
+  /** one tally per applicant household */
+  applicants: ApplicantTally[];
   date: string;
   absentees: string | null;
 }
 
+const LABELS = ['应到', '实到', '同意', '反对', '弃权'] as const;
+type Label = (typeof LABELS)[number];
+const TALLY_KEY: Record<'同意' | '反对' | '弃权', 'for' | 'against' | 'abstain'> = { 同意: 'for', 反对: 'against', 弃权: 'abstain' };
+const OBJECTION_MARK = '\u0001';
+
 /** Parses the text form; returns a Chinese problem when it cannot. */
 export function parseMeetingText(rest: string, year: number, today: string): MeetingDraft | string {
-  const [kindWord = ''] = rest.split(' ');
+  const [kindWord = ''] = rest.trim().split(/\s+/);
   const kind = parseMeetingKind(kindWord);
   if (!kind) return `请写明会议类型：村民大会、村民代表大会或两委会议。用法：${MEETING_USAGE}`;
-  const num = (label: string) => {
-    const m = new RegExp(`${label}\\s*[:：]?\\s*(\\d+)`).exec(rest);
-    return m ? Number(m[1]) : null;
-  };
-  const eligible = num('应到');
-  const present = num('实到');
-  if (eligible === null || present === null) return `请写明应到和实到人数。用法：${MEETING_USAGE}`;
-  const f = num('同意');
-  const a = num('反对');
-  const ab = num('弃权');
-  if ((f === null) !== (a === null)) return '表决须同时写明同意和反对票数，如：同意60 反对10';
-  const absent = /缺席意见\s*[:：]\s*(.+)$/.exec(rest)?.[1]?.trim() ?? null;
+  let text = rest.trim().slice(kindWord.length);
+  // 缺席意见 runs to the end of the message.
+  const absM = /缺席意见\s*[:：]?\s*(.*)$/s.exec(text);
+  let absent = absM?.[1]?.trim() || null;
+  if (absM) text = text.slice(0, absM.index);
   const long = tooLong('absentees', '缺席人员意见', absent);
   if (long) return long;
-  const dateWord = rest.replace(/缺席意见.*$/, '').split(' ').find((w) => /\d+[-/.月]\d+/.test(w) && !/(应到|实到|同意|反对|弃权)/.test(w));
+  // 异议（…）: the objector's speech, held apart so its words are not read as names.
+  const objections: string[] = [];
+  text = text.replace(/异议\s*[（(]([^）)]*)[）)]/g, (_m, said: string) => ` ${OBJECTION_MARK}${objections.push(said.trim()) - 1} `);
+  if (/异议/.test(text)) return '异议的内容请写在括号里，紧跟在该户票数后面，如：李四 同意50 反对20 异议（王五：他家有车）';
+  text = text.replace(/(应到|实到|同意|反对|弃权)\s*[:：]?\s*(\d+)/g, ' $1$2 ');
+
+  const counts: Partial<Record<'应到' | '实到', number>> = {};
+  const whole: Partial<VoteTally> = {};
+  const applicants: Partial<ApplicantTally>[] = [];
+  let dateWord: string | null = null;
+  for (const tok of text.split(/\s+/).filter(Boolean)) {
+    const current = applicants.at(-1);
+    const m = /^(应到|实到|同意|反对|弃权)(\d+)$/.exec(tok);
+    if (m) {
+      const label = m[1] as Label;
+      const value = Number(m[2]);
+      if (label === '应到' || label === '实到') {
+        if (counts[label] !== undefined) return `${label}人数写了两次，请只写一次。`;
+        counts[label] = value;
+        continue;
+      }
+      const key = TALLY_KEY[label];
+      const target: Partial<VoteTally> = current ?? whole;
+      if (target[key] !== undefined) return `${current ? `${current.ref}的` : ''}${label}票数写了两次，请核对后重新发送。`;
+      target[key] = value;
+      continue;
+    }
+    if ((LABELS as readonly string[]).some((l) => tok.startsWith(l))) return `“${tok}”不是数字，请写成 ${tok.slice(0, 2)}60 这样。`;
+    if (tok.startsWith(OBJECTION_MARK)) {
+      if (!current) return '异议须写在对应户的票数后面，如：李四 同意50 反对20 异议（王五：他家有车）';
+      if (current.objection !== undefined) return `${current.ref}的异议写了两次，请合并成一条。`;
+      const said = objections[Number(tok.slice(1))] ?? '';
+      if (!said) return `${current.ref}的异议须写明发言人和内容，如：异议（王五：他家有车）`;
+      const longSaid = tooLong('note', '异议内容', said);
+      if (longSaid) return longSaid;
+      current.objection = said;
+      continue;
+    }
+    if (tok === '无缺席') {
+      absent = '无缺席';
+      continue;
+    }
+    if (/\d+[-/.月]\d+/.test(tok)) {
+      if (dateWord !== null) return `写了两个日期（${dateWord}、${tok}），请只写会议召开的日期。`;
+      dateWord = tok;
+      continue;
+    }
+    const longRef = tooLong('ref', '户编号或户主姓名', tok);
+    if (longRef) return longRef;
+    applicants.push({ ref: tok });
+  }
+  const eligible = counts.应到;
+  const present = counts.实到;
+  if (eligible === undefined || present === undefined) return `请写明应到和实到人数。用法：${MEETING_USAGE}`;
+  if (applicants.length > 0) {
+    if (!PER_APPLICANT_KINDS.includes(kind)) return `两委会议不逐户表决，请不要写户名（收到“${applicants[0]!.ref}”）。用法：会议 两委会议 应到N 实到N [日期]`;
+    if (whole.for !== undefined || whole.against !== undefined || whole.abstain !== undefined) {
+      return '逐户表决时，票数写在各户后面（如：张三 同意60 反对10），不要另写总票数。';
+    }
+    const open = applicants.find((a) => a.for === undefined || a.against === undefined);
+    if (open) return `${open.ref}的表决须同时写明同意和反对票数，如：${open.ref} 同意60 反对10`;
+  } else if ((whole.for === undefined) !== (whole.against === undefined)) {
+    return '表决须同时写明同意和反对票数，如：同意60 反对10';
+  }
   const date = dateWord ? parseCalendarDate(dateWord, year) : today;
   if (!date) return `日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`;
   if (date > today) return `会议日期 ${date} 还没到，请登记已开过的会议。`;
-  return { kind, eligible, present, votes: f === null ? null : { for: f, against: a!, ...(ab !== null ? { abstain: ab } : {}) }, date, absentees: absent };
+  return {
+    kind,
+    eligible,
+    present,
+    votes: whole.for === undefined ? null : { for: whole.for, against: whole.against!, ...(whole.abstain !== undefined ? { abstain: whole.abstain } : {}) },
+    applicants: applicants as ApplicantTally[],
+    date,
+    absentees: absent,
+  };
+}
+
+/** The status of an applicant awaiting each voting meeting, and the status a pass moves it to. */
+export const VOTE_STEP: Partial<Record<MeetingKind, { from: HouseholdStatus; to: HouseholdStatus }>> = {
+  villagers_assembly: { from: 'qualified', to: 'assembly_passed' },
+  representatives: { from: 'assembly_passed', to: 'representatives_passed' },
+};
+
+type Awaiting = { id: number; number: string; headName: string };
+
+/** The applicants of a village waiting for this meeting's vote. */
+export async function awaitingVote(ctx: BotContext, villageId: number, kind: MeetingKind): Promise<Awaiting[]> {
+  const step = VOTE_STEP[kind];
+  if (!step) return [];
+  return ctx.d.db
+    .select({ id: households.id, number: households.number, headName: households.headName })
+    .from(households)
+    .where(and(eq(households.villageId, villageId), eq(households.applicant, true), eq(households.status, step.from)))
+    .orderBy(households.number);
+}
+
+const listOf = (hs: Awaiting[]) => {
+  const names = hs.slice(0, 8).map((h) => `${h.headName}（${h.number}）`);
+  return `${names.join('、')}${hs.length > 8 ? ` 等 ${hs.length} 户` : ''}`;
+};
+
+/** Matches the typed tallies to the households awaiting the vote; a Chinese problem when they do not fit. */
+function matchTallies(kind: MeetingKind, tallies: ApplicantTally[], awaiting: Awaiting[]): HouseholdVote[] | string {
+  const name = MEETING_NAMES[kind];
+  const out: HouseholdVote[] = [];
+  const seen = new Set<number>();
+  for (const t of tallies) {
+    const byNumber = awaiting.filter((h) => h.number === t.ref);
+    const found = byNumber.length ? byNumber : awaiting.filter((h) => h.headName === t.ref);
+    if (found.length === 0) {
+      return awaiting.length
+        ? `“${t.ref}”不是待${name}表决的申请户。待表决：${listOf(awaiting)}。`
+        : `本村没有待${name}表决的申请户，请不要写户名（收到“${t.ref}”）。`;
+    }
+    if (found.length > 1) return `待表决的申请户中有 ${found.length} 户户主叫“${t.ref}”，请改用户编号：${found.map((h) => h.number).join('、')}`;
+    const h = found[0]!;
+    if (seen.has(h.id)) return `${h.headName}（${h.number}）写了两次，每户只表决一次。`;
+    seen.add(h.id);
+    out.push({
+      householdId: h.id,
+      number: h.number,
+      head: h.headName,
+      for: t.for,
+      against: t.against,
+      ...(t.abstain !== undefined ? { abstain: t.abstain } : {}),
+      ...(t.objection !== undefined ? { objection: t.objection } : {}),
+      passed: false,
+    });
+  }
+  const missing = awaiting.filter((h) => !seen.has(h.id));
+  if (missing.length) return `${name}须逐户表决，还有 ${missing.length} 户未写票数：${listOf(missing)}。用法：会议 ${name} 应到N 实到N ${missing[0]!.headName} 同意N 反对N …`;
+  return out;
 }
 
 async function overseerState(ctx: BotContext, villageId: number) {
@@ -59,13 +212,21 @@ async function overseerState(ctx: BotContext, villageId: number) {
   return { firstSecretaryRequired: fs.length > 0, hasPackageCadre: pc.length > 0 };
 }
 
+/** The votes as the rules read them: a single tally, or one per applicant named by the head. */
+function votesForRules(votes: unknown): VoteTally | ApplicationVote[] | undefined {
+  if (!votes) return undefined;
+  if (Array.isArray(votes)) return (votes as HouseholdVote[]).map((v) => ({ applicant: v.head, for: v.for, against: v.against, ...(v.abstain !== undefined ? { abstain: v.abstain } : {}) }));
+  return votes as VoteTally;
+}
+
 /** Validity with the confirmations collected so far. */
 export function meetingValidity(m: Pick<MeetingRow, 'kind' | 'eligible' | 'present' | 'votes' | 'confirmations'>, firstSecretaryRequired: boolean) {
+  const votes = votesForRules(m.votes);
   return validateMeeting({
     kind: m.kind as MeetingKind,
     eligibleAtHome: m.eligible,
     present: m.present,
-    ...(m.votes ? { votes: m.votes as VoteTally } : {}),
+    ...(votes ? { votes } : {}),
     overseers: {
       firstSecretaryRequired,
       firstSecretaryConfirmed: Boolean(m.confirmations.first_secretary),
@@ -75,21 +236,46 @@ export function meetingValidity(m: Pick<MeetingRow, 'kind' | 'eligible' | 'prese
   });
 }
 
-async function recordMeeting(ctx: BotContext, draft: MeetingDraft) {
+async function recordMeeting(ctx: BotContext, draft: MeetingDraft): Promise<boolean> {
   const v = ctx.village!;
+  const name = MEETING_NAMES[draft.kind];
   const o = await overseerState(ctx, v.id);
-  if (!o.hasPackageCadre) return ctx.reply(`${v.name}还没有登记驻村干部，会议无人监督，不能登记。请乡扶贫办先设置：角色 @某人 驻村干部 ${v.name}`);
+  if (!o.hasPackageCadre) {
+    ctx.reply(`${v.name}还没有登记驻村干部，会议无人监督，不能登记。请乡扶贫办先设置：角色 @某人 驻村干部 ${v.name}`);
+    return false;
+  }
+  // Per-applicant kinds: every applicant awaiting this meeting is voted on by name.
+  let perHousehold: HouseholdVote[] | null = null;
+  const step = VOTE_STEP[draft.kind];
+  if (step) {
+    const awaiting = await awaitingVote(ctx, v.id, draft.kind);
+    if (draft.applicants.length === 0 && awaiting.length > 0) {
+      ctx.reply(`${name}记录未登记：须对每户申请逐户表决，待表决：${listOf(awaiting)}。\n用法：会议 ${name} 应到N 实到N ${awaiting[0]!.headName} 同意N 反对N …`);
+      return false;
+    }
+    if (draft.applicants.length > 0) {
+      const matched = matchTallies(draft.kind, draft.applicants, awaiting);
+      if (typeof matched === 'string') {
+        ctx.reply(`${name}记录未登记：${matched}`);
+        return false;
+      }
+      perHousehold = matched.map((x) => ({ ...x, passed: votePasses(x, draft.present) }));
+    }
+  }
+  const votes: VoteTally | HouseholdVote[] | null = perHousehold ?? draft.votes;
+  const ruleVotes = votesForRules(votes);
   // Numbers first, as if both overseers were there: a bad count is refused outright.
   const numbers = validateMeeting({
     kind: draft.kind,
     eligibleAtHome: draft.eligible,
     present: draft.present,
-    ...(draft.votes ? { votes: draft.votes } : {}),
+    ...(ruleVotes ? { votes: ruleVotes } : {}),
     overseers: { firstSecretaryRequired: false, firstSecretaryConfirmed: true, packageCadreConfirmed: true },
     signatures: { packageCadre: true },
   });
   if (!numbers.ok) {
-    return ctx.reply(`${MEETING_NAMES[draft.kind]}记录未登记：\n${numbers.problems.map((x) => `• ${x}`).join('\n')}`);
+    ctx.reply(`${name}记录未登记：\n${numbers.problems.map((x) => `• ${x}`).join('\n')}`);
+    return false;
   }
   // The person recording confirms their own presence when they are an overseer of this village.
   const confirmations: Record<string, string> = {};
@@ -108,10 +294,10 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft) {
     date: draft.date,
     eligible: draft.eligible,
     present: draft.present,
-    votes: draft.votes,
+    votes,
     absenteeOpinions: draft.absentees,
     confirmations,
-    valid: meetingValidity({ ...draft, votes: draft.votes, confirmations }, o.firstSecretaryRequired).ok,
+    valid: meetingValidity({ ...draft, votes, confirmations }, o.firstSecretaryRequired).ok,
     recordedBy: ctx.actor.person?.name ?? ctx.actor.openId,
     createdAt: ctx.now.getTime(),
   };
@@ -119,11 +305,37 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft) {
   const uuid = ctx.newUuid();
   ctx.write(ctx.d.db.insert(meetings).values({ ...row, cardMessageId: uuid }));
   ctx.audit({ action: 'record', entity: 'meeting', entityId: `${v.name}/${draft.kind}/${draft.date}`, after: row });
+  // Each applicant's outcome, recorded with the household: a pass moves it on, a household voted
+  // down leaves the procedure as 未通过 with the meeting named (never carried forward).
+  const down: HouseholdVote[] = [];
+  for (const hv of perHousehold ?? []) {
+    const tally = `${tallyText(hv)}（实到 ${draft.present} 人）`;
+    const separately = hv.objection ? `，异议演说后单独表决（${hv.objection}）` : '';
+    const after = hv.passed
+      ? { status: step!.to }
+      : { status: 'rejected', rejectedStep: draft.kind, rejection: `${name}（${formatCn(draft.date)}）表决未通过：${tally}${separately}` };
+    ctx.write(
+      ctx.d.db
+        .update(households)
+        .set({ ...after, updatedAt: ctx.now.getTime() })
+        .where(and(eq(households.id, hv.householdId), eq(households.status, step!.from))),
+    );
+    ctx.audit({ action: 'vote', entity: 'household', entityId: hv.number, before: { status: step!.from }, after: { ...after, meeting: draft.kind, date: draft.date, for: hv.for, against: hv.against, ...(hv.abstain !== undefined ? { abstain: hv.abstain } : {}), ...(hv.objection ? { objection: hv.objection } : {}), passed: hv.passed } });
+    if (!hv.passed) down.push(hv);
+  }
   const card = meetingCard({ ...row, id: 0, evidence: [], cardMessageId: uuid }, v.name, o.firstSecretaryRequired, meetingValidity({ ...row }, o.firstSecretaryRequired));
   ctx.reply({ card }, uuid);
+  if (down.length) {
+    ctx.reply(
+      `${name}表决未通过 ${down.length} 户，已退出本次识别程序（未通过），不再进入后续环节：\n${down
+        .map((hv) => `• ${hv.head}（${hv.number}）：${tallyText(hv)}，未超过实到 ${draft.present} 人的半数${hv.objection ? '（异议演说后单独表决）' : ''}`)
+        .join('\n')}`,
+    );
+  }
+  return true;
 }
 
-/** When all three meetings of a village are valid, its qualified applicants become 'evaluated'. */
+/** When all three meetings of a village are valid, the applicants voted through both become 'evaluated'. */
 async function advanceIfAllValid(ctx: BotContext, villageId: number, justValid: MeetingKind) {
   const rows = await ctx.d.db.select({ kind: meetings.kind }).from(meetings).where(and(eq(meetings.villageId, villageId), eq(meetings.valid, true)));
   const valid = new Set([...rows.map((r) => r.kind), justValid]);
@@ -132,7 +344,7 @@ async function advanceIfAllValid(ctx: BotContext, villageId: number, justValid: 
     ctx.d.db
       .update(households)
       .set({ status: 'evaluated', updatedAt: ctx.now.getTime() })
-      .where(and(eq(households.villageId, villageId), eq(households.status, 'qualified'))),
+      .where(and(eq(households.villageId, villageId), eq(households.status, 'representatives_passed'))),
   );
 }
 
@@ -147,7 +359,7 @@ export const reviewMeetings = (bot: Bot) =>
     .command({
       name: '会议',
       usage: MEETING_USAGE,
-      summary: '登记三个会议之一（规则：到会率≥70%、表决过半数、两名监督人确认）',
+      summary: '登记三个会议之一（规则：到会率≥70%、逐户表决过半数、两名监督人确认）',
       roles: REPORTERS,
       where: 'village',
       async run(ctx, p) {
@@ -158,31 +370,48 @@ export const reviewMeetings = (bot: Bot) =>
       },
     })
     .action({
+      // The progress card's meeting form: the kind and the applicants it lists are in the button's
+      // value; attendance once, then 同意 / 反对 (and an objector's speech) per applicant.
       name: 'meeting.form',
       roles: REPORTERS,
       where: 'village',
-      async run(ctx, { form }) {
-        const kind = parseMeetingKind(String(form.kind ?? ''));
-        const n = (k: string) => (form[k] === undefined || form[k] === '' ? null : Number(form[k]));
+      async run(ctx, { value, form }) {
+        const kind = parseMeetingKind(String(value.kind ?? form.kind ?? ''));
+        const str = (k: string) => (form[k] === undefined || form[k] === null ? '' : String(form[k]).trim());
+        const n = (k: string) => (str(k) === '' ? null : /^\d+$/.test(str(k)) ? Number(str(k)) : Number.NaN);
         const eligible = n('eligible');
         const present = n('present');
         if (!kind || eligible === null || present === null || Number.isNaN(eligible) || Number.isNaN(present)) {
-          return ctx.toast('error', '请选择会议类型并填写应到、实到人数。');
+          return ctx.toast('error', '请选择会议类型并填写应到、实到人数（整数）。');
+        }
+        const refs = Array.isArray(value.hs) ? value.hs.map(String) : [];
+        const applicants: ApplicantTally[] = [];
+        for (const [i, ref] of refs.entries()) {
+          const f = n(`for_${i}`);
+          const a = n(`against_${i}`);
+          if (f === null || a === null || Number.isNaN(f) || Number.isNaN(a)) return ctx.toast('error', `请填写 ${ref} 的同意、反对票数（整数）。`);
+          const objection = str(`objection_${i}`);
+          const longSaid = tooLong('note', '异议内容', objection);
+          if (longSaid) return ctx.toast('error', longSaid);
+          applicants.push({ ref, for: f, against: a, ...(objection ? { objection } : {}) });
         }
         const f = n('for');
         const a = n('against');
-        const long = tooLong('absentees', '缺席人员意见', typeof form.absentees === 'string' ? form.absentees.trim() : null);
+        if (Number.isNaN(f) || Number.isNaN(a)) return ctx.toast('error', '同意、反对票数须为整数。');
+        const absentees = str('absentees');
+        const long = tooLong('absentees', '缺席人员意见', absentees || null);
         if (long) return ctx.toast('error', long);
         const draft: MeetingDraft = {
           kind,
           eligible,
           present,
           votes: f === null && a === null ? null : { for: f ?? 0, against: a ?? 0 },
+          applicants,
           date: cstDate(ctx.now),
-          absentees: form.absentees ? String(form.absentees) : null,
+          absentees: absentees || null,
         };
-        await recordMeeting(ctx, draft);
-        ctx.toast('info', '已提交，结果见群消息。');
+        const ok = await recordMeeting(ctx, draft);
+        ctx.toast(ok ? 'info' : 'error', ok ? '已提交，结果见群消息。' : '未登记，原因见群消息。');
       },
     })
     .action({
