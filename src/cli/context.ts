@@ -6,11 +6,9 @@ import { openSqlite, type SqliteDatabase } from '../store/sqlite';
 import { createFeishuClient, type FeishuApi } from '../feishu/client';
 import { listTownships } from '../store/township';
 
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
-  }
-}
+import { CliError } from './command';
+
+export { CliError };
 
 export interface CliContext {
   config: Config;

@@ -1,7 +1,7 @@
 // The outgoing side of the Feishu boundary: the real @larksuiteoapi/node-sdk Client, base
 // URL from FEISHU_DOMAIN, wrapped in the few calls the bot makes, with errors sorted into
 // "try again later" and "will never work".
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import { createFetchHttp, HttpError } from './http';
 
 export interface OutgoingMessage {
@@ -86,15 +86,22 @@ function checkBody(res: unknown): Record<string, unknown> {
 const silentLogger = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 
 export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
-  const client = new lark.Client({
-    appId: opts.appId,
-    appSecret: opts.appSecret,
-    domain: opts.domain.replace(/\/+$/, ''),
-    appType: lark.AppType.SelfBuild,
-    httpInstance: createFetchHttp({ timeoutMs: opts.timeoutMs ?? 10_000 }) as unknown as lark.HttpInstance,
-    logger: silentLogger,
-    loggerLevel: lark.LoggerLevel.error,
-  });
+  // The SDK is loaded on the first call, not at start: it is most of the server's start-up time
+  // (about 0.7 s) and memory (about 60 MiB), and an offline server never needs it.
+  let clientP: Promise<lark.Client> | null = null;
+  const sdk = () =>
+    (clientP ??= import('@larksuiteoapi/node-sdk').then(
+      (l) =>
+        new l.Client({
+          appId: opts.appId,
+          appSecret: opts.appSecret,
+          domain: opts.domain.replace(/\/+$/, ''),
+          appType: l.AppType.SelfBuild,
+          httpInstance: createFetchHttp({ timeoutMs: opts.timeoutMs ?? 10_000 }) as unknown as lark.HttpInstance,
+          logger: silentLogger,
+          loggerLevel: l.LoggerLevel.error,
+        }),
+    ));
 
   const call = async <T>(fn: () => Promise<T>): Promise<Record<string, unknown>> => {
     try {
@@ -106,7 +113,9 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
 
   let tokenInFlight: Promise<unknown> | null = null;
   const prepare = async () => {
-    tokenInFlight ??= (client.tokenManager.getTenantAccessToken() as Promise<unknown>).finally(() => (tokenInFlight = null));
+    tokenInFlight ??= sdk()
+      .then((client) => client.tokenManager.getTenantAccessToken() as Promise<unknown>)
+      .finally(() => (tokenInFlight = null));
     try {
       await tokenInFlight;
     } catch (e) {
@@ -118,6 +127,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
     prepare,
     async send(msg) {
       await prepare();
+      const client = await sdk();
       const data = msg.replyTo
         ? await call(() =>
             client.im.message.reply({
@@ -135,6 +145,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
     },
 
     async openIdsByContact({ mobiles = [], emails = [] }) {
+      const client = await sdk();
       const found = new Map<string, string>();
       for (let i = 0; i < Math.max(mobiles.length, emails.length); i += 50) {
         const data = await call(() =>
@@ -152,6 +163,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
 
     async botInfo() {
       await prepare();
+      const client = await sdk();
       let res: unknown;
       try {
         res = await client.request({ method: 'GET', url: '/open-apis/bot/v3/info' });
@@ -170,7 +182,7 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
       form.append('file_type', fileType);
       form.append('file_name', name);
       form.append('file', new Blob([new Uint8Array(bytes)]), name);
-      const token = await client.tokenManager.getTenantAccessToken();
+      const token = await (await sdk()).tokenManager.getTenantAccessToken();
       const http = createFetchHttp({ timeoutMs: opts.timeoutMs ?? 30_000 });
       const data = await call(() =>
         http.post(`${opts.domain.replace(/\/+$/, '')}/open-apis/im/v1/files`, form, {

@@ -11,7 +11,7 @@
 // - an endpoint answer with an error code makes it give up (or, when the answer carries no
 //   `data`, retry for ever on a TypeError): each code is logged with what to do, and the answer
 //   is given a `data` so the SDK's own retry / give-up decision applies.
-import * as lark from '@larksuiteoapi/node-sdk';
+import type * as lark from '@larksuiteoapi/node-sdk';
 import { decrypt } from './crypto';
 import { envelopeSchema, type Envelope } from './events';
 import { createFetchHttp, type HttpRequest } from './http';
@@ -127,12 +127,15 @@ export function startLongConnection(o: LongConnectionOptions): LongConnection {
     return res;
   };
 
-  const client = new lark.WSClient({
+  // The SDK is loaded here, after the server listens (it takes about 0.7 s to load).
+  let client: lark.WSClient | null = null;
+  let closed = false;
+  const create = (l: typeof lark) => new l.WSClient({
     appId: o.appId,
     appSecret: o.appSecret,
     domain: o.domain.replace(/\/+$/, ''),
     httpInstance: { ...http, request } as unknown as lark.HttpInstance,
-    loggerLevel: lark.LoggerLevel.warn,
+    loggerLevel: l.LoggerLevel.warn,
     logger: {
       error: (...a: unknown[]) => log.warn(`[飞书 SDK] ${text(a)}`),
       warn: (...a: unknown[]) => log.warn(`[飞书 SDK] ${text(a)}`),
@@ -181,10 +184,19 @@ export function startLongConnection(o: LongConnectionOptions): LongConnection {
       return (await o.receive(got.envelope, got.json, Date.now())) ?? undefined;
     },
   };
-  void client.start({ eventDispatcher: dispatcher as unknown as lark.EventDispatcher });
+  void import('@larksuiteoapi/node-sdk')
+    .then((l) => {
+      if (closed) return;
+      client = create(l);
+      void client.start({ eventDispatcher: dispatcher as unknown as lark.EventDispatcher });
+    })
+    .catch((e: unknown) => {
+      st.failed = `无法加载飞书 SDK：${(e as Error).message}`;
+      log.error(st.failed);
+    });
 
   const status = (): ConnectionStatus => ({
-    connected: client.getConnectionStatus().state === 'connected',
+    connected: client?.getConnectionStatus().state === 'connected',
     failed: st.failed,
     connects: st.connects,
     disconnects: st.disconnects,
@@ -198,6 +210,9 @@ export function startLongConnection(o: LongConnectionOptions): LongConnection {
         ? { ok: false, connection: 'websocket', connected: false, error: `长连接已放弃：${s.failed}` }
         : { ok: true, connection: 'websocket', connected: s.connected };
     },
-    close: () => client.close({ force: true }),
+    close: () => {
+      closed = true;
+      client?.close({ force: true });
+    },
   };
 }

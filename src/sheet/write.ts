@@ -11,7 +11,7 @@
  * style once instead of once per cell (12.9 s → under 2 s for a county report).
  */
 import { PassThrough } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 
 export interface Column<T> {
   header: string;
@@ -114,7 +114,9 @@ export interface WorkbookOptions {
   created?: Date;
 }
 
-function workbook(target: { stream: PassThrough } | { filename: string }, o: WorkbookOptions) {
+/** exceljs is loaded on the first export, not when the server starts (it costs some 25 MiB). */
+async function workbook(target: { stream: PassThrough } | { filename: string }, o: WorkbookOptions) {
+  const { default: ExcelJS } = await import('exceljs');
   // shared strings and deflate level 6 (archiver's default is level 1: a third larger)
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ ...target, useStyles: true, useSharedStrings: true, zip: { zlib: { level: 6 } } });
   wb.creator = wb.lastModifiedBy = '扶贫复核助手';
@@ -128,7 +130,7 @@ export async function writeWorkbook(sheets: Iterable<Sheet<any>>, o: WorkbookOpt
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (c: Buffer) => chunks.push(c));
-  const wb = workbook({ stream: out }, o);
+  const wb = await workbook({ stream: out }, o);
   for (const s of sheets) streamSheet(wb, s);
   await wb.commit();
   return new Uint8Array(Buffer.concat(chunks));
@@ -137,7 +139,7 @@ export async function writeWorkbook(sheets: Iterable<Sheet<any>>, o: WorkbookOpt
 /** The workbook streamed into a file (large exports: nothing but the shared strings is held). */
 // biome-ignore lint/suspicious/noExplicitAny: sheets of different row types
 export async function writeWorkbookFile(path: string, sheets: Iterable<Sheet<any>>, o: WorkbookOptions = {}): Promise<void> {
-  const wb = workbook({ filename: path }, o);
+  const wb = await workbook({ filename: path }, o);
   for (const s of sheets) streamSheet(wb, s);
   await wb.commit();
 }

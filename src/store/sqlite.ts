@@ -4,10 +4,10 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths';
 import { schema, type Database, type Db, type Statement } from './database';
 
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../db/migrations');
+export const MIGRATIONS_DIR = projectPath('db', 'migrations');
 
 export interface SqliteDatabase extends Database {
   readonly sqlite: BetterSqlite3.Database;

@@ -1,7 +1,7 @@
 // First start without Feishu credentials and with an empty database: load the example township
 // and roster so a newcomer sees a working bot at once.
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { projectPath } from '../paths';
 import type { Database } from '../store/database';
 import type { Logger } from '../log';
 import { listTownships } from '../store/township';
@@ -11,7 +11,7 @@ import { loadTownship } from './load';
 import { readRoster } from '../import/roster';
 import { importRoster } from './roster-store';
 
-export const EXAMPLES_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../examples');
+export const EXAMPLES_DIR = projectPath('examples');
 
 export async function loadExample(d: Database, actor = 'seed'): Promise<string> {
   const parsed = await loadTownshipFile(resolve(EXAMPLES_DIR, 'township.json'));

@@ -24,6 +24,7 @@ import {
 import { enqueue } from '../../store/outbox';
 import { getTownship } from '../../store/township';
 import { CliError, type CliContext } from '../context';
+import { cliInstant } from '../command';
 
 const SHOWN = 50;
 
@@ -102,8 +103,7 @@ export async function importDepartmentCommand(
 }
 
 export async function crosscheckCommand(cli: CliContext, opts: { township?: string; at?: string }) {
-  const now = opts.at === undefined ? new Date() : new Date(opts.at);
-  if (Number.isNaN(now.getTime())) throw new CliError(`--at 的时间“${opts.at}”无法识别，应为 ISO 时间，如 2026-12-21T09:00:00+08:00`, 2);
+  const now = cliInstant(opts.at);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
   const plan = await planCrosscheck(cli.d, t, now, { materialize: true });

@@ -8,6 +8,7 @@ import { helperActivity, helperMaxOf, isCurrentHousehold, windowStart } from '..
 import { batchShortNames } from '../../core/batches';
 import { cstDate } from '../../core/dates';
 import { CliError, type CliContext } from '../context';
+import { cliInstant } from '../command';
 
 const USAGE = '用法：export helpers <输出.xlsx> [--village 村名] [--at <ISO 时间>]';
 const cst = (ms: number | null) => (ms === null ? '' : cstDate(new Date(ms)));
@@ -22,8 +23,7 @@ function sheet(wb: ExcelJS.Workbook, name: string, columns: { header: string; ke
 export async function exportHelpersCommand(cli: CliContext, out: string | undefined, opts: { township?: string; village?: string; at?: string }) {
   if (!out) throw new CliError(USAGE, 2);
   if (!/\.xlsx$/i.test(out)) throw new CliError(`输出文件须为 .xlsx：${out}\n${USAGE}`, 2);
-  const now = opts.at ? new Date(opts.at) : new Date();
-  if (Number.isNaN(now.getTime())) throw new CliError(`--at 时间无法识别：${opts.at}（例如 2026-12-18T18:00:00+08:00）`, 2);
+  const now = cliInstant(opts.at);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
   let villageId: number | undefined;

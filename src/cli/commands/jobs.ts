@@ -6,20 +6,10 @@ import { OutboxSender } from '../../feishu/sender';
 import { consoleLogger, type Logger } from '../../log';
 import { formatCn, cstTime } from '../../core/dates';
 import { CliError, type CliContext } from '../context';
-
-export function parseAt(at: string | undefined): Date {
-  if (at === undefined) return new Date();
-  // A date-time without an offset is read as China Standard Time, not the machine's zone.
-  const withZone = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(at) ? `${at}+08:00` : at;
-  const d = new Date(withZone);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(at) || Number.isNaN(d.getTime())) {
-    throw new CliError(`--at 须为 ISO 时间，如 2026-12-11T09:10+08:00（不写时区按北京时间）；收到：${at}`, 2);
-  }
-  return d;
-}
+import { cliInstant } from '../command';
 
 export async function jobsRunCommand(cli: CliContext, opts: { at?: string; township?: string }, log: Logger = consoleLogger()) {
-  const now = parseAt(opts.at);
+  const now = cliInstant(opts.at);
   const townshipId = opts.township === undefined ? undefined : await cli.townshipId(opts.township);
   const t = cstTime(now);
   cli.out(`按北京时间 ${formatCn(t.date)} ${String(t.hour).padStart(2, '0')}:${String(t.minute).padStart(2, '0')} 运行定时任务…`);

@@ -9,13 +9,7 @@ import { checkArchive, writeArchive } from '../../report/archive';
 import { markArchived, markReportExported, summaryText } from '../../report/service';
 import { backupSqlite } from '../../store/backup';
 import { CliError, type CliContext } from '../context';
-
-function clock(at: string | undefined): Date {
-  if (!at) return new Date();
-  const now = new Date(at);
-  if (Number.isNaN(now.getTime())) throw new CliError(`--at 时间无法识别：${at}（例如 2026-12-20T09:30:00+08:00）`, 2);
-  return now;
-}
+import { cliInstant } from '../command';
 
 function parentMustExist(path: string, what: string) {
   const dir = dirname(resolve(path));
@@ -38,7 +32,7 @@ export async function exportReportCommand(cli: CliContext, out: string | undefin
   if (!out) throw new CliError(REPORT_USAGE, 2);
   if (!/\.xlsx$/i.test(out)) throw new CliError(`输出文件须为 .xlsx：${out}\n${REPORT_USAGE}`, 2);
   parentMustExist(out, '输出文件');
-  const now = clock(opts.at);
+  const now = cliInstant(opts.at);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
   const f = await snapshot(cli, () => countyReportFile(cli.d, tid, now));
@@ -69,7 +63,7 @@ export async function archiveCommand(cli: CliContext, folder: string | undefined
     if (!statSync(folder).isDirectory()) throw new CliError(`${folder} 已存在且不是目录。${ARCHIVE_USAGE}`, 2);
     if (readdirSync(folder).length > 0) throw new CliError(`存档目录 ${folder} 不是空的：请换一个新目录（每次存档一个目录，旧存档保持不变）。`, 2);
   }
-  const now = clock(opts.at);
+  const now = cliInstant(opts.at);
   const tid = await cli.townshipId(opts.township);
   const t = (await getTownship(cli.d, tid))!;
   const r = await snapshot(cli, () => writeArchive(cli.d, tid, folder, { now, actor: cli.actor }));
