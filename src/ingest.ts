@@ -5,7 +5,7 @@
 // logged (id, type, reason: never its content), so nothing vanishes in silence.
 import { createHash } from 'node:crypto';
 import { CARD_ACTION, HANDLED_EVENT_TYPES, MESSAGE_RECEIVE, type ReadEvent } from './feishu/events';
-import { acceptEvent, acceptUnreadable, claimEvents, type InboundEvent } from './store/inbox';
+import { acceptEvent, acceptUnreadable, claimEvents, markEventError, markEventFailed, type InboundEvent } from './store/inbox';
 import { processPending, runCardAction, type BotDeps } from './bot/dispatch';
 import type { CardAnswer } from './bot/context';
 
@@ -25,6 +25,11 @@ export type Ingested = { kind: 'ack' } | { kind: 'card'; answer: CardAnswer };
 
 const ACK: Ingested = { kind: 'ack' };
 const card = (answer: CardAnswer): Ingested => ({ kind: 'card', answer });
+
+const actionName = (env: { event: unknown }) => {
+  const a = (env.event as { action?: { value?: { a?: unknown } } } | null)?.action?.value?.a;
+  return typeof a === 'string' ? a.slice(0, 40) : null;
+};
 
 export async function ingestEvent(deps: IngestDeps, event: ReadEvent, json: string, now: number): Promise<Ingested> {
   if (!event.ok) {
@@ -49,16 +54,24 @@ export async function ingestEvent(deps: IngestDeps, event: ReadEvent, json: stri
     if (id === null) return card({ toast: { type: 'info', content: '这次操作已经处理过了。' } });
     const claimed = await claimEvents(deps.d, now, { id, limit: 1 });
     if (claimed.length === 0) return card({ toast: { type: 'info', content: '正在处理，请稍候。' } });
+    const row = claimed[0]!;
     const work = runCardAction(deps, env, id);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const late = new Promise<null>((r) => (timer = setTimeout(() => r(null), deps.cardTimeoutMs ?? 2500)));
-    const answer = await Promise.race([work, late]).catch((e: Error) => {
-      deps.log.error('card action failed', { inbox: id, error: e.message });
-      return { toast: { type: 'error' as const, content: '处理失败，请稍后再试；如仍不行请联系乡扶贫办。' } };
+    const failure = (e: unknown) => {
+      const err = e instanceof Error ? e : new Error(String(e));
+      deps.log.error('card action failed', { inbox: id, eventId: env.header.event_id, action: actionName(env), error: err.message, stack: err.stack });
+      return err;
+    };
+    const answer = await Promise.race([work, late]).catch(async (e: unknown) => {
+      // the operator is told it failed: recorded on the row and never run again by the sweep
+      await markEventFailed(deps.d, id, failure(e).message, Date.now());
+      return { toast: { type: 'error' as const, content: '处理失败，没有保存。请稍后再点一次；如仍不行请联系乡扶贫办。' } };
     });
     clearTimeout(timer);
     if (answer === null) {
-      deps.defer(() => work.catch((e: Error) => deps.log.error('card action failed', { inbox: id, error: e.message })));
+      // told "稍后": a failure after that is retried like a message's (its results go to the chat)
+      deps.defer(() => work.catch((e: unknown) => markEventError(deps.d, row, failure(e).message, Date.now())));
       return card({ toast: { type: 'info', content: '正在处理，结果稍后发到群里。' } });
     }
     return card(answer);

@@ -136,10 +136,4 @@ export class BotContext {
   get outgoing(): readonly NewMessage[] {
     return this.messages;
   }
-
-  /** Drops what was collected: used when a handler fails half-way. */
-  discard() {
-    this.writes.length = 0;
-    this.messages = [];
-  }
 }

@@ -176,7 +176,7 @@ export async function processRow(deps: BotDeps, row: InboxRow): Promise<void> {
     else await unreadable(deps, envelope, row.id, 'event type not handled', new Date());
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
-    deps.log.error('event handler failed', { inbox: row.id, eventType: row.eventType, error: msg });
+    deps.log.error('event handler failed', { inbox: row.id, eventType: row.eventType, attempt: row.attempts, error: msg, stack: (e as Error).stack });
     await markEventError(deps.d, row, msg, Date.now());
   }
 }

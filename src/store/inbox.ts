@@ -1,5 +1,6 @@
 // The inbox: every acknowledged Feishu event, written before the 200 goes out.
 // Its unique indexes on event_id and message_id are the deduplication store.
+import { maskIdsInText } from '../core/idcard';
 import { and, asc, desc, eq, isNotNull, lt, or, inArray, sql } from 'drizzle-orm';
 import { inbox, outbox } from '../../db/schema/index';
 import type { Database, Statement } from './database';
@@ -79,13 +80,23 @@ export async function listInboxErrors(d: Database, limit = 50) {
     .limit(limit);
 }
 
-/** A handler crashed: keep the row for a retry, or give up after `maxAttempts`. */
+/** A handler crashed: keep the row for a retry, or give up after `maxAttempts`. The error is kept masked (cli inbox --errors shows it). */
 export async function markEventError(d: Database, row: InboxRow, error: string, now: number, maxAttempts = 5) {
   const giveUp = row.attempts >= maxAttempts;
+  const masked = maskIdsInText(error);
   await d.db
     .update(inbox)
-    .set(giveUp ? { status: 'failed', error, processedAt: now } : { error, leaseUntil: now + 2 ** row.attempts * 1000 })
+    .set(giveUp ? { status: 'failed', error: masked, processedAt: now } : { error: masked, leaseUntil: now + 2 ** row.attempts * 1000 })
     .where(eq(inbox.id, row.id));
+}
+
+/**
+ * A card action that failed while its operator waited: they were told so in the toast, so it is
+ * never run again by the sweep (they press the button again if they still want it). Kept failed
+ * with the error for `cli inbox --errors`.
+ */
+export async function markEventFailed(d: Database, id: number, error: string, now: number): Promise<void> {
+  await d.db.update(inbox).set({ status: 'failed', error: maskIdsInText(error), processedAt: now }).where(eq(inbox.id, id));
 }
 
 /** Failed rows are kept at least this long, for the admin to look at (`cli inbox --errors`). */
