@@ -4,6 +4,7 @@ import { allows, roleList, type Role } from '../core/roles';
 import { shortWord, tooLong } from '../core/limits';
 import type { BotContext } from './context';
 import type { ParsedText } from './parse';
+import { own } from '../core/lookup';
 
 /** Where a command makes sense: in a village's chat, in any bound chat, or anywhere. */
 export type Where = 'village' | 'bound' | 'any';
@@ -135,7 +136,7 @@ export class Bot {
 
   /** A message of a kind no handler reads (a sticker, a voice message, a picture sent on its own…). */
   onOtherKind(ctx: BotContext, messageType: string): void {
-    const kind = KIND_NAMES[messageType] ?? '这类消息';
+    const kind = own(KIND_NAMES, messageType) ?? '这类消息';
     if (EVIDENCE_KINDS.has(messageType)) {
       ctx.reply(`收到${kind}。要作为会议记录或走访的佐证，请在飞书里“回复”那条会议记录卡片或走访登记消息再发送；发送“帮助”查看可用命令。`);
     } else {
@@ -151,6 +152,11 @@ export class Bot {
   /** Commands this person may use here, for 帮助. */
   available(ctx: BotContext): CommandSpec[] {
     return this.ordered.filter((c) => !c.roles || allows(ctx.actor.grants, c.roles, ctx.village?.id));
+  }
+
+  /** Every command word (aliases included) and every card action name the bot answers. */
+  names(): { commands: string[]; actions: string[] } {
+    return { commands: [...this.commands.keys()], actions: [...this.actions.keys()] };
   }
 
   findCommand(name: string): CommandSpec | undefined {

@@ -37,24 +37,28 @@ export const stageName = (key: StageKey): string => STAGES[key].name;
 export const stageShortName = (key: StageKey): string => STAGES[key].shortName;
 export const isVillageStage = (key: StageKey): key is VillageStageKey => STAGES[key].scope === 'village';
 
+// Every spelling of a stage (a Map: a typed word is never an inherited property).
+const STAGE_WORDS: ReadonlyMap<string, StageKey> = new Map<string, StageKey>([
+  ...STAGE_KEYS.flatMap((k): [string, StageKey][] => [
+    [k, k],
+    [STAGES[k].name.replace(/[“”]/g, ''), k],
+    [STAGES[k].shortName, k],
+  ]),
+  ['资格审查', 'qualification_review'],
+  ['申请复审', 'qualification_review'],
+  ['评议', 'village_evaluation'],
+  ['村级公示', 'village_evaluation'],
+  ['复核公示', 'village_evaluation'],
+  ['乡级审核', 'township_review'],
+  ['乡审核公示', 'township_review'],
+  ['上报', 'county_report'],
+  ['存档', 'county_report'],
+]);
+
 /** Accepts the key, the official name, the short name or a common alias; null otherwise. */
 export function parseStageKey(text: string): StageKey | null {
   const t = text.trim().replace(/[“”"'\s]/g, '');
-  const aliases: Record<string, StageKey> = {
-    资格审查: 'qualification_review',
-    申请复审: 'qualification_review',
-    评议: 'village_evaluation',
-    村级公示: 'village_evaluation',
-    复核公示: 'village_evaluation',
-    乡级审核: 'township_review',
-    乡审核公示: 'township_review',
-    上报: 'county_report',
-    存档: 'county_report',
-  };
-  for (const info of Object.values(STAGES)) {
-    if (t === info.key || t === info.name.replace(/[“”]/g, '') || t === info.shortName) return info.key;
-  }
-  return aliases[t] ?? null;
+  return STAGE_WORDS.get(t) ?? null;
 }
 
 export interface JobTimes {

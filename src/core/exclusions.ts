@@ -13,6 +13,7 @@
  *
  * docs/CROSSCHECK.md shows this table; test/core/exclusions.test.ts keeps the two in step.
  */
+import { own } from './lookup';
 
 export const EXCLUSIONS = ['commercial_housing', 'car', 'public_salary', 'business', 'duplicate_id', 'fake_disability'] as const;
 export type Exclusion = (typeof EXCLUSIONS)[number];
@@ -155,7 +156,7 @@ export const DEPARTMENT_KINDS: Readonly<Record<Department, readonly RecordKind[]
 export function parseDepartment(text: string): Department | null {
   const t = text.normalize('NFKC').replace(/[\s“”"']/g, '');
   if ((DEPARTMENTS as readonly string[]).includes(t)) return t as Department;
-  return DEPARTMENT_ALIASES[t] ?? DEPARTMENT_ALIASES[t.replace(/^县/, '')] ?? null;
+  return own(DEPARTMENT_ALIASES, t) ?? own(DEPARTMENT_ALIASES, t.replace(/^县/, '')) ?? null;
 }
 
 const normKind = (s: string) => s.normalize('NFKC').replace(/[\s　]/g, '').toUpperCase();

@@ -1,4 +1,5 @@
 // Roles of DESIGN §1. A role is township-wide (villageId 0) or for one village.
+import { own } from './lookup';
 export const ROLES = ['office', 'leader', 'inspector', 'package_cadre', 'first_secretary', 'village_cadre', 'helper'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -33,7 +34,7 @@ const BY_CHINESE: Record<string, Role> = {
 export function parseRole(text: string): Role | null {
   const s = text.trim();
   if ((ROLES as readonly string[]).includes(s)) return s as Role;
-  return BY_CHINESE[s.replace(/[“”"]/g, '')] ?? null;
+  return own(BY_CHINESE, s.replace(/[“”"]/g, '')) ?? null;
 }
 
 /** Roles that only make sense for one village. */

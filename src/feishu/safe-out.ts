@@ -47,6 +47,12 @@ export function safeValue<T>(value: T): T {
   return walk(value, false) as T;
 }
 
+/** `o[k] = v` that keeps a key named `__proto__` a key (a plain assignment would set the prototype). */
+function put(o: Json, k: string, v: unknown): void {
+  if (k === '__proto__') Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  else o[k] = v;
+}
+
 function walk(v: unknown, markdown: boolean): unknown {
   if (typeof v === 'string') return markdown ? safeMarkdown(v) : safePlain(v);
   if (Array.isArray(v)) return v.map((x) => walk(x, false));
@@ -55,8 +61,7 @@ function walk(v: unknown, markdown: boolean): unknown {
   const isMd = typeof o.tag === 'string' && MARKDOWN_TAGS.has(o.tag);
   const out: Json = {};
   for (const [k, x] of Object.entries(o)) {
-    if (MACHINE_KEYS.has(k)) out[k] = x;
-    else out[k] = walk(x, isMd && k === 'content');
+    put(out, k, MACHINE_KEYS.has(k) ? x : walk(x, isMd && k === 'content'));
   }
   return out;
 }
@@ -124,7 +129,7 @@ function cutStrings(v: unknown, max: number, markdown = false): unknown {
   const o = v as Json;
   const isMd = typeof o.tag === 'string' && MARKDOWN_TAGS.has(o.tag);
   const out: Json = {};
-  for (const [k, x] of Object.entries(o)) out[k] = MACHINE_KEYS.has(k) ? x : cutStrings(x, max, isMd && k === 'content');
+  for (const [k, x] of Object.entries(o)) put(out, k, MACHINE_KEYS.has(k) ? x : cutStrings(x, max, isMd && k === 'content'));
   return out;
 }
 

@@ -24,6 +24,7 @@ import { createInflateRaw } from 'node:zlib';
 import { SheetFileError, type ByteSource } from './source';
 import type { RawRow } from './index';
 import { MAX_CELL_CHARS } from './csv';
+import { own } from '../core/lookup';
 
 export interface XlsxOptions {
   /** the largest uncompressed entry accepted, in bytes (default 512 MiB) */
@@ -146,8 +147,11 @@ const ENTITY: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', 
 function unescapeXml(s: string): string {
   if (s.indexOf('&') !== -1) {
     s = s.replace(/&(#x[0-9a-fA-F]+|#\d+|\w+);/g, (m, e: string) => {
-      if (e[0] === '#') return String.fromCodePoint(e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10));
-      return ENTITY[e] ?? m;
+      if (e[0] === '#') {
+        const cp = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+        return cp >= 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+      }
+      return own(ENTITY, e) ?? m;
     });
   }
   // OOXML escapes characters XML cannot hold as _xHHHH_

@@ -34,6 +34,7 @@ const roleLabel = (r: RoleKey): string => `${r}（${ROLE_NAMES[r]}）`;
 
 export { STAGE_KEYS as DEADLINE_KEYS } from '../core/campaign';
 import { STAGE_KEYS as DEADLINE_KEYS, stageName, type StageKey as DeadlineKey } from '../core/campaign';
+import { own } from '../core/lookup';
 export type { StageKey as DeadlineKey } from '../core/campaign';
 
 /** Month-day of the default template's deadlines (DESIGN §2), used to check the order of partial settings. */
@@ -233,8 +234,8 @@ function chineseErrorMap(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type': {
       if (issue.input === undefined) return '缺少必填字段';
-      const expected = TYPE_NAMES[issue.expected] ?? issue.expected;
-      const got = TYPE_NAMES[typeOfInput(issue.input)] ?? typeOfInput(issue.input);
+      const expected = own(TYPE_NAMES, issue.expected) ?? issue.expected;
+      const got = own(TYPE_NAMES, typeOfInput(issue.input)) ?? typeOfInput(issue.input);
       return `应为${expected}，实际是${got}`;
     }
     case 'unrecognized_keys':
@@ -523,7 +524,8 @@ function locateJsonError(s: string): { pos: number; reason: string } {
   const unexpected = (): never => {
     if (i >= s.length) return fail('文件意外结束（缺少 } 或 ]？）');
     const ch = s[i];
-    if (CN_PUNCT[ch]) return fail(`使用了${CN_PUNCT[ch]}`);
+    const punct = own(CN_PUNCT, ch);
+    if (punct) return fail(`使用了${punct}`);
     if (ch === '/' && (s[i + 1] === '/' || s[i + 1] === '*')) return fail('JSON 中不能写注释');
     if (ch === "'") return fail('字符串须用英文双引号 "，不能用单引号');
     return fail(`此处不应出现“${ch}”`);

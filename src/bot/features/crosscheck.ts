@@ -2,6 +2,7 @@
 // (确认清退 removes the household; 排除 keeps it) with a reason, from the 核查 card or by text.
 // The department lists themselves are imported with the admin CLI (import department).
 import type { Bot } from '../bot';
+import { own } from '../../core/lookup';
 import type { BotContext } from '../context';
 import { decideHit, getHit, hitTotals, listHits, planCrosscheck, type Decision, type HitView } from '../../store/crosscheck';
 import { crosscheckResultCard, hitListCard, HITS_PER_PAGE } from '../cards/crosscheck';
@@ -75,7 +76,7 @@ export const crosscheck = (bot: Bot) =>
       async run(ctx, p) {
         const [verb, idText, ...why] = p.args;
         if (!verb) return ctx.reply({ card: await listCard(ctx, 0) });
-        const decision = DECISION_WORDS[verb];
+        const decision = own(DECISION_WORDS, verb);
         const id = Number(String(idText ?? '').replace(/^#/, ''));
         if (!decision || !idText || !Number.isInteger(id) || id <= 0) return ctx.reply(`用法：${HIT_USAGE}`);
         const r = await decide(ctx, await getHit(ctx.d, ctx.township!.id, id), idText, decision, why.join(' '));

@@ -10,6 +10,7 @@ import { card, md, button, buttons, type Card } from '../../feishu/card';
 import type { Database, Statement } from '../../store/database';
 import type { BotContext } from '../context';
 import { esc } from '../../feishu/escape';
+import { isOwnKey, own } from '../../core/lookup';
 import type { Bot } from '../bot';
 
 const CHAT_KINDS: Partial<Record<string, 'leaders' | 'inspectors'>> = { 领导群: 'leaders', 纪委群: 'inspectors' };
@@ -138,7 +139,7 @@ export const setup = (bot: Bot) =>
         if (!ctx.chatId) return;
         const existing = await getChat(ctx.d, ctx.chatId);
         if (existing && existing.townshipId !== t.id) return ctx.reply('本群已绑定到其他乡镇，不能重复绑定。');
-        const kind: Kind = CHAT_KINDS[target] ?? 'village';
+        const kind: Kind = own(CHAT_KINDS, target) ?? 'village';
         let villageId: number | null = null;
         if (kind === 'village') {
           const v = await findVillageByName(ctx.d, t.id, target);
@@ -166,8 +167,8 @@ export const setup = (bot: Bot) =>
         if (!t || !chatId || value.t !== t.id || (ctx.chatId && ctx.chatId !== chatId)) {
           return ctx.toast('error', '这张卡片已失效，请在要绑定的群里重新发送“绑定”。');
         }
-        const kind = String(value.k) as Kind;
-        if (!(kind in KIND_NAMES)) return ctx.toast('error', '这张卡片已失效，请重新发送“绑定”。');
+        const kind = value.k;
+        if (!isOwnKey(KIND_NAMES, kind)) return ctx.toast('error', '这张卡片已失效，请重新发送“绑定”。');
         const villageId = kind === 'village' ? Number(value.v) : null;
         if (kind === 'village' && !(villageId && (await getVillage(ctx.d, villageId))?.townshipId === t.id)) {
           return ctx.toast('error', '这个村已不在本乡，请重新发送“绑定”。');
