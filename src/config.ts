@@ -20,8 +20,10 @@ export const configSchema = z.object({
   FEISHU_CONNECTION: z.preprocess(blankToUndefined, z.enum(['webhook', 'websocket']).default('webhook')),
   /** the bot's own open_id; when unset it is asked from Feishu at start (GET /open-apis/bot/v3/info), and offline a leading @mention in a group is taken as the bot */
   FEISHU_BOT_OPEN_ID: optional,
-  /** how far a signed request's timestamp may be from now (seconds); > Feishu's 7.1 h retries */
+  /** how old a signed request's timestamp may be (seconds); > Feishu's 7.1 h retries */
   FEISHU_MAX_SKEW_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().positive().default(DEFAULT_WEBHOOK_LIMITS.maxSkewSeconds)),
+  /** how far in the future a signed request's timestamp may be (seconds): clock drift only */
+  FEISHU_MAX_FUTURE_SECONDS: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(3600).default(DEFAULT_WEBHOOK_LIMITS.maxFutureSeconds)),
   /** how long handled inbox rows (the dedup keys) are kept, hours; at least 8 */
   DEDUP_RETENTION_HOURS: z.preprocess(blankToUndefined, z.coerce.number().min(8).default(24)),
   /** load examples/township.json and the example roster into an empty database when offline */
@@ -45,6 +47,8 @@ export function webhookConfig(c: Config) {
     verificationToken: c.FEISHU_VERIFICATION_TOKEN,
     encryptKey: c.FEISHU_ENCRYPT_KEY,
     maxSkewSeconds: c.FEISHU_MAX_SKEW_SECONDS,
+    maxFutureSeconds: c.FEISHU_MAX_FUTURE_SECONDS,
     maxBodyBytes: DEFAULT_WEBHOOK_LIMITS.maxBodyBytes,
+    appId: c.FEISHU_APP_ID,
   };
 }

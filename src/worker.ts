@@ -27,6 +27,7 @@ export interface Env {
   FEISHU_CONNECTION?: string;
   FEISHU_BOT_OPEN_ID?: string;
   FEISHU_MAX_SKEW_SECONDS?: string;
+  FEISHU_MAX_FUTURE_SECONDS?: string;
   DEDUP_RETENTION_HOURS?: string;
   [name: string]: unknown;
 }

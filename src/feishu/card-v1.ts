@@ -5,6 +5,7 @@
 // is acknowledged and logged, never answered with an error the user would see.
 import { createHash } from 'node:crypto';
 import { safeEqual } from './crypto';
+import { inReplayWindow, otherApp } from './replay';
 import { CARD_ACTION, readEvent, type ReadEvent } from './events';
 
 const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
@@ -27,7 +28,7 @@ export function verifyOldCardCallback(
   raw: Uint8Array,
   body: Record<string, unknown>,
   headers: (name: string) => string | undefined | null,
-  cfg: { verificationToken?: string; maxSkewSeconds: number },
+  cfg: { verificationToken?: string; maxSkewSeconds: number; maxFutureSeconds?: number; appId?: string },
   nowMs: number,
 ): OldCardResult {
   if (!cfg.verificationToken) return { kind: 'ignored', reason: 'old-style card callback: no verification token configured to check it' };
@@ -37,9 +38,9 @@ export function verifyOldCardCallback(
   if (!ts || !nonce || !signature) return { kind: 'ignored', reason: 'old-style card callback without signature headers' };
   if (!safeEqual(signV1(ts, nonce, cfg.verificationToken, raw), signature.toLowerCase())) return { kind: 'ignored', reason: 'old-style card callback: bad signature' };
   const tsNum = Number(ts);
-  if (!Number.isFinite(tsNum) || Math.abs(nowMs / 1000 - tsNum) > cfg.maxSkewSeconds) {
-    return { kind: 'ignored', reason: 'old-style card callback: timestamp outside the replay window' };
-  }
+  if (!inReplayWindow(ts, nowMs, cfg)) return { kind: 'ignored', reason: 'old-style card callback: timestamp outside the replay window' };
+  const other = otherApp(body, cfg.appId);
+  if (other) return { kind: 'ignored', reason: `old-style card callback: ${other}` };
   // Old callbacks carry no event id and are never retried: the signed request itself is the key.
   const eventId = `v1:${createHash('sha256').update(raw).digest('hex').slice(0, 40)}`;
   const envelope = {

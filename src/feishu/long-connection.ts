@@ -14,6 +14,7 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { decrypt } from './crypto';
 import { envelopeSchema, type Envelope } from './events';
+import { otherApp } from './replay';
 import { createFetchHttp, type HttpRequest } from './http';
 import type { Logger } from '../log';
 import type { Received } from '../receive';
@@ -179,6 +180,15 @@ export function startLongConnection(o: LongConnectionOptions): LongConnection {
       const got = connectionEnvelope(data, o.encryptKey);
       if (!got) {
         log.warn('长连接收到无法识别的事件，已忽略');
+        return undefined;
+      }
+      // The connection was opened with our app's credentials, so this is a safeguard: an event
+      // naming another app in header.app_id is acknowledged and dropped, never processed.
+      if (otherApp(got.envelope, o.appId)) {
+        log.warn('长连接收到发给其他应用的事件（header.app_id 不是 FEISHU_APP_ID），已忽略', {
+          eventId: got.envelope.header.event_id,
+          eventType: got.envelope.header.event_type,
+        });
         return undefined;
       }
       return (await o.receive(got.envelope, got.json, Date.now())) ?? undefined;

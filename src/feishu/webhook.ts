@@ -4,16 +4,21 @@
 import { decrypt, safeEqual, sign } from './crypto';
 import { readEvent, type ReadEvent } from './events';
 import { isOldCardCallback, verifyOldCardCallback } from './card-v1';
+import { DEFAULT_MAX_FUTURE_SECONDS, inReplayWindow, otherApp } from './replay';
 
 export interface WebhookConfig {
   verificationToken?: string;
   encryptKey?: string;
-  /** how far a request's timestamp may be from now; longer than Feishu's ~7.1 h retry window */
+  /** how old a request's timestamp may be; longer than Feishu's ~7.1 h retry window */
   maxSkewSeconds: number;
+  /** how far in the future a request's timestamp may be (clock drift only: a few minutes) */
+  maxFutureSeconds?: number;
   maxBodyBytes: number;
+  /** the configured app (FEISHU_APP_ID): an event whose `header.app_id` names another app is refused */
+  appId?: string;
 }
 
-export const DEFAULT_WEBHOOK_LIMITS = { maxSkewSeconds: 12 * 3600, maxBodyBytes: 1024 * 1024 } as const;
+export const DEFAULT_WEBHOOK_LIMITS = { maxSkewSeconds: 12 * 3600, maxFutureSeconds: DEFAULT_MAX_FUTURE_SECONDS, maxBodyBytes: 1024 * 1024 } as const;
 
 export type Verified =
   | { kind: 'challenge'; challenge: string }
@@ -69,10 +74,7 @@ export function verifyWebhook(
     const signature = headers('x-lark-signature');
     if (ts && nonce && signature) {
       if (!safeEqual(sign(ts, nonce, cfg.encryptKey, raw), signature.toLowerCase())) return refuse(401, 'bad signature');
-      const tsNum = Number(ts);
-      if (!Number.isFinite(tsNum) || Math.abs(nowMs / 1000 - tsNum) > cfg.maxSkewSeconds) {
-        return refuse(401, 'timestamp outside the replay window');
-      }
+      if (!inReplayWindow(ts, nowMs, cfg)) return refuse(401, 'timestamp outside the replay window');
       signed = true;
     }
   }
@@ -113,5 +115,7 @@ export function verifyWebhook(
   if (cfg.verificationToken && !safeEqual(event.token ?? '', cfg.verificationToken)) {
     return refuse(401, 'bad verification token');
   }
+  const other = otherApp(body, cfg.appId);
+  if (other) return refuse(401, other);
   return { kind: 'event', event, json };
 }

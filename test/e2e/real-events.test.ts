@@ -309,13 +309,18 @@ describe('old-style card callbacks (card.action.trigger_v1)', () => {
 
   it('acknowledges one it cannot verify with an empty 200 and a warning, processing nothing', async () => {
     await start();
-    for (const opts of [{ signature: 'f'.repeat(40) }, { token: 'another-token' }, { timestamp: Math.floor(Date.now() / 1000) - 13 * 3600 }]) {
+    const now = Math.floor(Date.now() / 1000);
+    const refused = [{ signature: 'f'.repeat(40) }, { token: 'another-token' }, { timestamp: now - 13 * 3600 }, { timestamp: now + 2 * 3600 }, { appId: 'cli_another_app' }];
+    for (const opts of refused) {
       const res = await fetch(`${h.url}/feishu/card`, oldCardRequest({ openId: EX.leader, chatId: EX.leadersChat, value: { a: 'progress.refresh' } }, opts));
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({});
     }
     expect(count('select count(*) n from inbox')).toBe(0);
-    expect(h.log.lines.filter((l) => l.startsWith('WARN webhook request acknowledged but not processed'))).toHaveLength(3);
+    expect(h.log.lines.filter((l) => l.startsWith('WARN webhook request acknowledged but not processed'))).toHaveLength(refused.length);
+    // the app's own id is fine
+    const ours = await fetch(`${h.url}/feishu/card`, oldCardRequest({ openId: EX.leader, chatId: EX.leadersChat, value: { a: 'progress.refresh' } }, { appId: 'cli_test' }));
+    expect(await ours.json()).toEqual({ toast: { type: 'info', content: '已刷新' } });
     expect(h.log.lines.join('\n')).not.toContain(VERIFICATION_TOKEN);
   });
 });

@@ -92,7 +92,8 @@ describe('events over the long connection', () => {
     // the same callback again: already handled, nothing runs twice
     expect((await h.gateway!.send(env)).data).toEqual({ toast: { type: 'info', content: '这次操作已经处理过了。' } });
     // tenants whose callbacks go to a request URL: the webhook route, with its checks
-    const res = await h.post(cardEnvelope({ openId: 'ou_a', chatId: 'oc_x', value: { a: 'no.such.action' } }), '/feishu/card');
+    const viaUrl = cardEnvelope({ openId: 'ou_a', chatId: 'oc_x', value: { a: 'no.such.action' } });
+    const res = await h.post({ ...viaUrl, header: { ...viaUrl.header, app_id: LC_APP_ID } }, '/feishu/card');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ toast: { type: 'error', content: '这个按钮已失效，请发送“进度”获取新卡片。' } });
   });
@@ -115,6 +116,24 @@ describe('events over the long connection', () => {
     expect(ack.code).toBe(200);
     expect(inboxCount(h)).toBe(0);
     expect(h.log.lines.some((l) => l.includes('长连接收到无法识别的事件'))).toBe(true);
+  });
+
+  it("acknowledges an event naming another app in header.app_id, stores nothing, and says so (no content in the log)", async () => {
+    h = await connectedHarness();
+    const env = overConnection(messageEnvelope({ text: '帮助 522630198506121231', openId: 'ou_a', chatId: 'oc_x' }));
+    const ack = await h.gateway!.send({ ...env, header: { ...env.header, app_id: 'cli_0000000000000000' } });
+    expect(ack.code).toBe(200);
+    expect(inboxCount(h)).toBe(0);
+    const line = h.log.lines.find((l) => l.includes('发给其他应用的事件'));
+    expect(line).toContain(env.header.event_id);
+    expect(line).not.toContain('522630');
+    expect(line).not.toContain('secret');
+    // the app's own id, or none, is taken
+    const ours = overConnection(messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_x' }));
+    expect((await h.gateway!.send(ours)).code).toBe(200);
+    const none = overConnection(messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_x' }));
+    expect((await h.gateway!.send({ ...none, header: { ...none.header, app_id: '' } })).code).toBe(200);
+    expect(inboxCount(h)).toBe(2);
   });
 
   it('answers 500 when the inbox write fails, so Feishu delivers the event again', async () => {

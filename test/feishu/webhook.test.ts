@@ -13,12 +13,12 @@ let d: SqliteDatabase;
 let log: ReturnType<typeof memoryLogger>;
 let deferred: (() => Promise<unknown>)[];
 
-function app(opts: { encryptKey?: string; token?: string } = { encryptKey: ENCRYPT_KEY, token: VERIFICATION_TOKEN }) {
+function app(opts: { encryptKey?: string; token?: string; appId?: string; maxFutureSeconds?: number } = { encryptKey: ENCRYPT_KEY, token: VERIFICATION_TOKEN }) {
   return createApp({
     d,
     bot: createBot(),
     log,
-    webhook: { encryptKey: opts.encryptKey, verificationToken: opts.token, maxSkewSeconds: 12 * 3600, maxBodyBytes: 1024 * 1024 },
+    webhook: { encryptKey: opts.encryptKey, verificationToken: opts.token, maxSkewSeconds: 12 * 3600, maxFutureSeconds: opts.maxFutureSeconds, maxBodyBytes: 1024 * 1024, appId: opts.appId },
     defer: (w) => void deferred.push(w),
   });
 }
@@ -111,6 +111,60 @@ describe('signed, encrypted events', () => {
     const replay = signedRequest(messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_1' }), { timestamp: now - 13 * 3600 });
     expect((await app().request('/feishu/events', replay)).status).toBe(401);
     expect(inboxRows().n).toBe(1);
+  });
+
+  it('refuses a timestamp more than 5 minutes ahead (the window is asymmetric), the limit configurable', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const env = () => messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_1' });
+    // clock drift: a few minutes ahead is fine
+    expect((await app().request('/feishu/events', signedRequest(env(), { timestamp: now + 240 }))).status).toBe(200);
+    for (const ahead of [301, 600, 2 * 3600, 11 * 3600]) {
+      expect((await app().request('/feishu/events', signedRequest(env(), { timestamp: now + ahead }))).status, `${ahead} s ahead`).toBe(401);
+    }
+    // FEISHU_MAX_FUTURE_SECONDS
+    const strict = { encryptKey: ENCRYPT_KEY, token: VERIFICATION_TOKEN, maxFutureSeconds: 30 };
+    expect((await app(strict).request('/feishu/events', signedRequest(env(), { timestamp: now + 120 }))).status).toBe(401);
+    expect((await app(strict).request('/feishu/events', signedRequest(env(), { timestamp: now + 10 }))).status).toBe(200);
+    // not a number of seconds
+    for (const ts of ['1e10', '0x10', `${now}.5`, '-1', '']) {
+      const e = env();
+      const body = JSON.stringify({ encrypt: encrypt(JSON.stringify(e), ENCRYPT_KEY) });
+      const res = await app().request('/feishu/events', {
+        method: 'POST',
+        body,
+        headers: { 'x-lark-request-timestamp': ts, 'x-lark-request-nonce': 'n', 'x-lark-signature': sign(ts, 'n', ENCRYPT_KEY, new TextEncoder().encode(body)) },
+      });
+      expect(res.status, ts).toBe(401);
+    }
+    expect(inboxRows().n).toBe(2);
+    expect(log.lines.filter((l) => l.includes('timestamp outside the replay window'))).toHaveLength(4 + 1 + 4);
+  });
+
+  it("refuses an event whose header.app_id is another app's; accepts our app id, an empty or a missing one", async () => {
+    const opts = { encryptKey: ENCRYPT_KEY, token: VERIFICATION_TOKEN, appId: 'cli_test' };
+    const withApp = (appId: unknown) => {
+      const e = messageEnvelope({ text: '帮助', openId: 'ou_a', chatId: 'oc_1' }) as { header: Record<string, unknown> };
+      if (appId === undefined) delete e.header.app_id;
+      else e.header.app_id = appId;
+      return signedRequest(e);
+    };
+    for (const other of ['cli_other_app', 'cli_test ', 'CLI_TEST', 42]) {
+      expect((await app(opts).request('/feishu/events', withApp(other))).status, String(other)).toBe(401);
+    }
+    expect(inboxRows().n).toBe(0);
+    for (const ok of ['cli_test', '', null, undefined]) {
+      expect((await app(opts).request('/feishu/events', withApp(ok))).status, String(ok)).toBe(200);
+    }
+    expect(inboxRows().n).toBe(4);
+    // offline (no app id configured) nothing to compare with
+    expect((await app().request('/feishu/events', withApp('cli_other_app'))).status).toBe(200);
+    const refused = log.lines.filter((l) => l.includes('event for another app'));
+    expect(refused).toHaveLength(4);
+    for (const l of refused) {
+      expect(l).not.toContain(ENCRYPT_KEY);
+      expect(l).not.toContain(VERIFICATION_TOKEN);
+      expect(l).not.toContain('帮助');
+    }
   });
 
   it('refuses a plaintext event when an encrypt key is configured', async () => {

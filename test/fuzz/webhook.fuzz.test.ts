@@ -84,7 +84,7 @@ describe('webhook fuzz', () => {
     CASES.wrongTypes = 300;
   });
 
-  it('wrong signatures, wrong tokens and stale timestamps: 401, nothing stored', async () => {
+  it('wrong signatures, wrong tokens, stale and future timestamps: 401, nothing stored', async () => {
     const before = rows();
     await fc.assert(
       fc.asyncProperty(fc.string({ minLength: 1, maxLength: 80 }), fc.integer({ min: 13 * 3600, max: 10 * 365 * 86400 }), fc.string({ maxLength: 30 }), async (sig, age, token) => {
@@ -94,6 +94,9 @@ describe('webhook fuzz', () => {
         expect(badSig.status).toBe(401);
         const stale = await app.request('/feishu/events', signedRequest(env, { timestamp: Math.floor(Date.now() / 1000) - age }));
         expect(stale.status).toBe(401);
+        // stamped ahead: more than 5 minutes is refused too (a prepared replay, not clock drift)
+        const ahead = await app.request('/feishu/events', signedRequest(env, { timestamp: Math.floor(Date.now() / 1000) + 301 + (age % (13 * 3600)) }));
+        expect(ahead.status).toBe(401);
         if (token !== VERIFICATION_TOKEN) {
           const badToken = await app.request('/feishu/events', signedRequest({ ...env, header: { ...env.header, token } }));
           expect(badToken.status).toBe(401);
@@ -101,7 +104,7 @@ describe('webhook fuzz', () => {
       }),
       { numRuns: 200 },
     );
-    CASES.badAuth = 600;
+    CASES.badAuth = 800;
     expect(rows()).toBe(before);
   });
 

@@ -188,9 +188,10 @@ export function chatEventEnvelope(
  */
 export function oldCardRequest(
   o: { openId: string; chatId: string; value: Record<string, unknown>; messageId?: string },
-  { token = VERIFICATION_TOKEN, timestamp = Math.floor(Date.now() / 1000), signature }: { token?: string; timestamp?: number; signature?: string } = {},
+  { token = VERIFICATION_TOKEN, timestamp = Math.floor(Date.now() / 1000), signature, appId }: { token?: string; timestamp?: number; signature?: string; appId?: string } = {},
 ) {
   const body = JSON.stringify({
+    ...(appId !== undefined ? { app_id: appId } : {}),
     open_id: o.openId,
     user_id: null,
     union_id: `on_${o.openId.replace(/^ou_/, '')}`,
