@@ -76,6 +76,12 @@ export interface CampaignConfig {
   /** minimum notice period, whole calendar days including the start day */
   noticeMinDays: number;
   helperMaxHouseholds: number;
+  /**
+   * township cadres (besides the package cadre) who must sign their opinion in the two-committees
+   * minutes for the meeting to count; absent in configs stored before it existed (read with
+   * townshipSignersRequired in src/core/meetings.ts, default 1)
+   */
+  twoCommitteesTownshipSigners?: number;
   /** days before a deadline on which to remind; 0 is the deadline day */
   reminderOffsets: number[];
   /** an acknowledged overdue alert is raised again this many days after the acknowledgement */
@@ -125,6 +131,7 @@ export const campaignOverridesSchema = z
       .optional(),
     noticeMinDays: z.number().int().min(1).max(60).optional(),
     helperMaxHouseholds: z.number().int().min(1).max(100).optional(),
+    twoCommitteesTownshipSigners: z.number().int().min(0).max(10).optional(),
     reminderOffsets: z.array(z.number().int().min(0).max(60)).optional(),
     escalateAfterDays: z.number().int().min(1).max(60).optional(),
     dutyDueDates: z
@@ -177,6 +184,7 @@ export function defaultCampaign(year: number, overrides: CampaignOverrides = {})
     deadlines,
     noticeMinDays: o.noticeMinDays ?? 7,
     helperMaxHouseholds: o.helperMaxHouseholds ?? 5,
+    twoCommitteesTownshipSigners: o.twoCommitteesTownshipSigners ?? 1,
     reminderOffsets: o.reminderOffsets ?? [2, 1, 0],
     escalateAfterDays: o.escalateAfterDays ?? 3,
     dutyDueDates: {

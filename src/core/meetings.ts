@@ -80,6 +80,18 @@ export interface MeetingInput {
     packageCadreConfirmed: boolean;
   };
   signatures?: { packageCadre?: boolean };
+  /**
+   * What the record carries as evidence (DESIGN §3.4); absent, the evidence is not judged (the
+   * numbers alone, as when a meeting is first typed in). A record short of it is 记录不完整.
+   */
+  evidence?: {
+    /** the absentees' opinions, or an explicit 无缺席 */
+    absentees: boolean;
+    /** a photo or file of the signed resolution */
+    resolutionPhoto: boolean;
+    /** township cadres (besides the package cadre) who signed the two-committees minutes */
+    townshipSignatures: number;
+  };
 }
 
 export interface MeetingRules {
@@ -87,12 +99,23 @@ export interface MeetingRules {
   minAttendance: Partial<Record<MeetingKind, number>>;
   /** kinds whose record must carry a vote */
   votesRequired: readonly MeetingKind[];
+  /** township cadres who must sign the two-committees minutes besides the package cadre */
+  townshipSigners: number;
 }
 
 export const DEFAULT_MEETING_RULES: MeetingRules = {
   minAttendance: { villagers_assembly: VILLAGERS_ASSEMBLY_MIN_ATTENDANCE },
   votesRequired: ['villagers_assembly', 'representatives'],
+  townshipSigners: 1,
 };
+
+/** The rules with the township's setting (township.json campaign.twoCommitteesTownshipSigners, default 1). */
+export function meetingRulesOf(config: { twoCommitteesTownshipSigners?: number }): MeetingRules {
+  return { ...DEFAULT_MEETING_RULES, townshipSigners: config.twoCommitteesTownshipSigners ?? DEFAULT_MEETING_RULES.townshipSigners };
+}
+
+/** Problems that make a record 记录不完整 rather than wrong: what is still to be added. */
+export const INCOMPLETE = '记录不完整：';
 
 export type MeetingValidation = { ok: true } | { ok: false; problems: string[] };
 
@@ -168,6 +191,16 @@ export function validateMeeting(input: MeetingInput, rules: MeetingRules = DEFAU
   }
   if (input.kind === 'two_committees' && input.signatures?.packageCadre !== true) {
     problems.push('两委会议记录缺少包村干部签署意见：按规定包村干部须在会议记录上签署意见，请签字后再登记。');
+  }
+  const e = input.evidence;
+  if (e && input.kind === 'villagers_assembly') {
+    if (!e.absentees) problems.push(`${INCOMPLETE}缺少缺席人员意见，请发送“缺席意见 具体意见”；无人缺席的，发送“缺席意见 无缺席”。`);
+    if (!e.resolutionPhoto) problems.push(`${INCOMPLETE}缺少决议签字照片，请把签字的决议照片回复到本卡片。`);
+  }
+  if (e && input.kind === 'two_committees' && e.townshipSignatures < rules.townshipSigners) {
+    problems.push(
+      `${INCOMPLETE}须至少 ${rules.townshipSigners} 名乡干部在会议记录上签署意见（已签 ${e.townshipSignatures} 名），请乡干部在本卡片上按“乡干部签署意见”。`,
+    );
   }
 
   return problems.length === 0 ? { ok: true } : { ok: false, problems };

@@ -47,6 +47,18 @@ export interface Manifest {
   reportSubmittedAt: string | null;
   counts: { auditEntries: number; evidenceReferences: number; households: number; members: number } & { report: CountyReportSummary };
   files: ManifestFile[];
+  /** every evidence reference (meeting resolution photos, visit photos, cross-check sources), as in evidence.csv */
+  evidence: ManifestEvidence[];
+}
+
+export interface ManifestEvidence {
+  /** 会议 | 走访 | 比对线索… */
+  kind: string;
+  village: string;
+  record: string;
+  date: string;
+  /** `image:<key>#<message_id>`, `file:<key>:<name>#<message_id>`, `<部门>:<key>` */
+  ref: string;
 }
 
 export const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
@@ -184,6 +196,10 @@ export async function writeArchive(d: Database, townshipId: string, dir: string,
       report: report.summary,
     },
     files: files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: sha256(f.bytes), description: f.description })),
+    evidence: evidence
+      .slice(1)
+      .filter((r) => r[4])
+      .map(([kind = '', village = '', record = '', date = '', ref = '']) => ({ kind, village, record, date, ref })),
   };
   const text = `${JSON.stringify(manifest, null, 2)}\n`;
   await writeFile(join(out, MANIFEST), text, 'utf8');

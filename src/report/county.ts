@@ -171,6 +171,8 @@ export interface MeetingLine {
   firstSecretary: string;
   packageCadre: string;
   packageCadreSign: string;
+  /** township cadres (besides the package cadre) who signed the two-committees minutes */
+  townshipSigners: string;
   valid: string;
   evidenceCount: number;
   evidence: string;
@@ -375,6 +377,10 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
       firstSecretary: who(c.first_secretary),
       packageCadre: who(c.package_cadre),
       packageCadreSign: who(c.package_cadre_sign),
+      townshipSigners: Object.entries(c)
+        .filter(([k]) => k.startsWith('township_sign:'))
+        .map(([, name]) => name)
+        .join('、'),
       valid: m.valid ? '有效' : '未生效（待确认）',
       evidenceCount: m.evidence.length,
       evidence: m.evidence.join('\n'),
@@ -734,6 +740,7 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('第一书记到场确认', 12, (m) => m.firstSecretary),
       col('驻村干部到场确认', 12, (m) => m.packageCadre),
       col('驻村干部签署意见', 12, (m) => m.packageCadreSign),
+      col('乡干部签署意见', 16, (m) => m.townshipSigners),
       col('是否有效', 14, (m) => m.valid),
       col('佐证份数', 8, (m) => m.evidenceCount),
       col('佐证', 30, (m) => m.evidence, { wrap: true }),

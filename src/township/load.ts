@@ -28,6 +28,7 @@ export function campaignOf(t: Township): CampaignConfig {
     deadlines: c.deadlines,
     noticeMinDays: c.noticeMinDays,
     helperMaxHouseholds: c.helperMaxHouseholds,
+    twoCommitteesTownshipSigners: c.twoCommitteesTownshipSigners,
     reminderOffsets: c.reminderOffsets,
     escalateAfterDays: c.escalateAfterDays,
     dutyDueDates: c.dutyDueDates,

@@ -158,6 +158,8 @@ export const campaignSchema = z.strictObject({
   end: dateField.optional(),
   noticeMinDays: intIn(1, 60, '公示最少天数').optional(),
   helperMaxHouseholds: intIn(1, 100, '每名帮扶责任人最多帮扶户数').optional(),
+  /** township cadres (besides the package cadre) who must sign the two-committees minutes, default 1 */
+  twoCommitteesTownshipSigners: intIn(0, 10, '两委会议须签字的乡干部人数').optional(),
   reminderOffsets: z.array(intIn(0, 60, '提醒提前天数')).optional(),
   escalateAfterDays: intIn(1, 60, '再次督办间隔天数').optional(),
   dutyDueDates: z

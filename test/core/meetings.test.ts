@@ -3,6 +3,7 @@ import {
   DEFAULT_MEETING_RULES,
   VILLAGERS_ASSEMBLY_MIN_ATTENDANCE,
   parseMeetingKind,
+  meetingRulesOf,
   validateMeeting,
   votePasses,
   type MeetingInput,
@@ -161,8 +162,29 @@ describe('validateMeeting: all problems at once', () => {
     expect(p[3]).toMatch(/^缺少包村干部监督/);
   });
 
+  it('a 村民大会 without the absentees’ opinions or the resolution photo is 记录不完整, saying what is missing', () => {
+    const none = { absentees: false, resolutionPhoto: false, townshipSignatures: 0 };
+    expect(problemsOf(assembly({ evidence: none }))).toEqual([
+      '记录不完整：缺少缺席人员意见，请发送“缺席意见 具体意见”；无人缺席的，发送“缺席意见 无缺席”。',
+      '记录不完整：缺少决议签字照片，请把签字的决议照片回复到本卡片。',
+    ]);
+    expect(validateMeeting(assembly({ evidence: { ...none, absentees: true, resolutionPhoto: true } }))).toEqual({ ok: true });
+    // the representatives meeting needs neither
+    expect(validateMeeting(assembly({ kind: 'representatives', evidence: none }))).toEqual({ ok: true });
+  });
+
+  it('the two-committees meeting needs the configured number of township cadres signing', () => {
+    const tc: MeetingInput = { kind: 'two_committees', eligibleAtHome: 7, present: 7, overseers: overseen, signatures: { packageCadre: true }, evidence: { absentees: false, resolutionPhoto: false, townshipSignatures: 0 } };
+    expect(problemsOf(tc)).toEqual(['记录不完整：须至少 1 名乡干部在会议记录上签署意见（已签 0 名），请乡干部在本卡片上按“乡干部签署意见”。']);
+    expect(validateMeeting({ ...tc, evidence: { ...tc.evidence!, townshipSignatures: 1 } })).toEqual({ ok: true });
+    const two = meetingRulesOf({ twoCommitteesTownshipSigners: 2 });
+    expect(validateMeeting({ ...tc, evidence: { ...tc.evidence!, townshipSignatures: 1 } }, two).ok).toBe(false);
+    expect(validateMeeting(tc, meetingRulesOf({ twoCommitteesTownshipSigners: 0 }))).toEqual({ ok: true });
+    expect(meetingRulesOf({}).townshipSigners).toBe(1);
+  });
+
   it('honours custom rules', () => {
-    const rules = { minAttendance: { representatives: 2 / 3 }, votesRequired: [] };
+    const rules = { minAttendance: { representatives: 2 / 3 }, votesRequired: [], townshipSigners: 1 };
     expect(validateMeeting({ kind: 'representatives', eligibleAtHome: 30, present: 20, overseers: overseen }, rules)).toEqual({ ok: true });
     const r = validateMeeting({ kind: 'representatives', eligibleAtHome: 30, present: 19, overseers: overseen }, rules);
     expect(r.ok).toBe(false);

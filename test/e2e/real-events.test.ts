@@ -114,7 +114,7 @@ describe('rich-text posts', () => {
         paragraphs: [[{ tag: 'text', text: '会场照片两张' }], [{ tag: 'img', image_key: 'img_v3_meeting_a' }], [{ tag: 'img', image_key: 'img_v3_meeting_b' }]],
       }),
     );
-    expect(textOf(reply!)).toBe('已将2 张照片附到村民大会（2026-12-09）记录，作为佐证（共 2 份）。');
+    expect(textOf(reply!)).toMatch(/^已将2 张照片附到村民大会（2026-12-09）记录，作为佐证（共 2 份）。\n尚未生效：/);
     const ev = JSON.parse((h.server.d.sqlite.prepare('select evidence from meetings').get() as { evidence: string }).evidence) as string[];
     expect(ev.map((e) => e.split('#')[0])).toEqual(['image:img_v3_meeting_a', 'image:img_v3_meeting_b']);
     expect(count("select count(*) n from audit_log where entity = 'meeting' and action = 'attach'")).toBe(2);

@@ -114,19 +114,19 @@ describe('a village through the whole campaign', () => {
     const missing = await refusedUnchanged(() => sayText('完成 评议公示', S.cadre), '还不能完成');
     expect(missing).toMatch(/缺少有效的会议记录：村民大会、村民代表大会、两委会议/);
 
-    const fs = await press(S.firstSecretary, { a: 'meeting.confirm', m: uuid, as: 'first_secretary' });
-    expect(fs.toast?.content).toBe('已确认，村民大会记录有效。');
-    expect(fs.card!.data.header).toMatchObject({ title: { content: '村民大会记录' }, template: 'green' });
-    expect(n('select count(*) n from meetings where valid = 1')).toBe(1);
-
     const photo = await say('', S.cadre, S.chat, {
       messageType: 'image',
       content: JSON.stringify({ image_key: 'img_resolution_1' }),
       parentId: cardMsg!.messageId,
       atBot: false,
     });
-    expect(textOf(photo[0]!)).toBe('已将照片附到村民大会（2026-12-09）记录，作为佐证（共 1 份）。');
+    expect(textOf(photo[0]!)).toMatch(/^已将照片附到村民大会（2026-12-09）记录，作为佐证（共 1 份）。\n尚未生效：\n• 缺少第一书记监督/);
     expect(one<{ evidence: string }>('select evidence from meetings').evidence).toContain('image:img_resolution_1');
+
+    const fs = await press(S.firstSecretary, { a: 'meeting.confirm', m: uuid, as: 'first_secretary' });
+    expect(fs.toast?.content).toBe('已确认，村民大会记录有效。');
+    expect(fs.card!.data.header).toMatchObject({ title: { content: '村民大会记录' }, template: 'green' });
+    expect(n('select count(*) n from meetings where valid = 1')).toBe(1);
     expect(n("select count(*) n from audit_log where entity = 'meeting' and action = 'confirm'")).toBe(2);
   });
 
@@ -142,11 +142,11 @@ describe('a village through the whole campaign', () => {
     await press(S.packageCadre, { a: 'meeting.confirm', m: tcUuid, as: 'package_cadre' });
     expect(n("select count(*) n from meetings where kind = 'two_committees' and valid = 1")).toBe(0);
     const signed = await press(S.packageCadre, { a: 'meeting.confirm', m: tcUuid, as: 'package_cadre_sign' });
-    expect(signed.toast?.content).toBe('已确认，两委会议记录有效。');
+    expect(signed.toast?.content).toBe('已确认。'); // a township cadre's signature is still missing
     // the office signs its opinion in the minutes from its own account; a village cadre cannot
     expect((await press(S.cadre, { a: 'meeting.township_sign', m: tcUuid })).toast?.type).toBe('error');
     const office = await press(EX.office, { a: 'meeting.township_sign', m: tcUuid });
-    expect(office.toast).toEqual({ type: 'success', content: '已签字。' });
+    expect(office.toast).toEqual({ type: 'success', content: '已签字，两委会议记录有效。' });
     expect(JSON.stringify(office.card!.data)).toContain('乡干部签署意见：周建华');
     expect(n('select count(*) n from meetings where valid = 1')).toBe(3);
     expect(one('select status from households where number = ?', applicant)).toEqual({ status: 'evaluated' });

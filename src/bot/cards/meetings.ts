@@ -1,7 +1,7 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
 import { card, md, button, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
-import { MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
+import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
 import { formatCn } from '../../core/dates';
 import type { meetings } from '../../../db/schema/index';
 
@@ -37,9 +37,12 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
           return signed.length ? [`乡干部签署意见：${esc(signed.join('、'))}`] : [];
         })()
       : []),
+    ...(kind === 'villagers_assembly' && !m.absenteeOpinions ? ['缺席人员意见：⬜ 未登记（发送“缺席意见 具体意见”或“缺席意见 无缺席”）'] : []),
     ...(m.evidence.length ? [`佐证材料：${m.evidence.length} 份`] : ['请把签字的决议照片或文件回复到本卡片，作为佐证。']),
   ];
   const els = [md(lines.join('\n'))];
+  const incomplete = validity.ok ? [] : validity.problems.filter((p) => p.startsWith(INCOMPLETE));
+  const pending = validity.ok ? [] : validity.problems.filter((p) => !p.startsWith(INCOMPLETE));
   if (validity.ok) els.push(md('✅ **记录有效**'));
   else els.push(md(`⚠️ **尚未生效**：\n${validity.problems.map((p) => `• ${esc(p)}`).join('\n')}`));
   const bs: Element[] = [];
@@ -48,5 +51,6 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
   if (kind === 'two_committees' && !m.confirmations.package_cadre_sign) bs.push(button('驻村干部签字', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre_sign' }));
   if (kind === 'two_committees') bs.push(button('乡干部签署意见', { a: 'meeting.township_sign', m: m.cardMessageId }));
   if (bs.length) els.push(buttons(...bs));
-  return card(`${MEETING_NAMES[kind]}记录${validity.ok ? '' : '（待确认）'}`, els, validity.ok ? 'green' : 'orange');
+  const state = validity.ok ? '' : pending.length ? '（待确认）' : incomplete.length ? '（记录不完整）' : '';
+  return card(`${MEETING_NAMES[kind]}记录${state}`, els, validity.ok ? 'green' : 'orange');
 }

@@ -3,7 +3,7 @@
 // those present), and a household voted down leaves as 未通过 with the meeting named. A meeting counts only after both overseers
 // confirmed their presence from their own Feishu accounts (and, for the two-committees meeting,
 // the package cadre signed). A photo or file sent in reply to the meeting card is its evidence.
-import { and, eq } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import { households, meetings, outbox, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
@@ -15,8 +15,11 @@ import {
   tallyText,
   validateMeeting,
   votePasses,
+  meetingRulesOf,
   type ApplicationVote,
   type HouseholdVote,
+  type MeetingRules,
+  type MeetingValidation,
   type MeetingKind,
   type VoteTally,
 } from '../../core/meetings';
@@ -25,7 +28,8 @@ import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import { holdersOf } from '../../store/township';
 import { allows } from '../../core/roles';
 import { meetingCard, type MeetingRow } from '../cards/meetings';
-import { addEvidence } from '../evidence';
+import { addEvidence, evidenceEntries } from '../evidence';
+import type { CampaignConfig } from '../../core/campaign';
 import { tooLong } from '../../core/limits';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
@@ -219,24 +223,63 @@ function votesForRules(votes: unknown): VoteTally | ApplicationVote[] | undefine
   return votes as VoteTally;
 }
 
-/** Validity with the confirmations collected so far. */
-export function meetingValidity(m: Pick<MeetingRow, 'kind' | 'eligible' | 'present' | 'votes' | 'confirmations'>, firstSecretaryRequired: boolean) {
+type ValidityInput = Pick<MeetingRow, 'kind' | 'eligible' | 'present' | 'votes' | 'confirmations' | 'evidence' | 'absenteeOpinions'>;
+
+/** Township cadres (besides the package cadre) who signed the two-committees minutes. */
+export const townshipSigners = (confirmations: Record<string, string>) =>
+  Object.entries(confirmations)
+    .filter(([k]) => k.startsWith('township_sign:'))
+    .map(([, name]) => name);
+
+/** The meeting rules with this township's settings (township.json). */
+const rulesOf = (ctx: BotContext) => meetingRulesOf(ctx.township!.campaign as Partial<CampaignConfig>);
+
+/** Validity with the confirmations, signatures and evidence collected so far. */
+export function meetingValidity(m: ValidityInput, firstSecretaryRequired: boolean, rules: MeetingRules) {
   const votes = votesForRules(m.votes);
-  return validateMeeting({
-    kind: m.kind as MeetingKind,
-    eligibleAtHome: m.eligible,
-    present: m.present,
-    ...(votes ? { votes } : {}),
-    overseers: {
-      firstSecretaryRequired,
-      firstSecretaryConfirmed: Boolean(m.confirmations.first_secretary),
-      packageCadreConfirmed: Boolean(m.confirmations.package_cadre),
+  return validateMeeting(
+    {
+      kind: m.kind as MeetingKind,
+      eligibleAtHome: m.eligible,
+      present: m.present,
+      ...(votes ? { votes } : {}),
+      overseers: {
+        firstSecretaryRequired,
+        firstSecretaryConfirmed: Boolean(m.confirmations.first_secretary),
+        packageCadreConfirmed: Boolean(m.confirmations.package_cadre),
+      },
+      signatures: { packageCadre: Boolean(m.confirmations.package_cadre_sign) },
+      evidence: {
+        absentees: Boolean(m.absenteeOpinions?.trim()),
+        resolutionPhoto: m.evidence.length > 0,
+        townshipSignatures: townshipSigners(m.confirmations).length,
+      },
     },
-    signatures: { packageCadre: Boolean(m.confirmations.package_cadre_sign) },
-  });
+    rules,
+  );
 }
 
-async function recordMeeting(ctx: BotContext, draft: MeetingDraft): Promise<boolean> {
+/**
+ * Writes a change to a recorded meeting with its new validity; when it has just become valid, the
+ * applicants move on if all three meetings now count. Returns the updated row and its validity.
+ */
+async function saveMeeting(ctx: BotContext, m: MeetingRow, changes: Partial<Pick<MeetingRow, 'confirmations' | 'evidence' | 'absenteeOpinions'>>) {
+  const o = await overseerState(ctx, m.villageId);
+  const next = { ...m, ...changes };
+  const validity = meetingValidity(next, o.firstSecretaryRequired, rulesOf(ctx));
+  ctx.write(ctx.d.db.update(meetings).set({ ...changes, valid: validity.ok }).where(eq(meetings.id, m.id)));
+  if (validity.ok && !m.valid) await advanceIfAllValid(ctx, m.villageId, m.kind as MeetingKind);
+  const village = ctx.village?.id === m.villageId ? ctx.village.name : ((await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '');
+  const row = { ...next, valid: validity.ok };
+  return { row, validity, card: meetingCard(row, village, o.firstSecretaryRequired, validity) };
+}
+
+/** One line on where the record stands: valid, or what it still lacks. */
+export function validityLine(kind: MeetingKind, validity: MeetingValidation): string {
+  return validity.ok ? `✅ ${MEETING_NAMES[kind]}记录有效。` : `尚未生效：\n${validity.problems.map((x) => `• ${x}`).join('\n')}`;
+}
+
+async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: string[] = []): Promise<boolean> {
   const v = ctx.village!;
   const name = MEETING_NAMES[draft.kind];
   const o = await overseerState(ctx, v.id);
@@ -297,10 +340,14 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft): Promise<bool
     votes,
     absenteeOpinions: draft.absentees,
     confirmations,
-    valid: meetingValidity({ ...draft, votes, confirmations }, o.firstSecretaryRequired).ok,
+    // photos pasted into the same (rich-text) message are the resolution's evidence straight away
+    evidence: attached,
+    valid: false,
     recordedBy: ctx.actor.person?.name ?? ctx.actor.openId,
     createdAt: ctx.now.getTime(),
   };
+  const validity = meetingValidity({ ...row, absenteeOpinions: draft.absentees }, o.firstSecretaryRequired, rulesOf(ctx));
+  row.valid = validity.ok;
   // The card's outbox uuid names the meeting on its buttons and links photo replies to it.
   const uuid = ctx.newUuid();
   ctx.write(ctx.d.db.insert(meetings).values({ ...row, cardMessageId: uuid }));
@@ -323,7 +370,8 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft): Promise<bool
     ctx.audit({ action: 'vote', entity: 'household', entityId: hv.number, before: { status: step!.from }, after: { ...after, meeting: draft.kind, date: draft.date, for: hv.for, against: hv.against, ...(hv.abstain !== undefined ? { abstain: hv.abstain } : {}), ...(hv.objection ? { objection: hv.objection } : {}), passed: hv.passed } });
     if (!hv.passed) down.push(hv);
   }
-  const card = meetingCard({ ...row, id: 0, evidence: [], cardMessageId: uuid }, v.name, o.firstSecretaryRequired, meetingValidity({ ...row }, o.firstSecretaryRequired));
+  if (validity.ok) await advanceIfAllValid(ctx, v.id, draft.kind);
+  const card = meetingCard({ ...row, id: 0, cardMessageId: uuid }, v.name, o.firstSecretaryRequired, validity);
   ctx.reply({ card }, uuid);
   if (down.length) {
     ctx.reply(
@@ -366,7 +414,32 @@ export const reviewMeetings = (bot: Bot) =>
         const config = ctx.township!.campaign as { year: number };
         const draft = parseMeetingText(p.rest, config.year, cstDate(ctx.now));
         if (typeof draft === 'string') return ctx.reply(draft);
-        await recordMeeting(ctx, draft);
+        const attached = ctx.replyTo ? evidenceEntries({ items: p.attachments, messageId: ctx.replyTo, parentId: '' }) : [];
+        await recordMeeting(ctx, draft, attached.map((e) => e.entry));
+      },
+    })
+    .command({
+      // The absentees' opinions of the latest 村民大会 (or 无缺席), when not given with the meeting.
+      name: '缺席意见',
+      usage: '缺席意见 <内容|无缺席>',
+      summary: '补登村民大会的缺席人员意见（无人缺席写“无缺席”）',
+      roles: REPORTERS,
+      where: 'village',
+      async run(ctx, p) {
+        const text = p.rest.trim();
+        if (!text) return ctx.reply('用法：缺席意见 <内容>，如：缺席意见 外出3户电话表示同意；无人缺席的发送：缺席意见 无缺席');
+        const long = tooLong('absentees', '缺席人员意见', text);
+        if (long) return ctx.reply(long);
+        const [m] = await ctx.d.db
+          .select()
+          .from(meetings)
+          .where(and(eq(meetings.villageId, ctx.village!.id), eq(meetings.kind, 'villagers_assembly')))
+          .orderBy(desc(meetings.id))
+          .limit(1);
+        if (!m) return ctx.reply('本村还没有登记村民大会。请先登记：会议 村民大会 应到N 实到N <户> 同意N 反对N …');
+        const saved = await saveMeeting(ctx, m, { absenteeOpinions: text });
+        ctx.audit({ action: 'absentees', entity: 'meeting', entityId: String(m.id), before: { absenteeOpinions: m.absenteeOpinions }, after: { absenteeOpinions: text } });
+        ctx.reply(`已登记村民大会（${formatCn(m.date)}）缺席人员意见：${text}\n${validityLine('villagers_assembly', saved.validity)}`);
       },
     })
     .action({
@@ -428,18 +501,16 @@ export const reviewMeetings = (bot: Bot) =>
         if (!allows(ctx.actor.grants.filter((g) => g.role !== 'office'), [role], m.villageId)) {
           return ctx.toast('error', `只有本村${role === 'first_secretary' ? '第一书记' : '驻村干部'}本人可以确认。`);
         }
-        const o = await overseerState(ctx, m.villageId);
         if (m.confirmations[as]) {
-          ctx.answer.card = meetingCard(m, ctx.village!.name, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired));
+          const o = await overseerState(ctx, m.villageId);
+          ctx.answer.card = meetingCard(m, ctx.village!.name, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired, rulesOf(ctx)));
           return ctx.toast('info', '已确认过。');
         }
         const confirmations = { ...m.confirmations, [as]: ctx.actor.openId };
-        const validity = meetingValidity({ ...m, confirmations }, o.firstSecretaryRequired);
-        ctx.write(ctx.d.db.update(meetings).set({ confirmations, valid: validity.ok }).where(eq(meetings.id, m.id)));
+        const saved = await saveMeeting(ctx, m, { confirmations });
         ctx.audit({ action: sign ? 'sign' : 'confirm', entity: 'meeting', entityId: String(m.id), before: m.confirmations, after: confirmations });
-        if (validity.ok) await advanceIfAllValid(ctx, m.villageId, m.kind as MeetingKind);
-        ctx.answer.card = meetingCard({ ...m, confirmations, valid: validity.ok }, ctx.village!.name, o.firstSecretaryRequired, validity);
-        ctx.toast('success', validity.ok ? `已确认，${MEETING_NAMES[m.kind as MeetingKind]}记录有效。` : '已确认。');
+        ctx.answer.card = saved.card;
+        ctx.toast('success', saved.validity.ok ? `已确认，${MEETING_NAMES[m.kind as MeetingKind]}记录有效。` : '已确认。');
       },
     })
     .action({
@@ -451,17 +522,17 @@ export const reviewMeetings = (bot: Bot) =>
         const m = await loadMeeting(ctx, value.m);
         if (m?.kind !== 'two_committees') return ctx.toast('error', '找不到这次两委会议记录。');
         const key = `township_sign:${ctx.actor.openId}`;
-        const o = await overseerState(ctx, m.villageId);
-        const village = (await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '';
         if (m.confirmations[key]) {
-          ctx.answer.card = meetingCard(m, village, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired));
+          const o = await overseerState(ctx, m.villageId);
+          const village = (await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '';
+          ctx.answer.card = meetingCard(m, village, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired, rulesOf(ctx)));
           return ctx.toast('info', '已签过字。');
         }
         const confirmations = { ...m.confirmations, [key]: ctx.actor.person?.name ?? ctx.actor.openId };
-        ctx.write(ctx.d.db.update(meetings).set({ confirmations }).where(eq(meetings.id, m.id)));
+        const saved = await saveMeeting(ctx, m, { confirmations });
         ctx.audit({ action: 'sign', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, before: m.confirmations, after: confirmations });
-        ctx.answer.card = meetingCard({ ...m, confirmations }, village, o.firstSecretaryRequired, meetingValidity({ ...m, confirmations }, o.firstSecretaryRequired));
-        ctx.toast('success', '已签字。');
+        ctx.answer.card = saved.card;
+        ctx.toast('success', saved.validity.ok && !m.valid ? '已签字，两委会议记录有效。' : '已签字。');
       },
     })
     .onReplyMedia({
@@ -474,9 +545,10 @@ export const reviewMeetings = (bot: Bot) =>
         if (!m) return false;
         const add = addEvidence(ctx, media, m.evidence);
         if (!add) return true;
-        ctx.write(ctx.d.db.update(meetings).set({ evidence: add.evidence }).where(eq(meetings.id, m.id)));
+        const saved = await saveMeeting(ctx, m, { evidence: add.evidence });
         for (const ref of add.refs) ctx.audit({ action: 'attach', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, after: { evidence: ref } });
-        ctx.reply(`已将${add.noun}附到${MEETING_NAMES[m.kind as MeetingKind]}（${m.date}）记录，作为佐证（共 ${add.evidence.length} 份）。`);
+        const kind = m.kind as MeetingKind;
+        ctx.reply(`已将${add.noun}附到${MEETING_NAMES[kind]}（${m.date}）记录，作为佐证（共 ${add.evidence.length} 份）。\n${validityLine(kind, saved.validity)}`);
         return true;
       },
     });
