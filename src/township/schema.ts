@@ -312,7 +312,19 @@ function checkUnique<T>(
   });
 }
 
-function crossCheck(t: Township): Problems {
+/**
+ * What the checks across entries know of a file whose shape is wrong in places: entries that do
+ * not fit their schema stand in as ghosts (their name and key, and their roles when those fit),
+ * so references and duplicates are still checked and every error is reported in one pass.
+ */
+interface Readable {
+  ghostPeople: ReadonlySet<number>;
+  ghostVillages: ReadonlySet<number>;
+  campaignOk: boolean;
+}
+const WHOLE: Readable = { ghostPeople: new Set(), ghostVillages: new Set(), campaignOk: true };
+
+function crossCheck(t: Township, partial: Readable = WHOLE): Problems {
   const errors: string[] = [];
   const warnings: string[] = [];
   const villageNames = new Set(t.villages.map((v) => v.name));
@@ -376,6 +388,8 @@ function crossCheck(t: Township): Problems {
         continue;
       }
       const p = t.people[idx];
+      // a person whose own entry is wrong is reported there; whether they hold the role is not known
+      if (partial.ghostPeople.has(idx)) continue;
       if (!hasRole(p, role, scoped ? v.name : undefined)) {
         const what = scoped ? `${v.name} 的 ${roleLabel(role)}` : roleLabel(role);
         errors.push(line(path, `${p.name} 没有 ${what}角色，请在 people[${idx}].roles 中加上`));
@@ -395,6 +409,7 @@ function crossCheck(t: Township): Problems {
     warnings.push('people: 没有 office（乡扶贫办）人员，无人能导入数据、绑定群和配置复核工作');
   }
 
+  if (!partial.campaignOk) return { errors, warnings };
   // Campaign dates, with the template's defaults standing in for the ones not given
   const c = t.campaign;
   const given: Partial<Record<DeadlineKey | 'start' | 'end', string>> = { ...c.deadlines, start: c.start, end: c.end };
@@ -435,11 +450,50 @@ function crossCheck(t: Township): Problems {
 // ---------------------------------------------------------------------------
 // Entry points
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/** The entries that fit, with ghosts for those that do not (see `Readable`); null when there is too little to check. */
+function salvage(json: unknown): { t: Township; partial: Readable } | null {
+  if (!isRecord(json) || !Array.isArray(json.villages) || !Array.isArray(json.people)) return null;
+  const ghostVillages = new Set<number>();
+  const ghostPeople = new Set<number>();
+  const villages = json.villages.map((v, i): Village => {
+    const r = villageSchema.safeParse(v);
+    if (r.success) return r.data;
+    ghostVillages.add(i);
+    return { name: str(isRecord(v) ? v.name : undefined) ?? `\u0000village${i}`, poor: false };
+  });
+  const people = json.people.map((p, i): Person => {
+    const r = personSchema.safeParse(p);
+    if (r.success) return r.data;
+    ghostPeople.add(i);
+    const raw = isRecord(p) ? p : {};
+    const roles = z.array(roleEntrySchema).safeParse(raw.roles);
+    return { name: str(raw.name) ?? `\u0000person${i}`, ...(str(raw.key) ? { key: str(raw.key) } : {}), roles: roles.success ? roles.data : [] };
+  });
+  const campaign = campaignSchema.safeParse(json.campaign);
+  const chats = isRecord(json.chats) ? townshipSchema.shape.chats.safeParse(json.chats) : null;
+  const t = {
+    township: { code: '', name: '', county: '' },
+    campaign: campaign.success ? campaign.data : { year: 2000 },
+    ...(chats?.success && chats.data ? { chats: chats.data } : {}),
+    villages,
+    people,
+  } as Township;
+  return { t, partial: { ghostPeople, ghostVillages, campaignOk: campaign.success } };
+}
+
 /** Validates township.json content (already JSON-parsed). */
 export function parseTownship(json: unknown): TownshipParseResult {
   const parsed = townshipSchema.safeParse(json, { error: chineseErrorMap });
   if (!parsed.success) {
-    return { ok: false, errors: parsed.error.issues.map((iss) => line(iss.path, iss.message)) };
+    const shape = parsed.error.issues.map((iss) => ({ path: formatJsonPath(iss.path), text: line(iss.path, iss.message) }));
+    // the checks across entries too, on what could be read, so one pass lists every error
+    const s = salvage(json);
+    const across = s ? crossCheck(s.t, s.partial).errors : [];
+    const under = (e: string) => shape.some(({ path }) => path !== '' && (e.startsWith(`${path}:`) || e.startsWith(`${path}.`) || e.startsWith(`${path}[`)));
+    return { ok: false, errors: [...shape.map((x) => x.text), ...across.filter((e) => !under(e))] };
   }
   const { errors, warnings } = crossCheck(parsed.data);
   if (errors.length > 0) return { ok: false, errors };

@@ -363,3 +363,39 @@ describe('parseJsonText / formatJsonPath', () => {
     expect(formatJsonPath(['a', 'b-c'])).toBe('a["b-c"]');
   });
 });
+
+describe('parseTownship: every error in one pass', () => {
+  it('reports the checks across entries beside shape errors', () => {
+    const errors = errorsOf((d) => {
+      d.people[2].email = 'not-an-email'; // shape
+      d.people[5].name = '周建华'; // duplicate name (the entry itself fits)
+      d.villages[1].packageCadre = '不存在的人'; // unknown reference
+      d.people.push({ name: '李四', roles: [{ role: 'helper', village: '石门村' }] }); // no contact: shape
+      d.villages.push({ name: '石门村', poor: 'yes' }); // shape, and a duplicate village name
+    });
+    expect(errors).toContain('people[2].email: 邮箱格式不正确');
+    expect(errors.some((e) => e.startsWith('people[6]') && e.includes('需要 openId、mobile 或 email 之一'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('villages[2].poor'))).toBe(true);
+    expect(errors).toContain('people[5].name: 姓名“周建华”重复（与 people[0] 相同）；同名的人请在姓名后加以区分，如“周建华（石门村）”');
+    expect(errors).toContain('villages[1].packageCadre: 找不到人员“不存在的人”（应为 people 中某人的 name 或 key）');
+    // an entry wrong in its shape still takes part in the checks across entries (its name is)
+    expect(errors).toContain('villages[2].name: 村名“石门村”重复（与 villages[0] 相同）');
+    expect(errors).toHaveLength(6);
+  });
+
+  it('still resolves a reference to a person whose own entry is wrong, without guessing their roles', () => {
+    const errors = errorsOf((d) => {
+      d.people[3].mobile = '123'; // 王磊, referenced by both villages
+    });
+    expect(errors).toEqual(['people[3].mobile: 手机号应为 11 位数字（以 1 开头）']);
+  });
+
+  it('checks campaign dates only when the campaign itself reads', () => {
+    const errors = errorsOf((d) => {
+      d.campaign = { year: 2026, deadlines: { qualification_review: '2026-12-20', village_evaluation: '2026-12-10' } };
+      d.people[0].openId = 'bad';
+    });
+    expect(errors.some((e) => e.startsWith('people[0].openId'))).toBe(true);
+    expect(errors.some((e) => e.startsWith('campaign.deadlines.village_evaluation') && e.includes('早于上一阶段'))).toBe(true);
+  });
+});
