@@ -370,8 +370,8 @@ describe('parseTownship: every error in one pass', () => {
       d.people[2].email = 'not-an-email'; // shape
       d.people[5].name = '周建华'; // duplicate name (the entry itself fits)
       d.villages[1].packageCadre = '不存在的人'; // unknown reference
-      d.people.push({ name: '李四', roles: [{ role: 'helper', village: '石门村' }] }); // no contact: shape
-      d.villages.push({ name: '石门村', poor: 'yes' }); // shape, and a duplicate village name
+      (d.people as unknown[]).push({ name: '李四', roles: [{ role: 'helper', village: '石门村' }] }); // no contact: shape
+      (d.villages as unknown[]).push({ name: '石门村', poor: 'yes' }); // shape, and a duplicate village name
     });
     expect(errors).toContain('people[2].email: 邮箱格式不正确');
     expect(errors.some((e) => e.startsWith('people[6]') && e.includes('需要 openId、mobile 或 email 之一'))).toBe(true);
@@ -392,7 +392,7 @@ describe('parseTownship: every error in one pass', () => {
 
   it('checks campaign dates only when the campaign itself reads', () => {
     const errors = errorsOf((d) => {
-      d.campaign = { year: 2026, deadlines: { qualification_review: '2026-12-20', village_evaluation: '2026-12-10' } };
+      (d as Record<string, unknown>).campaign = { year: 2026, deadlines: { qualification_review: '2026-12-20', village_evaluation: '2026-12-10' } };
       d.people[0].openId = 'bad';
     });
     expect(errors.some((e) => e.startsWith('people[0].openId'))).toBe(true);
