@@ -124,14 +124,28 @@ export function resolveCommand(commands: readonly CliCommand[], argv: string[]):
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    const unknown = /'(-[^']*)'/.exec((e as Error).message)?.[1];
-    return { command, error: unknown ? `${command.name} 没有选项 ${unknown}` : `选项有误：${(e as Error).message}` };
+    const { code, message } = e as { code?: string; message: string };
+    const opt = /'(-[^' ]*)/.exec(message)?.[1] ?? '';
+    const error =
+      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `${command.name} 没有选项 ${opt}`
+        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? message.includes('argument missing')
+            ? `选项 ${opt} 后面要写值`
+            : `选项 ${opt} 后面不用写值`
+          : code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+            ? `${command.name} 多了参数`
+            : `选项有误（${opt || command.name}），请对照用法`;
+    return { command, error };
   }
   const values = parsed.values as Record<string, string | boolean | undefined>;
   if (typeof values.at === 'string') {
     const at = parseCstInstant(values.at);
     if (!at) return { command, error: AT_ERROR(values.at) };
     values.at = at.toISOString();
+  }
+  if (typeof values.limit === 'string' && !/^[1-9]\d{0,5}$/.test(values.limit)) {
+    return { command, error: `--limit 须为正整数（1 到 999999）；收到：${values.limit}` };
   }
   const nameWords = command.name.split(' ').length;
   return { command, args: parsed.positionals.slice(nameWords), values: values as CliValues };

@@ -2,6 +2,7 @@
 // having written nothing.
 import { CliError, resolveCommand, synopsis, usage, type CliCommand } from './command';
 import type { CliContext, CliIo } from './context';
+import { maskIdsInText } from '../core/idcard';
 import { COMMANDS } from './commands/index';
 
 export const USAGE = usage(COMMANDS);
@@ -12,6 +13,9 @@ export async function runCli(
   io: CliIo = { out: console.log, err: console.error },
   commands: readonly CliCommand[] = COMMANDS,
 ): Promise<number> {
+  const io_ = io;
+  // everything on the screen is masked like every other output: no full ID number on a terminal
+  io = { ...io, out: (l) => io_.out(maskIdsInText(l)), err: (l) => io_.err(maskIdsInText(l)) };
   const r = resolveCommand(commands, argv);
   const all = commands === COMMANDS ? USAGE : usage(commands);
   if ('help' in r) {

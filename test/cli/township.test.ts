@@ -135,7 +135,10 @@ describe('import households', () => {
     out = [];
     expect(await cli('audit', '--village', '石门村', '--limit', '5')).toBe(0);
     expect(out).toHaveLength(5);
-    expect(out.every((l) => l.includes('[cli:import households'))).toBe(true);
+    expect(out.every((l) => l.includes('（来源 cli:import households'))).toBe(true);
+    // in Chinese: who, what, on what, the fields by their names and the codes by their labels
+    expect(out[0]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} 管理命令（.+） 新建 户 \d{2}-\d{3}：.*户主：.+；.*住房：(安全|危房|土坯房|无房)/);
+    expect(out[0]).not.toMatch(/housing|povertyCause|earth|safe/);
     expect(out.join('\n')).not.toMatch(/\d{17}[\dX]/);
     expect(await cli('audit', '--village', '不存在村')).toBe(1);
   });

@@ -118,7 +118,17 @@ async function confirmCard(d: Database, plan: BindPlan): Promise<Card> {
   }
   for (const y of plan.displaced) lines.push(esc(`• ${to}原来的群（${y}）将解除绑定，提醒和卡片改发到本群`));
   lines.push('只有乡扶贫办可以确认；确认前不做任何改动。');
-  const value = { a: 'bind.confirm', chat: plan.chatId, t: plan.townshipId, k: plan.kind, v: plan.villageId, from: plan.from, had: plan.displaced };
+  // no nulls in a button's value: what is absent is left out (sameTarget reads absent as null)
+  const target = (x: Target) => (x.villageId === null ? { kind: x.kind } : { kind: x.kind, villageId: x.villageId });
+  const value = {
+    a: 'bind.confirm',
+    chat: plan.chatId,
+    t: plan.townshipId,
+    k: plan.kind,
+    ...(plan.villageId === null ? {} : { v: plan.villageId }),
+    ...(plan.from ? { from: target(plan.from) } : {}),
+    had: plan.displaced,
+  };
   return card('确认更改群绑定', [md(lines.join('\n')), buttons(button('确认', value, 'danger'), button('取消', { a: 'bind.cancel' }))], 'orange');
 }
 

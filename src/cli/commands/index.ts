@@ -74,7 +74,7 @@ export const COMMANDS: readonly CliCommand[] = [
     name: 'audit',
     options: ['village', 'limit'],
     help: '查看修改记录',
-    run: async (cli, _args, v) => (await import('./township')).auditCommand(cli, { village: v.village, township: v.township, limit: v.limit }),
+    run: async (cli, _args, v) => (await import('./audit')).auditCommand(cli, { village: v.village, township: v.township, limit: v.limit }),
   },
   {
     name: 'jobs run',

@@ -1,17 +1,15 @@
 // init, township remove, import households, export households, audit
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { desc, eq, and } from 'drizzle-orm';
 import { loadTownshipFile } from '../../township/schema';
 import { loadTownship } from '../../township/load';
 import { importRosterFile, rosterOf } from '../../township/roster-store';
 import { writeRejects, writeRosterXlsx } from '../../import/roster';
-import { findVillageByName, listTownships } from '../../store/township';
+import { listTownships } from '../../store/township';
 import { countTownshipRows, isSeededExample, removeTownshipRows } from '../../store/remove-township';
 import { backupSqlite } from '../../store/backup';
 import { EXAMPLES_DIR } from '../../township/seed';
 import { cstDate } from '../../core/dates';
-import { auditLog } from '../../../db/schema/index';
 import { CliError, type CliContext } from '../context';
 
 export async function initCommand(cli: CliContext, file: string | undefined) {
@@ -136,24 +134,3 @@ export async function exportHouseholdsCommand(cli: CliContext, out: string | und
   cli.out(`已导出 ${roster.length} 户、${roster.reduce((n, h) => n + h.members.length, 0)} 人到 ${out}（含完整身份证号，仅供乡扶贫办使用）。`);
 }
 
-export async function auditCommand(cli: CliContext, opts: { village?: string; township?: string; limit?: string }) {
-  const tid = await cli.townshipId(opts.township);
-  let villageId: number | undefined;
-  if (opts.village) {
-    const v = await findVillageByName(cli.d, tid, opts.village);
-    if (!v) throw new CliError(`没有叫“${opts.village}”的村。`);
-    villageId = v.id;
-  }
-  const rows = await cli.d.db
-    .select()
-    .from(auditLog)
-    .where(and(eq(auditLog.townshipId, tid), villageId === undefined ? undefined : eq(auditLog.villageId, villageId)))
-    .orderBy(desc(auditLog.id))
-    .limit(Number(opts.limit ?? 200));
-  for (const r of rows.reverse()) {
-    const when = new Date(r.at + 8 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
-    const change = `${r.before ? JSON.stringify(r.before) : '∅'} → ${r.after ? JSON.stringify(r.after) : '∅'}`;
-    cli.out(`${when} ${r.actor} ${r.action} ${r.entity} ${r.entityId} ${change} [${r.source}]`);
-  }
-  if (rows.length === 0) cli.out('没有记录。');
-}
