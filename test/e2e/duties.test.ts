@@ -90,4 +90,20 @@ describe('duty reminders', () => {
     expect(card).not.toContain('01-001 胡学林（帮扶人 冯志刚）：');
   });
 
+  it('12-18 (D+1): overdue duties go to the discipline committee, the village chat and the helper; every day after', async () => {
+    const sent = await day('2026-12-18');
+    const committee = to(sent, EX.inspectorsChat).filter((m) => title(m) === '帮扶工作逾期通报：石门村');
+    expect(committee).toHaveLength(1);
+    expect(committee[0]!.content).toContain('已逾期 1 天（12月17日截止）');
+    expect(committee[0]!.content).toContain('01-001 胡学林（帮扶人 冯志刚）');
+    expect(committee[0]!.content).toContain('督办 石门村');
+    const village = to(sent, SHIMEN).filter((m) => title(m) === '帮扶工作逾期：石门村');
+    expect(village).toHaveLength(1);
+    expect(village[0]!.content).toContain('逾期事项已通报乡纪委');
+    expect(to(sent, FENG.openId).map(title)).toEqual(['您的帮扶工作已逾期']);
+    // after the close: still chased, no weekly summary
+    const later = await day('2026-12-22');
+    expect(to(later, EX.inspectorsChat).map(title)).toContain('帮扶工作逾期通报：石门村');
+    expect(to(later, FENG.openId).map(title)).toEqual(['您的帮扶工作已逾期']);
+  });
 });

@@ -74,7 +74,12 @@ export async function startHarness(
     url,
     post: (payload, path = '/feishu/events') => fetch(url + path, signedRequest(payload)),
     async settle() {
-      for (let i = 0; i < 200; i++) {
+      // Settled when nothing is pending. The background sender may hold a claimed batch and pace it
+      // (5/s, one per 200 ms into one chat: a day's 20 alerts to the committee take 5 s), so the
+      // limit is on time without progress, not on the number of rounds.
+      let done = -1;
+      let idleSince = Date.now();
+      while (Date.now() - idleSince < 4000) {
         await server.sweep();
         await server.sender.drainAll();
         const inbox = await countInbox(server.d);
@@ -82,6 +87,11 @@ export async function startHarness(
         if (inbox.pending === 0 && out.pending === 0) return;
         const failed = log.lines.find((l) => l.includes('event handler failed'));
         if (failed) throw new Error(failed);
+        const handled = inbox.done + inbox.failed + out.sent + out.failed + out.offline;
+        if (handled !== done) {
+          done = handled;
+          idleSince = Date.now();
+        }
         await new Promise((r) => setTimeout(r, 20));
       }
       const stuck = server.d.sqlite.prepare("select receive_id, attempts, last_error, next_attempt_at from outbox where status = 'pending' limit 3").all();
