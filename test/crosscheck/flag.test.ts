@@ -89,7 +89,7 @@ describe('the post-campaign flag (CLI)', () => {
     expect((await cli(fresh, 'import', 'department', '残联', writeCsv([[m.idCard, m.name, '残疾证注销', '', '']]))).code).toBe(0);
     const bad = await cli(fresh, 'crosscheck', '--at', 'tomorrow');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('--at 的时间“tomorrow”无法识别');
+    expect(bad.err).toContain('--at 须为时间，如 2026-12-11T09:10（不写时区按北京时间）或 2026-12-11T09:10+08:00；收到：tomorrow');
     const r = await cli(fresh, 'crosscheck', '--at', AFTER_CLOSE);
     expect(r.code).toBe(0);
     // the 残联 hit and, found for the first time too, the roster's duplicate ID in 01-002 and 01-010

@@ -379,7 +379,7 @@ export function campaignSuite(tz: string, offsetMinutesInDecember: number) {
         [...overdue(QS, QS, VE, 7), ...overdue(QS, QS, QR, 14), '纪委群 逾期通报：乡级「上报存档」逾期 4 天', ...dutyOverdue()].sort(),
       );
       expect(await runCli(['jobs', 'run', '--at', 'tomorrow'], env, io)).toBe(2);
-      expect(err.at(-1)).toContain('--at 须为 ISO 时间');
+      expect(err.at(-1)).toContain('--at 须为时间');
       expect(err.filter((l) => !l.includes('--at'))).toEqual([]);
     });
   });
