@@ -21,5 +21,5 @@ function newestSource(dir) {
 if (!existsSync(built) || statSync(built).mtimeMs < Math.max(newestSource(join(root, 'src')), newestSource(join(root, 'db')))) {
   await import(pathToFileURL(join(root, 'scripts', 'build.mjs')).href);
 }
-const { runCli, terminalIo } = await import(pathToFileURL(built).href);
-process.exitCode = await runCli(process.argv.slice(2), {}, await terminalIo());
+const { cliMain } = await import(pathToFileURL(built).href);
+process.exitCode = await cliMain(process.argv.slice(2));

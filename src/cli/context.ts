@@ -1,6 +1,5 @@
 // What every admin command needs: config, the database, the Feishu client (when configured),
 // output, and the township it acts on.
-import { existsSync } from 'node:fs';
 import { loadConfig, isOnline, type Config } from '../config';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite';
 import { createFeishuClient, type FeishuApi } from '../feishu/client';
@@ -30,7 +29,6 @@ export interface CliIo {
 }
 
 export function openCli(env: Record<string, string | undefined>, io: CliIo = { out: console.log, err: console.error }): CliContext {
-  if (!env.VITEST && existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig({ ...process.env, ...env });
   const d = openSqlite(config.DATABASE_PATH);
   const api = isOnline(config)

@@ -65,5 +65,12 @@ export async function terminalIo(): Promise<CliIo> {
   };
 }
 
+/** The program: a `.env` in the working directory is read (as the server does), then the command runs. */
+export async function cliMain(argv: string[]): Promise<number> {
+  const { existsSync } = await import('node:fs');
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  return runCli(argv, {}, await terminalIo());
+}
+
 // `tsx src/cli/main.ts …` (development); the installed bin and `npm run cli` go through bin/fupin.mjs
-if (process.argv[1]?.replace(/\\/g, '/').endsWith('cli/main.ts')) process.exitCode = await runCli(process.argv.slice(2), {}, await terminalIo());
+if (process.argv[1]?.replace(/\\/g, '/').endsWith('cli/main.ts')) process.exitCode = await cliMain(process.argv.slice(2));

@@ -24,7 +24,7 @@ import { inspectDepartmentSource, readDepartmentSource, type DepartmentFileInfo 
 import type { DepartmentBatch, ReadDepartmentOptions } from './department/columns';
 
 export * from './department/columns';
-export { dateText, inspectDepartmentSource, quickIdForTest, readDepartmentSource, type DepartmentFileInfo } from './department/read';
+export { dateText, inspectDepartmentSource, readDepartmentSource, type DepartmentFileInfo } from './department/read';
 
 /** Format and fingerprint of a department file; throws DepartmentFileError when it cannot be a list. */
 export const inspectDepartmentFile = (path: string, format?: 'xlsx' | 'csv'): Promise<DepartmentFileInfo> =>

@@ -2,10 +2,9 @@
 // file (a clear Chinese error, nothing written), --skip-invalid, replacement on re-import.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeIdCard, validateIdCard } from '../../src/core/idcard';
+import { makeIdCard, quickIdCard, validateIdCard } from '../../src/core/idcard';
 import {
   DepartmentFileError,
-  quickIdForTest,
   readDepartmentFile,
   type DepartmentBatch,
   type ReadDepartmentOptions,
@@ -126,7 +125,7 @@ describe('reading a CSV list', () => {
     let valid = 0;
     for (const s of samples) {
       const slow = validateIdCard(s, { today: '2026-11-29' });
-      const fast = quickIdForTest(s, '2026-11-29');
+      const fast = quickIdCard(s, '20261129');
       expect(fast, s).toBe(slow.ok ? slow.id : '');
       if (slow.ok) valid++;
     }

@@ -65,9 +65,6 @@ export function dateText(v: unknown): string | null {
 
 const ID_SHAPE = /^\d{17}[\dXx]$/;
 
-/** For tests: the fast ID path with today's date. */
-export const quickIdForTest = (s: string, today: string) => quickIdCard(s, today.replace(/-/g, ''));
-
 // ---------------------------------------------------------------------------
 // The reader
 
