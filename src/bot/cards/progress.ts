@@ -3,6 +3,7 @@
 import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element, type Template } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
 import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
+import { RELATIONS } from '../../core/roster-values';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
 import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
 import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
@@ -73,6 +74,25 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
   return els;
 }
 
+/** Member rows on the application form (the same number as src/bot/features/review-households.ts reads). */
+export const APPLY_FORM_ROWS = 5;
+
+/** 申请 from the card: the head (name, ID number), a note, and the members, each checked like the roster. */
+function applicationForm(): Element {
+  const relations = (Object.entries(RELATIONS.labels) as [string, string][]).filter(([k]) => k !== 'head').map(([, label]) => ({ text: label, value: label }));
+  const rows = Array.from({ length: APPLY_FORM_ROWS }, (_x, i) => [
+    input(`m${i}_name`, `成员 ${i + 1} 姓名`),
+    select(`m${i}_relation`, `成员 ${i + 1} 与户主关系`, relations, false),
+    input(`m${i}_id`, `成员 ${i + 1} 身份证号`),
+  ]).flat();
+  return form(
+    'apply_form',
+    [md('**登记申请**（户主和家庭成员，身份证号与花名册一样核对；成员多于 5 人的，登记后发“成员 <户> <姓名> <关系> <身份证号>”补登）'), input('head', '户主姓名', { required: true }), input('head_id', '户主身份证号', { required: true }), input('note', '说明（如：家中无劳力）'), ...rows],
+    '登记申请',
+    { a: 'apply.form', fields: ['head', 'head_id', 'note', ...Array.from({ length: APPLY_FORM_ROWS }, (_x, i) => [`m${i}_name`, `m${i}_relation`, `m${i}_id`]).flat()] },
+  );
+}
+
 /** 资格复审 from the card: a small form per applicant still waiting for a decision. */
 function qualificationForms(s: VillageSnapshot) {
   const open = s.households.filter((h) => h.isApplicant && h.qualificationDecision === null);
@@ -140,7 +160,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
       ),
     );
   }
-  if (!s.stagesDone.qualification_review) els.push(...qualificationForms(s));
+  if (!s.stagesDone.qualification_review) els.push(...qualificationForms(s), applicationForm());
   if (!s.stagesDone.village_evaluation) els.push(...nextStepForms(s, today));
   els.push(buttons(button('刷新', { a: 'progress.refresh' })));
   return card(`${s.village.name} 复核进度`, els, worst);

@@ -1,12 +1,19 @@
-// Household decisions of the review (DESIGN §3.3): applications and proposals (申请), the
+// Household decisions of the review (DESIGN §3.3, §3.4): applications and proposals (申请) with
+// their members (成员) and 识别责任人 (责任人), the
 // qualification review (资格), county approval of new inclusions (县批准) and removal (清退).
-import { and, eq, like, sql } from 'drizzle-orm';
+import { and, eq, inArray, like, notInArray, sql } from 'drizzle-orm';
 import { households, members } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import { findHousehold } from '../households';
 import type { BotContext } from '../context';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
 import { tooLong } from '../../core/limits';
+import { checkMembers, type CheckedMember, type MemberInput } from '../../core/members';
+import { RELATIONS, labelOf } from '../../core/roster-values';
+import { cleanName } from '../../sheet/cells';
+import { actorName } from '../household-info';
+
+import { APPLY_FORM_ROWS as APPLY_FORM_MEMBERS } from '../cards/progress';
 
 const REVIEWERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 
@@ -47,51 +54,179 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   return `${h.number} ${h.headName}：资格复审${decision === 'pass' ? '通过' : `不通过（${reason}）`}。`;
 }
 
+export const APPLY_USAGE = '申请 <户主姓名> [身份证号] [说明]';
+export const MEMBER_USAGE = '成员 <户> <姓名> <与户主关系> <身份证号>';
+export const OWNER_USAGE = '责任人 <户> <姓名>';
+
+/** Members already in another household of the township that is still in play, by ID number. */
+async function idsElsewhere(ctx: BotContext, ids: string[], exceptHousehold: number | null) {
+  if (ids.length === 0) return [];
+  const rows = await ctx.d.db
+    .select({ idCard: members.idCard, householdId: members.householdId, number: households.number, head: households.headName })
+    .from(members)
+    .innerJoin(households, eq(households.id, members.householdId))
+    .where(and(eq(members.townshipId, ctx.township!.id), inArray(members.idCard, ids), notInArray(households.status, ['removed', 'rejected'])));
+  return rows.filter((r) => r.householdId !== exceptHousehold);
+}
+
+const relationName = (r: string) => labelOf(RELATIONS, r);
+const memberLine = (m: CheckedMember) => `${m.name}（${relationName(m.relation)}，身份证 ${maskIdCard(m.idCard)}）`;
+
+/**
+ * 申请: a new applicant household with its members (the head first when an ID is given) and its
+ * 识别责任人, the person reporting it. The Chinese answer; writes only when everything is valid.
+ */
+async function registerApplication(ctx: BotContext, a: { head: string; headId: string | null; note: string; members: MemberInput[] }): Promise<{ ok: boolean; text: string }> {
+  const refuse = (text: string) => ({ ok: false, text });
+  const head = cleanName(a.head);
+  if (!head) return refuse(`请写明户主姓名。用法：${APPLY_USAGE}`);
+  const longName = tooLong('name', '户主姓名', head);
+  if (longName) return refuse(longName);
+  const longNote = tooLong('note', '说明', a.note);
+  if (longNote) return refuse(longNote);
+  const rows: MemberInput[] = [...(a.headId ? [{ name: head, relation: '户主', idCard: a.headId }] : []), ...a.members];
+  const checked = checkMembers(rows, { today: ctx.now, label: (i) => (a.headId && i === 0 ? '户主' : `成员 ${a.headId ? i : i + 1}`) });
+  if (!checked.ok) return refuse(`申请未登记：\n${checked.problems.map((x) => `• ${x}`).join('\n')}`);
+  if (!a.headId && checked.members.some((m) => m.relation === 'head')) return refuse('户主已写在“户主姓名”里，成员中不要再写户主；户主的身份证号请填在户主一栏。');
+  const elsewhere = await idsElsewhere(ctx, checked.members.map((m) => m.idCard), null);
+  if (elsewhere.length) {
+    const byId = new Map(checked.members.map((m) => [m.idCard, m.name]));
+    return refuse(`申请未登记：\n${elsewhere.map((e) => `• ${byId.get(e.idCard)}的身份证号已登记在 ${e.number} 户（户主 ${e.head}），同一人不能在两户，请核实后再登记。`).join('\n')}`);
+  }
+  const v = ctx.village!;
+  const prefix = `${v.name}-申`;
+  const [{ n }] = (await ctx.d.db
+    .select({ n: sql<number>`count(*)` })
+    .from(households)
+    .where(and(eq(households.townshipId, v.townshipId), like(households.number, `${prefix}%`)))) as [{ n: number }];
+  const number = `${prefix}${String(Number(n) + 1).padStart(2, '0')}`;
+  const owner = actorName(ctx);
+  const row = { townshipId: v.townshipId, villageId: v.id, number, headName: head, status: 'applied', applicant: true, applicationNote: a.note || null, identificationOwner: owner, updatedAt: ctx.now.getTime() };
+  ctx.write(ctx.d.db.insert(households).values(row));
+  for (const m of checked.members) {
+    ctx.write(
+      ctx.d.db.insert(members).values({
+        townshipId: v.townshipId,
+        householdId: sql`(select id from households where township_id = ${v.townshipId} and number = ${number})`,
+        name: m.name,
+        idCard: m.idCard,
+        relation: m.relation,
+      }),
+    );
+  }
+  const headMember = checked.members.find((m) => m.relation === 'head');
+  const others = checked.members.filter((m) => m.relation !== 'head');
+  ctx.audit({
+    action: 'apply',
+    entity: 'household',
+    entityId: number,
+    after: {
+      headName: head,
+      note: a.note,
+      idCard: headMember ? maskIdCard(headMember.idCard) : null,
+      identificationOwner: owner,
+      members: checked.members.map((m) => ({ name: m.name, relation: m.relation, idCard: maskIdCard(m.idCard) })),
+    },
+  });
+  return {
+    ok: true,
+    text:
+      `已登记 ${head} 的申请，编号 ${number}${headMember ? `（身份证 ${maskIdCard(headMember.idCard)}）` : ''}，识别责任人 ${owner}。` +
+      (others.length ? `\n家庭成员 ${others.length} 人：${others.map(memberLine).join('、')}` : '') +
+      `\n下一步：资格 ${number} 通过|不通过 <理由>${headMember ? '' : '；户主和成员的身份证号可用“成员”补登'}`,
+  };
+}
+
+/** 成员: one more member of an applicant household, checked like a roster row. */
+async function addMember(ctx: BotContext, ref: string | undefined, input: MemberInput): Promise<string> {
+  if (!ref || !input.name || !input.relation || !input.idCard) return `用法：${MEMBER_USAGE}，如：成员 张大山 李小花 配偶 <身份证号>`;
+  const found = await findHousehold(ctx, ref);
+  if (!found.ok) return found.message;
+  const h = found.household;
+  if (!h.applicant) return `${h.number} ${h.headName} 是在册户，成员以花名册为准，请乡扶贫办导入花名册更新。`;
+  if (h.status === 'rejected' || h.status === 'removed') return `${h.number} ${h.headName} 已退出本次识别程序，不能再登记成员。`;
+  const checked = checkMembers([input], { today: ctx.now, label: () => '成员' });
+  if (!checked.ok) return `成员未登记：${checked.problems.join('')}`;
+  const m = checked.members[0]!;
+  const existing = await ctx.d.db.select({ name: members.name, idCard: members.idCard, relation: members.relation }).from(members).where(eq(members.householdId, h.id));
+  if (existing.some((x) => x.idCard === m.idCard)) return `成员未登记：${m.name}的身份证号已在本户成员中，同一户内成员不能重复。`;
+  if (m.relation === 'head' && existing.some((x) => x.relation === 'head')) return '成员未登记：本户已有户主，只能有一名户主。';
+  const elsewhere = await idsElsewhere(ctx, [m.idCard], h.id);
+  if (elsewhere.length) return `成员未登记：${m.name}的身份证号已登记在 ${elsewhere[0]!.number} 户（户主 ${elsewhere[0]!.head}），同一人不能在两户，请核实后再登记。`;
+  ctx.write(ctx.d.db.insert(members).values({ townshipId: h.townshipId, householdId: h.id, name: m.name, idCard: m.idCard, relation: m.relation }));
+  ctx.audit({ action: 'add_member', entity: 'household', entityId: h.number, villageId: h.villageId, after: { name: m.name, relation: m.relation, idCard: maskIdCard(m.idCard) } });
+  return `已登记 ${h.number} ${h.headName} 户成员：${memberLine(m)}。本户共 ${existing.length + 1} 人。`;
+}
+
 export const reviewHouseholds = (bot: Bot) =>
   bot
     .command({
       name: '申请',
-      usage: '申请 <户主姓名> [身份证号] [说明]',
-      summary: '登记农户申请或干部提名（不在花名册上的户）',
+      usage: APPLY_USAGE,
+      summary: '登记农户申请或干部提名（不在花名册上的户）；家庭成员用“成员”或进度卡片上的表单登记',
       roles: REVIEWERS,
       where: 'village',
       async run(ctx, p) {
         const [head, maybeId, ...restWords] = p.args;
-        if (!head) return ctx.reply('用法：申请 <户主姓名> [身份证号] [说明]');
-        const longName = tooLong('name', '户主姓名', head);
-        if (longName) return ctx.reply(longName);
-        const v = ctx.village!;
-        let idCard: string | null = null;
+        if (!head) return ctx.reply(`用法：${APPLY_USAGE}`);
+        let headId: string | null = null;
         let note = [maybeId, ...restWords].filter(Boolean).join(' ');
         if (maybeId && /^\d{15,17}[\dXx]?$/.test(maybeId)) {
           const check = validateIdCard(maybeId, { today: ctx.now });
           if (!check.ok) return ctx.reply(`身份证号有误：${check.reason}。请核对后重新发送。`);
-          idCard = check.id;
+          headId = check.id;
           note = restWords.join(' ');
         }
-        const longNote = tooLong('note', '说明', note);
-        if (longNote) return ctx.reply(longNote);
-        const prefix = `${v.name}-申`;
-        const [{ n }] = (await ctx.d.db
-          .select({ n: sql<number>`count(*)` })
-          .from(households)
-          .where(and(eq(households.townshipId, v.townshipId), like(households.number, `${prefix}%`)))) as [{ n: number }];
-        const number = `${prefix}${String(Number(n) + 1).padStart(2, '0')}`;
-        const row = { townshipId: v.townshipId, villageId: v.id, number, headName: head, status: 'applied', applicant: true, applicationNote: note || null, updatedAt: ctx.now.getTime() };
-        ctx.write(ctx.d.db.insert(households).values(row));
-        if (idCard) {
-          ctx.write(
-            ctx.d.db.insert(members).values({
-              townshipId: v.townshipId,
-              householdId: sql`(select id from households where township_id = ${v.townshipId} and number = ${number})`,
-              name: head,
-              idCard,
-              relation: 'head',
-            }),
-          );
+        ctx.reply((await registerApplication(ctx, { head, headId, note, members: [] })).text);
+      },
+    })
+    .action({
+      // The progress card's application form: the head, then up to APPLY_FORM_MEMBERS members.
+      name: 'apply.form',
+      roles: REVIEWERS,
+      where: 'village',
+      async run(ctx, { form }) {
+        const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
+        const rows: MemberInput[] = [];
+        for (let i = 0; i < APPLY_FORM_MEMBERS; i++) {
+          const row = { name: str(`m${i}_name`), relation: str(`m${i}_relation`), idCard: str(`m${i}_id`) };
+          if (row.name || row.relation || row.idCard) rows.push(row);
         }
-        ctx.audit({ action: 'apply', entity: 'household', entityId: number, after: { headName: head, note, idCard: idCard ? maskIdCard(idCard) : null } });
-        ctx.reply(`已登记 ${head} 的申请，编号 ${number}${idCard ? `（身份证 ${maskIdCard(idCard)}）` : ''}。下一步：资格 ${number} 通过|不通过 <理由>`);
+        const headId = str('head_id');
+        const r = await registerApplication(ctx, { head: str('head'), headId: headId || null, note: str('note'), members: rows });
+        ctx.toast(r.ok ? 'success' : 'error', r.ok ? '已登记申请。' : r.text);
+        if (r.ok) ctx.reply(r.text);
+      },
+    })
+    .command({
+      name: '成员',
+      usage: MEMBER_USAGE,
+      summary: '补登申请户的家庭成员（与花名册一样核对身份证号）',
+      roles: REVIEWERS,
+      where: 'village',
+      async run(ctx, p) {
+        const [ref, name, relation, idCard] = p.args;
+        ctx.reply(await addMember(ctx, ref, { name: name ?? '', relation: relation ?? '', idCard: idCard ?? '' }));
+      },
+    })
+    .command({
+      name: '责任人',
+      usage: OWNER_USAGE,
+      summary: '更改某户的识别责任人（乡扶贫办）',
+      roles: ['office'],
+      async run(ctx, p) {
+        const [ref, who] = p.args;
+        const name = who ? (p.mentions.get(who)?.name ?? cleanName(who)) : '';
+        if (!ref || !name) return ctx.reply(`用法：${OWNER_USAGE}，如：责任人 石门村-申01 王磊`);
+        const long = tooLong('name', '识别责任人姓名', name);
+        if (long) return ctx.reply(long);
+        const found = await findHousehold(ctx, ref);
+        if (!found.ok) return ctx.reply(found.message);
+        const h = found.household;
+        if (h.identificationOwner === name) return ctx.reply(`${h.number} ${h.headName} 的识别责任人已是 ${name}。`);
+        ctx.write(ctx.d.db.update(households).set({ identificationOwner: name, updatedAt: ctx.now.getTime() }).where(eq(households.id, h.id)));
+        ctx.audit({ action: 'set_owner', entity: 'household', entityId: h.number, villageId: h.villageId, before: { identificationOwner: h.identificationOwner }, after: { identificationOwner: name } });
+        ctx.reply(`${h.number} ${h.headName} 的识别责任人已由 ${h.identificationOwner ?? '（未登记）'} 改为 ${name}。`);
       },
     })
     .command({
