@@ -16,6 +16,7 @@ const ACTIONS = new Map<string, string>([
   ['return', '帮扶卡回收'], ['unreturn', '撤销回收'], ['classify', '分类'], ['visit', '走访'], ['contact', '联系'],
   ['inspect', '督查'], ['acknowledge', '已督办'], ['file_data', '资料归档'], ['crosscheck', '比对'],
   ['bot_removed', '机器人被移出群'], ['chat_disbanded', '群已解散'], ['confirm_hit', '确认线索'], ['dismiss', '排除线索'],
+  ['add_member', '登记成员'], ['set_owner', '更改识别责任人'],
 ]);
 
 const ENTITIES = new Map<string, string>([
@@ -36,6 +37,8 @@ const FIELDS = new Map<string, string>([
   ['povertyCause', '致贫原因'], ['housing', '住房'], ['zone', '居住区域'], ['allAway', '全家外出'], ['phone', '电话'],
   ['identificationOwner', '识别责任人'], ['relation', '与户主关系'], ['labor', '劳动能力'], ['health', '健康状况'],
   ['idCard', '身份证号'], ['members', '成员'], ['applicant', '新申请'], ['mobile', '手机号'], ['email', '邮箱'],
+  ['rejectedStep', '未通过环节'], ['rejection', '未通过原因'], ['objection', '异议演说'], ['meeting', '会议'], ['passed', '通过'],
+  ['abstain', '弃权'], ['absenteeOpinions', '缺席意见'], ['evidence', '佐证'], ['note', '说明'],
 ]);
 
 /** Fields whose values are roster codes: shown by their label. */
