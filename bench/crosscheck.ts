@@ -380,6 +380,8 @@ function asTheOfficeRunsIt(dir: string) {
     });
     if (r.status !== 0) throw new Error(`${args.join(' ')} failed:\n${r.stderr}`);
     const x = JSON.parse(r.stdout.trim().split('\n').pop()!) as { seconds: number; maxRssMiB: number };
+    const size = args[0] === 'import' ? ` (${(statSync(args[3]!).size / 2 ** 20).toFixed(1)} MiB file)` : '';
+    console.log(`  process: ${args.slice(0, 3).join(' ')}${size}: ${x.seconds.toFixed(2)} s, peak RSS ${x.maxRssMiB.toFixed(0)} MiB`);
     work += x.seconds;
     maxRss = Math.max(maxRss, x.maxRssMiB);
   }

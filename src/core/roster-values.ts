@@ -216,13 +216,27 @@ export const YES_NO: EnumDef<'yes' | 'no'> = {
   aliases: { y: 'yes', n: 'no', yes: 'yes', no: 'no', true: 'yes', false: 'no', '1': 'yes', '0': 'no' },
 };
 
+// Every accepted spelling of a set → its key, built once per set (a Map: a cell saying
+// __proto__ or constructor is just an unknown value). Labels win over aliases.
+const SPELLINGS = new WeakMap<EnumDef<string>, Map<string, string>>();
+function spellings<K extends string>(def: EnumDef<K>): Map<string, K> {
+  let m = SPELLINGS.get(def) as Map<string, K> | undefined;
+  if (!m) {
+    m = new Map<string, K>();
+    for (const [alias, k] of Object.entries(def.aliases) as [string, K][]) m.set(alias, k);
+    for (const [k, label] of Object.entries(def.labels) as [K, string][]) m.set(label, k);
+    SPELLINGS.set(def, m);
+  }
+  return m;
+}
+
 export function lookup<K extends string>(def: EnumDef<K>, text: string): K | undefined {
+  const m = spellings(def);
+  // fast path: the cell as written (nearly every cell of a roster is a label as is)
+  const exact = m.get(text);
+  if (exact !== undefined) return exact;
   const t = text.normalize('NFKC').replace(/\s+/g, '');
-  for (const [k, label] of Object.entries(def.labels) as [K, string][]) if (label === t) return k;
-  // own properties only: a cell saying __proto__ or constructor is just an unknown value
-  if (Object.hasOwn(def.aliases, t)) return def.aliases[t];
-  const lower = t.toLowerCase();
-  return Object.hasOwn(def.aliases, lower) ? def.aliases[lower] : undefined;
+  return m.get(t) ?? m.get(t.toLowerCase());
 }
 
 export const allowed = (def: EnumDef<string>): string => Object.values(def.labels).join('/');

@@ -51,7 +51,7 @@ export {
   type RosterMember,
   type RosterResult,
 } from './roster/columns';
-export { readRosterRows, type RosterBatch, type RosterInput, type RosterValidation } from './roster/read';
+export { readRosterRows, type MemberSink, type RosterBatch, type RosterInput, type RosterValidation, type StagedMember } from './roster/read';
 export { rosterRecords, writeRejects, writeRosterCsv, writeRosterXlsx } from './roster/write';
 export { cellText, clean, cleanName, isNumericCell, normaliseHeader } from '../sheet/cells';
 export { csvText } from '../sheet/csv-write';
@@ -65,7 +65,7 @@ const source = (s: RosterSource): RosterInput => (typeof s === 'string' ? fileSo
 export const readRoster = (s: RosterSource, options: ReadRosterOptions = {}): Promise<RosterResult> => portable.readRoster(source(s), options);
 
 /** The first pass (see above). */
-export const validateRoster = (s: RosterSource, options: ReadRosterOptions = {}): Promise<RosterValidation> =>
+export const validateRoster = (s: RosterSource, options: ReadRosterOptions & portable.MemberSink = {}): Promise<RosterValidation> =>
   portable.validateRoster(source(s), options);
 
 /** The second pass (see above). */

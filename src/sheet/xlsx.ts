@@ -181,7 +181,10 @@ async function sharedStrings(src: ByteSource, e: ZipEntry | undefined, maxBytes:
   let prefixed: boolean | null = null;
   const push = (text: string) => {
     if (text.length > MAX_CELL_CHARS) throw cellTooLong();
-    out.push(text);
+    // a substring of 13 characters or more is a view into the chunk it was cut from: copied,
+    // so the table does not keep the whole shared-strings XML alive (about 20 MiB for a county
+    // roster's 250,000 strings)
+    out.push(text.length >= 13 ? (` ${text}`).slice(1) : text);
   };
   for await (const chunk of entryChunks(src, e, maxBytes)) {
     buf += chunk;

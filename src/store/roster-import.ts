@@ -3,6 +3,7 @@
  *
  *   const id = await beginRosterImport(d, townshipId, now)
  *   for each batch of rosterBatches(...)   await stageRosterBatch(d, id, batch)   // one short write each
+ *     (or the members as validateRoster reads them, then the households, then pruneRosterStage)
  *   const result = await commitRosterImport(d, id, { actor, source, now })        // ONE atomic write
  *   (or abortRosterImport(d, id) to drop what was staged)
  *
@@ -18,6 +19,7 @@
 import { and, eq, lt, sql, type SQL } from 'drizzle-orm';
 import { rosterImports, rosterStageHouseholds, rosterStageMembers, villages } from '../../db/schema/index';
 import type { Database, Statement } from './database';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { SqliteDatabase } from './sqlite';
 import type { RosterHousehold, RosterMember } from '../import/roster/columns';
 
@@ -111,28 +113,83 @@ export async function stageRosterBatch(
   await d.atomic(w);
 }
 
-/** Node: prepared statements of 64 rows (a third fewer calls into SQLite than one row each). */
+/** Node: prepared statements of 64 rows (a third fewer calls into SQLite than one row each), prepared once per connection. */
+const STAGE_SQL = new WeakMap<object, { h1: BetterSqlite3.Statement; h64: BetterSqlite3.Statement; m1: BetterSqlite3.Statement; m64: BetterSqlite3.Statement }>();
+const ROWS = 64;
+const H_WIDTH = 11;
+const M_WIDTH = 9;
+
+function stageStatements(db: BetterSqlite3.Database) {
+  let st = STAGE_SQL.get(db);
+  if (!st) {
+    const values = (width: number, n: number) => new Array(n).fill(`(${new Array(width).fill('?').join(', ')})`).join(', ');
+    st = {
+      h1: db.prepare(`insert into roster_stage_households values ${values(H_WIDTH, 1)}`),
+      h64: db.prepare(`insert into roster_stage_households values ${values(H_WIDTH, ROWS)}`),
+      m1: db.prepare(`insert into roster_stage_members values ${values(M_WIDTH, 1)}`),
+      m64: db.prepare(`insert into roster_stage_members values ${values(M_WIDTH, ROWS)}`),
+    };
+    STAGE_SQL.set(db, st);
+  }
+  return st;
+}
+
 function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms: ReturnType<typeof memberRow>[]): void {
-  const db = d.sqlite;
-  const insert = (table: string, width: number, rows: unknown[][]) => {
-    const one = db.prepare(`insert into ${table} values (${new Array(width).fill('?').join(', ')})`);
-    const many = db.prepare(`insert into ${table} values ${new Array(64).fill(`(${new Array(width).fill('?').join(', ')})`).join(', ')}`);
+  const st = stageStatements(d.sqlite);
+  // parameters written straight into one reused array (no array per row, no flattening)
+  const insert = <T>(rows: readonly T[], width: number, one: BetterSqlite3.Statement, many: BetterSqlite3.Statement, put: (p: unknown[], at: number, r: T) => void) => {
+    const params = new Array<unknown>(ROWS * width);
     let i = 0;
-    for (; i + 64 <= rows.length; i += 64) many.run(rows.slice(i, i + 64).flat());
-    for (; i < rows.length; i++) one.run(rows[i]);
+    for (; i + ROWS <= rows.length; i += ROWS) {
+      for (let k = 0; k < ROWS; k++) put(params, k * width, rows[i + k]!);
+      many.run(params);
+    }
+    const single = new Array<unknown>(width);
+    for (; i < rows.length; i++) {
+      put(single, 0, rows[i]!);
+      one.run(single);
+    }
   };
-  db.transaction(() => {
-    insert(
-      'roster_stage_households',
-      11,
-      hs.map((h) => [h.importId, h.number, h.villageId, h.headName, h.status, h.povertyCause, h.housing, h.zone, h.allAway ? 1 : 0, h.phone, h.identificationOwner]),
-    );
-    insert(
-      'roster_stage_members',
-      9,
-      ms.map((m) => [m.importId, m.number, m.idCard, m.name, m.relation, m.labour, m.health, m.disability, m.disabilityCert]),
-    );
+  d.sqlite.transaction(() => {
+    insert(hs, H_WIDTH, st.h1, st.h64, (p, a, h) => {
+      p[a] = h.importId;
+      p[a + 1] = h.number;
+      p[a + 2] = h.villageId;
+      p[a + 3] = h.headName;
+      p[a + 4] = h.status;
+      p[a + 5] = h.povertyCause;
+      p[a + 6] = h.housing;
+      p[a + 7] = h.zone;
+      p[a + 8] = h.allAway ? 1 : 0;
+      p[a + 9] = h.phone;
+      p[a + 10] = h.identificationOwner;
+    });
+    insert(ms, M_WIDTH, st.m1, st.m64, (p, a, m) => {
+      p[a] = m.importId;
+      p[a + 1] = m.number;
+      p[a + 2] = m.idCard;
+      p[a + 3] = m.name;
+      p[a + 4] = m.relation;
+      p[a + 5] = m.labour;
+      p[a + 6] = m.health;
+      p[a + 7] = m.disability;
+      p[a + 8] = m.disabilityCert;
+    });
   })();
+}
+
+/**
+ * Drops staged members whose household is not staged (a household found invalid after some of
+ * its members were staged, when an import keeps only the valid households).
+ */
+export async function pruneRosterStage(d: Database, importId: string): Promise<void> {
+  await d.atomic([
+    raw(
+      d,
+      sql`delete from roster_stage_members where import_id = ${importId}
+        and number not in (select number from roster_stage_households where import_id = ${importId})`,
+    ),
+  ]);
 }
 
 export async function villageIdsOf(d: Database, townshipId: string): Promise<Map<string, number>> {

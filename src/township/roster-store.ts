@@ -4,11 +4,12 @@
 import { eq } from 'drizzle-orm';
 import { households, members, villages } from '../../db/schema/index';
 import type { Database } from '../store/database';
-import { rosterBatches, validateRoster, type ReadRosterOptions, type RosterHousehold, type RosterMember, type RosterSource, type RosterValidation } from '../import/roster';
+import { validateRoster, type ReadRosterOptions, type RosterHousehold, type RosterMember, type RosterSource, type RosterValidation } from '../import/roster';
 import {
   abortRosterImport,
   beginRosterImport,
   commitRosterImport,
+  pruneRosterStage,
   stageRosterBatch,
   villageIdsOf,
   type RosterImportResult,
@@ -17,7 +18,7 @@ import {
 export type { RosterImportResult } from '../store/roster-import';
 
 /** Households per staged batch when they are already in memory. */
-const BATCH_MEMBERS = 2000;
+const BATCH_MEMBERS = 1000;
 
 /**
  * Writes households already in memory (tests, the example): staged in batches, then one
@@ -57,10 +58,12 @@ export type RosterFileImport =
   | { ok: false; validation: RosterValidation };
 
 /**
- * Reads a roster file twice — validate, then stage batch by batch — and commits it in one
- * atomic write: peak memory is one batch plus a small record per household, whatever the
- * size of the file. Nothing is written when the file has errors (unless skipInvalid: then
- * its valid households).
+ * Reads a roster file once — every row checked, and each member staged as it is read, a batch
+ * at a time (the stage is roster_stage_*, which nothing reads) — then stages the valid
+ * households, drops the staged members of households found invalid at the end, and commits it
+ * in one atomic write: peak memory is one batch plus a small record per household, whatever the
+ * size of the file. Nothing is written when the file has errors (the stage is dropped), unless
+ * skipInvalid: then its valid households.
  */
 export async function importRosterFile(
   d: Database,
@@ -71,13 +74,20 @@ export async function importRosterFile(
   const now = o.now ?? new Date();
   const ids = await villageIdsOf(d, townshipId);
   const options: ReadRosterOptions = { ...o, villages: o.villages ?? [...ids.keys()] };
-  const validation = await validateRoster(file, options);
-  if (!validation.ok) return { ok: false, validation };
   const id = await beginRosterImport(d, townshipId, now);
   try {
-    for await (const batch of rosterBatches(file, validation, { ...options, batchSize: o.batchSize ?? BATCH_MEMBERS })) {
-      await stageRosterBatch(d, id, batch, ids);
+    const validation = await validateRoster(file, {
+      ...options,
+      batchSize: o.batchSize ?? BATCH_MEMBERS,
+      onMembers: (members) => stageRosterBatch(d, id, { households: [], members }, ids),
+    });
+    if (!validation.ok) {
+      await abortRosterImport(d, id);
+      return { ok: false, validation };
     }
+    const hs = validation.households;
+    for (let i = 0; i < hs.length; i += BATCH_MEMBERS) await stageRosterBatch(d, id, { households: hs.slice(i, i + BATCH_MEMBERS), members: [] }, ids);
+    if (validation.errors.length) await pruneRosterStage(d, id);
     const result = await commitRosterImport(d, id, { actor: o.actor, source: o.source, now });
     return { ok: true, validation, result };
   } catch (e) {

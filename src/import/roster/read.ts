@@ -50,8 +50,13 @@ async function pickSheet(sheet: OpenedSheet): Promise<number | undefined> {
   return best;
 }
 
-/** Feeds the roster's sheet into `rows`; a file problem comes back as errors. */
-async function feed(input: RosterInput, options: ReadRosterOptions, rows: RosterRows): Promise<{ format?: SheetFormat; bytes: number; sheet?: number; errors: RosterError[] }> {
+/** Feeds the roster's sheet into `rows` (`between`: awaited after each batch of rows); a file problem comes back as errors. */
+async function feed(
+  input: RosterInput,
+  options: ReadRosterOptions,
+  rows: RosterRows,
+  between?: () => Promise<void>,
+): Promise<{ format?: SheetFormat; bytes: number; sheet?: number; errors: RosterError[] }> {
   const source = toSource(input);
   let sheet: OpenedSheet | undefined;
   try {
@@ -59,6 +64,7 @@ async function feed(input: RosterInput, options: ReadRosterOptions, rows: Roster
     const only = options.sheet ?? (await pickSheet(sheet));
     for await (const batch of sheet.rows(only)) {
       for (const r of batch) rows.push(r.row, r.values);
+      if (between) await between();
     }
     return { format: sheet.format, bytes: sheet.bytes, ...(only === undefined ? {} : { sheet: only }), errors: [] };
   } catch (e) {
@@ -92,13 +98,37 @@ export interface RosterValidation {
   households: RosterHousehold[];
 }
 
+export type StagedMember = { householdNo: string; member: RosterMember };
+
+/** Where validateRoster hands the members it read, as it goes (the import's stage). */
+export interface MemberSink {
+  /**
+   * Called with the members read so far (about `batchSize` at a time, in file order), each the
+   * member of a household with no error *yet*: a household rejected later (a rule over all its
+   * rows) is not among the validation's households, and its members must be dropped.
+   */
+  onMembers?: (members: StagedMember[]) => Promise<void>;
+  batchSize?: number;
+}
+
 /**
- * The first pass: reads the whole file once, checks every row, keeps no member. What the
- * office's preview shows (counts, errors) and what rosterBatches needs.
+ * The first pass: reads the whole file once, checks every row, keeps no member (or hands each
+ * valid one to `onMembers` as it goes: one pass that validates and stages). What the office's
+ * preview shows (counts, errors) and what rosterBatches needs.
  */
-export async function validateRoster(input: RosterInput, options: ReadRosterOptions = {}): Promise<RosterValidation> {
-  const rows = new RosterRows(options);
-  const f = await feed(input, options, rows);
+export async function validateRoster(input: RosterInput, options: ReadRosterOptions & MemberSink = {}): Promise<RosterValidation> {
+  const size = options.batchSize ?? 2000;
+  let pending: StagedMember[] = [];
+  const sink = options.onMembers;
+  const rows = new RosterRows(sink ? { ...options, onMember: (householdNo, member) => void pending.push({ householdNo, member }) } : options);
+  const flush = async (all: boolean) => {
+    if (!sink || pending.length === 0 || (!all && pending.length < size)) return;
+    const out = pending;
+    pending = [];
+    await sink(out);
+  };
+  const f = await feed(input, options, rows, sink ? () => flush(false) : undefined);
+  if (!f.errors.length) await flush(true);
   const r = rows.end();
   const base = { ...(f.format ? { format: f.format } : {}), bytes: f.bytes, ...(f.sheet === undefined ? {} : { sheet: f.sheet }) };
   const empty = { rows: 0, households: 0, members: 0, rejectedHouseholds: 0, byVillage: {} };

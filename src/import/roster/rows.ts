@@ -59,16 +59,21 @@ function sameValue(field: RosterField, value: string): string {
 interface PendingHousehold {
   householdNo: string;
   row: number;
-  /** first row (and value) where each household-level field was filled */
-  fields: Partial<Record<RosterField, { value: string; row: number }>>;
+  // Compact on purpose: one of these is held per household until the end of the file (30,000
+  // for a county), so no object per field and no Map per household.
+  /** the first value of each household-level field */
+  fields: Partial<Record<RosterField, string>>;
+  /** the row of a field's first value, only where it is not `row` (rare) */
+  fieldRows: Partial<Record<RosterField, number>> | null;
   /** kept only when the reader keeps members */
-  members: RosterMember[];
+  members: RosterMember[] | null;
   memberCount: number;
   head: { row: number; name: string } | null;
   headRows: number[];
   /** a row's 与户主关系 could not be read, so the head rules cannot be judged */
   relationUnknown: boolean;
-  seenIds: Map<string, number>;
+  /** the household's ID numbers so far and their rows: [id, row, id, row, …] (a household has a few) */
+  seenIds: (string | number)[];
   invalid: boolean;
 }
 
@@ -241,20 +246,34 @@ export class RosterRows {
     }
     let h = this.households.get(householdNo);
     if (!h) {
-      h = { householdNo, row: rowNumber, fields: {}, members: [], memberCount: 0, head: null, headRows: [], relationUnknown: false, seenIds: new Map(), invalid: false };
+      h = {
+        householdNo,
+        row: rowNumber,
+        fields: {},
+        fieldRows: null,
+        members: this.o.keepMembers ? [] : null,
+        memberCount: 0,
+        head: null,
+        headRows: [],
+        relationUnknown: false,
+        seenIds: [],
+        invalid: false,
+      };
       this.households.set(householdNo, h);
     }
     for (const [field, value] of Object.entries(hv) as [RosterField, string][]) {
       const first = h.fields[field];
-      if (!first) h.fields[field] = { value, row: rowNumber };
-      else if (sameValue(field, first.value) !== sameValue(field, value)) {
-        err(field, `户编号 ${householdNo} 在第 ${first.row} 行的${COLUMN[field].header}是“${first.value}”，这一行却是“${value}”`);
+      if (first === undefined) {
+        h.fields[field] = value;
+        if (rowNumber !== h.row) (h.fieldRows ??= {})[field] = rowNumber;
+      } else if (first !== value && sameValue(field, first) !== sameValue(field, value)) {
+        err(field, `户编号 ${householdNo} 在第 ${h.fieldRows?.[field] ?? h.row} 行的${COLUMN[field].header}是“${first}”，这一行却是“${value}”`);
       }
     }
     if (id?.ok) {
-      const dup = h.seenIds.get(id.id);
-      if (dup !== undefined) err('idCard', `同一户内成员重复：与第 ${dup} 行的身份证号相同`);
-      else h.seenIds.set(id.id, rowNumber);
+      const at = h.seenIds.indexOf(id.id);
+      if (at !== -1) err('idCard', `同一户内成员重复：与第 ${h.seenIds[at + 1]} 行的身份证号相同`);
+      else h.seenIds.push(id.id, rowNumber);
     }
     if (relation === 'head') h.headRows.push(rowNumber);
     if (relation === undefined) h.relationUnknown = true;
@@ -280,7 +299,7 @@ export class RosterRows {
     if (m.isHead && !h.head) h.head = { row: m.row, name: m.name };
     if (h.invalid) return; // the household is rejected as a whole: its later rows are only checked
     h.memberCount++;
-    if (this.o.keepMembers) h.members.push(m);
+    h.members?.push(m);
     this.o.onMember?.(householdNo, m);
   }
 
@@ -294,7 +313,7 @@ export class RosterRows {
         err(h.row, c.field, `户编号 ${h.householdNo} 的${c.header}没有填写`);
       }
     }
-    const headName = h.fields.headName?.value;
+    const headName = h.fields.headName;
     if (h.relationUnknown) {
       // already reported on the row; 户主 rules are judged once it is fixed
     } else if (h.headRows.length === 0) {
@@ -308,8 +327,8 @@ export class RosterRows {
       this.rowErrors.push(...errs);
       return null;
     }
-    const f = (field: RosterField): string => h.fields[field]?.value ?? COLUMN[field].blankMeans ?? '';
-    const phone = h.fields.phone?.value;
+    const f = (field: RosterField): string => h.fields[field] ?? COLUMN[field].blankMeans ?? '';
+    const phone = h.fields.phone;
     return {
       row: h.row,
       householdNo: h.householdNo,
@@ -322,7 +341,7 @@ export class RosterRows {
       identifiedBy: f('identifiedBy'),
       allAway: lookup(YES_NO, f('allAway')) === 'yes',
       ...(phone !== undefined ? { phone } : {}),
-      members: h.members,
+      members: h.members ?? [],
     };
   }
 }
