@@ -1,5 +1,6 @@
 // From a Feishu message to a command line: flatten a rich-text post to text, strip the bot's
 // @mention, keep other mentions as placeholders the handlers resolve, split into words.
+import { joinIdRuns } from '../core/idcard';
 
 /** A mention as the handlers need it: its placeholder, whom it names (open_id, when known), the name shown. */
 export interface Mention {
@@ -132,7 +133,7 @@ export function parseText(text: string, mentions: Mention[], chatType: string, b
       t = t.replace(new RegExp(`${m.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\d)`, 'g'), ' ').trim();
     } else if (m.id.open_id) others.set(m.key, { openId: m.id.open_id, name: m.name ?? '' });
   }
-  t = t.replace(/[\s\u3000]+/g, ' ').trim();
+  t = joinIdRuns(t.replace(/[\s\u3000]+/g, ' ').trim()).replace(/[\s\u3000]+/g, ' ').trim();
   const [command = '', ...args] = t.length ? t.split(' ') : [];
   const rest = t.slice(command.length).trim();
   return { addressed, command, args, rest, mentions: others, attachments };

@@ -232,6 +232,23 @@ export function maskIdsInText(text: string): string {
 }
 
 /**
+ * A typed command line with every ID number written in pieces (`522630 19850612 1231`,
+ * `5226-3019-…`, full-width, zero-width characters inside) put back together as one word of
+ * half-width characters, so that a command reads it as one argument: split over two words, the
+ * second piece alone (12 digits) would be echoed as text no rule recognises. Only runs of 15 to
+ * 18 characters are joined (two phone numbers side by side stay two words).
+ */
+export function joinIdRuns(text: string): string {
+  if (typeof text !== 'string' || text.length < 15) return text;
+  return text.replace(ID_IN_TEXT, (m) => {
+    const c = m.charCodeAt(0);
+    if (c === 38 /* & */ || (c >= 97 && c <= 122) /* a Feishu id */) return m;
+    const chars = idChars(m);
+    return chars.length >= 15 && chars.length <= 18 ? chars.join('') : m;
+  });
+}
+
+/**
  * Builds a valid ID number from its parts, computing the check character.
  * Used by tests and example generators.
  *

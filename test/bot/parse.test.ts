@@ -68,3 +68,15 @@ describe('messageEventSchema', () => {
     expect(messageEventSchema.safeParse(e).success).toBe(false);
   });
 });
+
+describe('ID numbers typed in pieces', () => {
+  it('are one word, half-width, whatever the spelling; two phone numbers stay two words', () => {
+    const id = '522630198506121231';
+    for (const typed of ['522630 19850612 1231', '5226 3019 8506 1212 31', '522630-19850612-1231', '５２２６３０１９８５０６１２１２３１', '522630\u200b198506121231']) {
+      const p = parseText(`申请 张三 ${typed} 说明`, [], 'p2p');
+      expect(p.args, typed).toEqual(['张三', id, '说明']);
+    }
+    expect(parseText('联系 01-001 电话 13800010002 13800010003', [], 'p2p').args).toEqual(['01-001', '电话', '13800010002', '13800010003']);
+    expect(parseText('会议 村民大会 应到100 实到80 2026-12-09', [], 'p2p').args).toEqual(['村民大会', '应到100', '实到80', '2026-12-09']);
+  });
+});
