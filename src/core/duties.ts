@@ -6,7 +6,7 @@
  */
 import { daysBetween, isValidCalendarDate, type CalendarDate } from './dates';
 import type { CampaignConfig } from './campaign';
-import { isCurrentlyIncluded, type HouseholdSnapshot, type VillageSnapshot } from './stages';
+import { isCurrentlyIncluded, snapshotHelpCardStep, type HelpCardStep, type HouseholdSnapshot, type VillageSnapshot } from './stages';
 
 export const DUTIES = ['helpers', 'classification', 'helpCards', 'visits', 'exitPlans'] as const;
 export type DutyKey = (typeof DUTIES)[number];
@@ -32,13 +32,15 @@ export const DUTY_TODO: Record<DutyKey, string> = {
 export const HELPER_DUTIES: readonly DutyKey[] = ['helpCards', 'visits', 'exitPlans', 'classification'];
 
 /** A help card's step (DESIGN §5): filled by the helper, collected by the village, received by the office. */
-export type HelpCardStep = 'none' | 'filled' | 'collected' | 'received';
+export type { HelpCardStep } from './stages';
 export const HELP_CARD_STEP_NAMES: Record<HelpCardStep, string> = {
   none: '未填写',
   filled: '已填写，待村两委回收',
   collected: '村两委已回收，待交乡扶贫办',
   received: '乡扶贫办已存档',
 };
+/** The step as one short word, for tables: 未填写 / 已填写 / 已回收 / 已存档. */
+export const HELP_CARD_STEP_SHORT: Record<HelpCardStep, string> = { none: '未填写', filled: '已填写', collected: '已回收', received: '已存档' };
 
 export interface DutyPerson {
   id: string;
@@ -88,7 +90,7 @@ export function dutyDueDate(config: CampaignConfig, duty: DutyKey): CalendarDate
 export const isChaseDay = (config: CampaignConfig, daysLeft: number): boolean => daysLeft < 0 || config.reminderOffsets.includes(daysLeft);
 
 export function helpCardStep(h: HouseholdSnapshot, facts: DutyFacts): HelpCardStep {
-  return facts.helpCardSteps?.get(h.id) ?? (h.helpCardReturned ? 'collected' : 'none');
+  return h.helpCardStep ?? facts.helpCardSteps?.get(h.id) ?? snapshotHelpCardStep(h);
 }
 
 const stepDone = (s: HelpCardStep): boolean => s === 'collected' || s === 'received';

@@ -13,6 +13,8 @@ export const INPUT_LIMITS = {
   visit: 500,
   /** 规划 脱贫措施 */
   measures: 1000,
+  /** 帮扶卡: each field (家庭情况, 致贫原因, 帮扶措施, 联系方式) */
+  helpCard: 500,
   /** 督办 / 记录督查: what was found */
   finding: 500,
   /** 记录督查: the action taken */

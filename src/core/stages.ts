@@ -7,6 +7,11 @@ import { daysBetween, formatCn, type CalendarDate } from './dates';
 import { noticeEnd, latestNoticeStart, type CampaignConfig, type StageKey, type TownshipStageKey, type VillageStageKey } from './campaign';
 import { MEETING_KINDS, MEETING_NAMES, type MeetingKind } from './meetings';
 
+/** A help card's step (DESIGN §5): none, filled by the helper, collected by the village (村两委回收), received by the office (乡扶贫办存档). */
+export type HelpCardStep = 'none' | 'filled' | 'collected' | 'received';
+export const snapshotHelpCardStep = (h: { helpCardStep?: HelpCardStep; helpCardReturned: boolean }): HelpCardStep =>
+  h.helpCardStep ?? (h.helpCardReturned ? 'collected' : 'none');
+
 export type HouseholdStatus =
   | 'applied'
   | 'qualified'
@@ -35,6 +40,8 @@ export interface HouseholdSnapshot {
   /** five-batches keys of the household */
   batches: string[];
   helpCardReturned: boolean;
+  /** 帮扶卡 step (filled by the helper, collected by the village, received by the office); absent: from helpCardReturned */
+  helpCardStep?: HelpCardStep;
   /** optional per-person classification, for statistics 到人 */
   members?: { batches: string[] }[];
 }
@@ -152,13 +159,15 @@ export interface DutyCoverage {
   unclassified: number;
   helpCardsReturned: number;
   helpCardsMissing: number;
+  /** included households with a helper, by the step their help card is at */
+  helpCardSteps: Record<HelpCardStep, number>;
 }
 
 /** A household counts for the duties while it is included and has not been removed. */
 export const isCurrentlyIncluded = (h: HouseholdSnapshot): boolean => h.included && h.status !== 'removed';
 
 export function dutyCoverage(snapshot: VillageSnapshot): DutyCoverage {
-  const c: DutyCoverage = { included: 0, withHelper: 0, withoutHelper: 0, classified: 0, unclassified: 0, helpCardsReturned: 0, helpCardsMissing: 0 };
+  const c: DutyCoverage = { included: 0, withHelper: 0, withoutHelper: 0, classified: 0, unclassified: 0, helpCardsReturned: 0, helpCardsMissing: 0, helpCardSteps: { none: 0, filled: 0, collected: 0, received: 0 } };
   for (const h of snapshot.households) {
     if (!isCurrentlyIncluded(h)) continue;
     c.included++;
@@ -168,6 +177,7 @@ export function dutyCoverage(snapshot: VillageSnapshot): DutyCoverage {
     else c.unclassified++;
     if (h.helpCardReturned) c.helpCardsReturned++;
     else c.helpCardsMissing++;
+    if (h.helperId !== null) c.helpCardSteps[snapshotHelpCardStep(h)]++;
   }
   return c;
 }

@@ -289,7 +289,19 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
   const memberById = new Map(ms.map((m) => [m.id, m]));
   const hitsOf = group(hits, (h) => h.householdId);
   const assignmentOf = new Map(asg.map((a) => [a.householdId, a]));
-  const helpCard = (h: (typeof hs)[number]) => (h.helpCardReturnedAt !== null ? `已回收 ${cstDate(new Date(h.helpCardReturnedAt))}` : '未回收');
+  /** 帮扶卡 by its three steps (DESIGN §5): 已填写 <date>；已回收 <date>；已存档 <date>, or 未填写 */
+  const helpCard = (h: (typeof hs)[number]) => {
+    const steps = (
+      [
+        ['已填写', h.helpCardFilledAt],
+        ['已回收', h.helpCardReturnedAt],
+        ['已存档', h.helpCardReceivedAt],
+      ] as const
+    )
+      .filter(([, at]) => at !== null)
+      .map(([l, at]) => `${l} ${cstDate(new Date(at!))}`);
+    return steps.length ? steps.join('；') : '未填写';
+  };
 
   // households
   const lines: HouseholdLine[] = hs.map((h) => {
@@ -661,7 +673,7 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('所在区域', 10, (h) => h.zone),
       col('五个一批（到户）', 36, (h) => h.batches, { wrap: true }),
       col('帮扶责任人', 18, (h) => h.helper),
-      col('帮扶卡', 16, (h) => h.helpCard),
+      col('帮扶卡', 40, (h) => h.helpCard),
       col('识别责任人', 10, (h) => h.identificationOwner),
       col('联系电话', 14, (h) => h.phone, { text: true }),
     ],
@@ -795,7 +807,7 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('安排日期', 11, (x) => x.assignedAt),
       col('超限理由', 24, (x) => x.overrideReason, { wrap: true }),
       col('标记', 24, (x) => x.flag, { wrap: true }),
-      col('帮扶卡', 16, (x) => x.helpCard),
+      col('帮扶卡', 40, (x) => x.helpCard),
     ],
     r.helpers,
   ));

@@ -2,7 +2,7 @@
 // five-batches classification, and the coverage of those duties per village (for the progress
 // card and the digest) and per helper (for 帮扶情况 and the year-end export).
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { exitPlans, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
+import { exitPlans, helpCards, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
 import { CHUNK, chunks, type Database } from './database';
 import { personNames } from './jobs';
 import type { PersonRow, TownshipRow, VillageRow } from './township';
@@ -12,11 +12,13 @@ import { batchCounts, type BatchCounts } from '../core/batches';
 import { addDays, type CalendarDate } from '../core/dates';
 import type { CampaignConfig } from '../core/campaign';
 
+import type { HelpCardStep } from '../core/stages';
 export type HouseholdRow = typeof households.$inferSelect;
 export type MemberRow = typeof members.$inferSelect;
 export type VisitRow = typeof helperVisits.$inferSelect;
 export type AssignmentRow = typeof helperAssignments.$inferSelect;
 export type ExitPlanRow = typeof exitPlans.$inferSelect;
+export type HelpCardRow = typeof helpCards.$inferSelect;
 
 /** A household counts for the helper duties while it is included (not applied, not removed). */
 export const isCurrentHousehold = (h: Pick<HouseholdRow, 'status'>): boolean => isIncludedStatus(h.status);
@@ -80,6 +82,15 @@ export async function currentAssignment(d: Database, householdId: number): Promi
       .orderBy(helperAssignments.id)
       .limit(1))[0] ?? null
   );
+}
+
+/** The step a household's help card is at (DESIGN §5). */
+export const helpCardStepOf = (h: Pick<HouseholdRow, 'helpCardFilledAt' | 'helpCardReturnedAt' | 'helpCardReceivedAt'>): HelpCardStep =>
+  h.helpCardReceivedAt !== null ? 'received' : h.helpCardReturnedAt !== null ? 'collected' : h.helpCardFilledAt !== null ? 'filled' : 'none';
+
+export async function helpCardOf(d: Database, householdId: number): Promise<HelpCardRow | null> {
+  const [row] = await d.db.select().from(helpCards).where(eq(helpCards.householdId, householdId));
+  return row ?? null;
 }
 
 export async function exitPlanOf(d: Database, householdId: number): Promise<ExitPlanRow | null> {

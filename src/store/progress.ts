@@ -6,12 +6,14 @@ import { and, eq, inArray, ne, sql, type Column, type SQL } from 'drizzle-orm';
 import { households, meetings, members, notices, objections, roles, stageProgress, villages } from '../../db/schema/index';
 import { CHUNK, type Database } from './database';
 import type { TownshipRow } from './township';
-import type { HouseholdStatus, StageDone, TownshipSnapshot, VillageSnapshot } from '../core/stages';
+import type { HelpCardStep, HouseholdStatus, StageDone, TownshipSnapshot, VillageSnapshot } from '../core/stages';
 import type { StageKey } from '../core/campaign';
 import type { MeetingKind } from '../core/meetings';
 import { cstDate } from '../core/dates';
 
 /** Statuses of an included household: counted in the helper duties, five batches and help cards. */
+const STEPS: HelpCardStep[] = ['none', 'filled', 'collected', 'received'];
+
 export const INCLUDED_STATUSES = ['included', 'county_approved'] as const;
 export const isIncludedStatus = (s: string): boolean => (INCLUDED_STATUSES as readonly string[]).includes(s);
 
@@ -81,11 +83,12 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
         qualification: households.qualification,
         helperId: households.helperId,
         helpCardReturned: sql<number>`${households.helpCardReturnedAt} is not null`,
+        helpCardStep: sql<number>`case when ${households.helpCardReceivedAt} is not null then 3 when ${households.helpCardReturnedAt} is not null then 2 when ${households.helpCardFilledAt} is not null then 1 else 0 end`,
         batches: sql<string>`${households.batches}`,
       })
       .from(households)
       .where(and(eq(households.townshipId, tid), inVillages(households.villageId)))
-      .values() as Promise<[number, number, string, string, string, number, 'pass' | 'fail' | null, number | null, number, string][]>,
+      .values() as Promise<[number, number, string, string, string, number, 'pass' | 'fail' | null, number | null, number, number, string][]>,
     // members: how many per household, and those classified on their own (the others count
     // under the household's classification)
     !withMembers
@@ -146,7 +149,7 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
     for (let i = membersOf.get(householdId)?.length ?? 0; i < Number(n); i++) push(membersOf, householdId, unclassified);
   }
   const hByV = new Map<number, VillageSnapshot['households']>();
-  for (const [id, villageId, number, head, status, applicant, qualification, helperId, helpCardReturned, batches] of hs) {
+  for (const [id, villageId, number, head, status, applicant, qualification, helperId, helpCardReturned, step, batches] of hs) {
     push(hByV, villageId, {
       id: String(id),
       number,
@@ -158,6 +161,7 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
       helperId: helperId === null ? null : String(helperId),
       batches: batchesOf(batches),
       helpCardReturned: Boolean(helpCardReturned),
+      helpCardStep: STEPS[Number(step)] ?? 'none',
       members: withMembers ? (membersOf.get(id) ?? []) : undefined,
     });
   }

@@ -178,6 +178,8 @@ describe('dutyCoverage', () => {
       unclassified: 1,
       helpCardsReturned: 1,
       helpCardsMissing: 2,
+      // with a helper: household 1's card collected, household 4's not filled
+      helpCardSteps: { none: 1, filled: 0, collected: 1, received: 0 },
     });
   });
 });

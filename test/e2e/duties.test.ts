@@ -4,7 +4,7 @@
 // discipline committee; idempotent. Real server, real SQLite, fake Feishu, a fake clock.
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { messageEnvelope } from '../support/events';
+import { cardEnvelope, messageEnvelope } from '../support/events';
 import { EX, exampleJson } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 import { runJobs } from '../../src/jobs/run';
@@ -78,6 +78,9 @@ describe('duty reminders', () => {
   it('a visit logged and a help card returned leave the lists', async () => {
     clock = at('2026-12-15', '15:00');
     await h.post(messageEnvelope({ text: '走访 01-001 入户了解收入情况', openId: FENG.openId, chatId: SHIMEN }));
+    const form = { situation: '三口人', causes: '因病', measures: '养牛两头', contact: '13800000000' };
+    const hid = (h.server.d.sqlite.prepare("select id from households where number = '01-001'").get() as { id: number }).id;
+    await h.post(cardEnvelope({ openId: FENG.openId, chatId: SHIMEN, value: { a: 'helpcard.fill', h: hid }, form }), '/feishu/card');
     await h.post(messageEnvelope({ text: '帮扶卡 01-001 已回收', openId: EX.shimen.cadre, chatId: SHIMEN }));
     await h.settle();
     const sent = await day('2026-12-16');

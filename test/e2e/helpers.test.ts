@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { startHarness, type Harness } from '../support/harness';
-import { messageEnvelope, cardEnvelope, nextId } from '../support/events';
+import { messageEnvelope, cardEnvelope, nextId, postEnvelope, AT_BOT } from '../support/events';
 import { EX, exampleJson } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 import { getTownship } from '../../src/store/township';
@@ -146,7 +146,7 @@ describe('帮扶: assigning helpers', () => {
 
     const [mine] = await say('我的帮扶', P.feng.openId, 'oc_p2p_feng', { chatType: 'p2p' });
     expect(mine).toContain('冯志刚，你帮扶 1 户（上限 5 户）：');
-    expect(mine).toContain('• 石门村 01-001 胡学林：未分类；帮扶卡未回收；走访 0 次');
+    expect(mine).toContain('• 石门村 01-001 胡学林：未分类；帮扶卡未填写；走访 0 次');
   });
 
   it('reassigns: ends the old assignment, tells both, and is audited', async () => {
@@ -205,40 +205,120 @@ describe('帮扶: assigning helpers', () => {
 });
 
 describe('帮扶卡', () => {
-  it('records a returned card (village cadre, office), refuses the helper, and shows returned / missing', async () => {
+  const FORM = { situation: '三口人，户主腿伤，<b>种玉米</b>', causes: '因病', measures: '养牛两头，申请小额信贷', contact: '冯志刚 13800000000' };
+  it('three steps, each with who and when: the helper fills the form, the village collects, the office files; refusals change nothing', async () => {
     await start();
     const [noHelper] = await say('帮扶卡 01-001 已回收', P.yang.openId, SHIMEN);
     expect(noHelper).toBe('01-001 胡学林（石门村） 还没有帮扶责任人，无从回收帮扶卡。请先安排：帮扶 01-001 @某人');
     await assign('01-001', P.feng, P.wanglei.openId);
     await assign('01-002', P.feng, P.wanglei.openId);
+    // not filled yet: the village cannot collect it
+    const [early] = await say('帮扶卡 01-001 已回收', P.yang.openId, SHIMEN);
+    expect(early).toBe('01-001 胡学林（石门村） 的帮扶卡帮扶人还没有填写，不能登记回收。请帮扶人先发送：帮扶卡 01-001');
+    // the helper opens the card: the form
+    const [form] = await say('帮扶卡 01-001', P.feng.openId, SHIMEN);
+    expect(form).toContain('"a":"helpcard.fill"');
+    expect(form).toContain('**当前步骤**：未填写');
+    // another helper may not fill it
+    const other = await press(P.cao.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, FORM);
+    expect(other.body.toast?.type).toBe('error');
+    // a field missing, a field too long: refused, nothing written
+    const missing = await press(P.feng.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, { ...FORM, causes: '' });
+    expect(missing.body.toast?.content).toBe('请填写致贫原因。');
+    const long = await press(P.feng.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, { ...FORM, measures: '很'.repeat(501) });
+    expect(long.body.toast?.content).toBe('帮扶措施太长（501 字），请控制在 500 字以内。');
+    expect(count('select count(*) n from help_cards')).toBe(0);
+    const filled = await press(P.feng.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, FORM);
+    expect(filled.body.toast?.type).toBe('success');
+    const shown = JSON.stringify(filled.body.card?.data);
+    expect(shown).toContain('**当前步骤**：已填写，待村两委回收');
+    expect(shown).toContain('**家庭情况**：三口人，户主腿伤，&#60;b&#62;种玉米&#60;/b&#62;');
+    const card = sqlite().prepare('select situation, causes, measures, contact, filled_by by from help_cards where household_id = ?').get(hid('01-001')) as Record<string, string>;
+    expect(card).toMatchObject({ situation: FORM.situation, causes: '因病', measures: FORM.measures, contact: FORM.contact });
+    expect(card.by).toContain('冯志刚');
+
+    // step 2: the helper may not collect; the village cadre does
     const [helper] = await say('帮扶卡 01-001 已回收', P.feng.openId, SHIMEN);
-    expect(helper).toBe('只有村干部、乡扶贫办（石门村）可以使用“帮扶卡”。如需开通，请联系乡扶贫办。');
+    expect(helper).toBe('只有村干部、乡扶贫办（石门村）可以登记帮扶卡回收。');
     const [ok] = await say('帮扶卡 01-001 已回收', P.yang.openId, SHIMEN);
     expect(ok).toBe('已登记 01-001 胡学林（石门村） 的帮扶卡已回收（帮扶人 冯志刚）。石门村帮扶卡已回收 1/11 户。');
     const [again] = await say('帮扶卡 01-001 已回收', P.yang.openId, SHIMEN);
     expect(again).toContain('无需重复登记');
-    const [bad] = await say('帮扶卡 01-001', P.yang.openId, SHIMEN);
-    expect(bad).toBe('请写明“已回收”。用法：帮扶卡 <户> 已回收（撤销：帮扶卡 <户> 未回收）');
-    expect(count("select count(*) n from audit_log where entity = 'help_card' and action = 'return'")).toBe(1);
-    const row = sqlite().prepare("select help_card_returned_at at, help_card_returned_by by from households where number = '01-001'").get() as { at: number; by: string };
-    expect(row.at).toBeGreaterThan(0);
-    expect(row.by).toContain('杨光明');
+    const [bad] = await say('帮扶卡 01-001 好了', P.yang.openId, SHIMEN);
+    expect(bad).toContain('请写明“照片”“已回收”或“已存档”。');
+    // collected: the helper can no longer change it
+    const late = await press(P.feng.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, FORM);
+    expect(late.body.toast?.content).toContain('村两委已回收，不能再修改');
 
-    // the list card, and its button, pressed by the office
+    // step 3: the office files it (the village cadre may not)
+    const [notOffice] = await say('帮扶卡 01-001 已存档', P.yang.openId, SHIMEN);
+    expect(notOffice).toBe('只有乡扶贫办可以登记帮扶卡存档。');
+    const [early3] = await say('帮扶卡 01-002 已存档', EX.office, SHIMEN);
+    expect(early3).toBe('01-002 熊光明（石门村） 的帮扶卡村两委还没有回收（未填写），不能存档。');
+    const [office] = await say('帮扶卡 01-001', EX.office, SHIMEN);
+    expect(office).toContain('"a":"helpcard.receive"');
+    const received = await press(EX.office, SHIMEN, { a: 'helpcard.receive', h: hid('01-001') });
+    expect(received.body.toast?.content).toBe('已登记 01-001 胡学林（石门村） 的帮扶卡交乡扶贫办存档。');
+    expect(JSON.stringify(received.body.card?.data)).toContain('**当前步骤**：乡扶贫办已存档');
+    const [undo] = await say('帮扶卡 01-001 未回收', EX.office, SHIMEN);
+    expect(undo).toBe('01-001 胡学林（石门村） 的帮扶卡乡扶贫办已存档，不能撤销回收。');
+
+    // each step who and when, audited
+    const row = sqlite().prepare("select help_card_filled_at f, help_card_filled_by fb, help_card_returned_at r, help_card_returned_by rb, help_card_received_at c, help_card_received_by cb from households where number = '01-001'").get() as Record<string, string | number>;
+    expect(row.fb).toContain('冯志刚');
+    expect(row.rb).toContain('杨光明');
+    expect(row.cb).toContain(EX.office);
+    expect(Number(row.f)).toBeGreaterThan(0);
+    expect(Number(row.r)).toBeGreaterThan(0);
+    expect(Number(row.c)).toBeGreaterThan(0);
+    const audited = sqlite().prepare("select action from audit_log where entity = 'help_card' order by id").all() as { action: string }[];
+    expect(audited.map((a) => a.action)).toEqual(['fill', 'return', 'receive']);
+
+    // the helper's own card shows the step
+    const [mine] = await say('我的帮扶', P.feng.openId, 'oc_p2p_feng', { chatType: 'p2p' });
+    expect(mine).toContain('• 石门村 01-001 胡学林：未分类；帮扶卡乡扶贫办已存档；走访 0 次');
+    expect(mine).toContain('• 石门村 01-002 熊光明：未分类；帮扶卡未填写；走访 0 次');
+  });
+
+  it('a photo of the paper card fills it; the list card and its button; the progress card shows the steps; the undo', async () => {
+    await start();
+    await assign('01-001', P.feng, P.wanglei.openId);
+    await assign('01-002', P.feng, P.wanglei.openId);
+    const [noPhoto] = await say('帮扶卡 01-002 照片', P.feng.openId, SHIMEN);
+    expect(noPhoto).toBe('请把纸质帮扶卡的照片和“帮扶卡 01-002 照片”放在同一条消息里发送。');
+    const before = h.fake.messages.length;
+    await h.post(
+      postEnvelope({
+        openId: P.feng.openId,
+        chatId: SHIMEN,
+        paragraphs: [[AT_BOT, { tag: 'text', text: ' 帮扶卡 01-002 照片' }], [{ tag: 'img', image_key: 'img_card_1' }]],
+      }),
+    );
+    await h.settle();
+    const answer = JSON.parse(h.fake.messages.slice(before).find((m) => m.msgType === 'text')!.content).text as string;
+    expect(answer).toBe('已登记 01-002 熊光明（石门村） 的帮扶卡（纸质卡照片）。下一步：村两委回收后发送：帮扶卡 01-002 已回收');
+    const photos = JSON.parse((sqlite().prepare('select photos from help_cards where household_id = ?').get(hid('01-002')) as { photos: string }).photos) as string[];
+    expect(photos).toHaveLength(1);
+    expect(photos[0]).toMatch(/^image:img_card_1#/);
+
+    // the list card: 01-002 waits for the village (button), 01-001 not filled (no button)
     const [list] = await say('帮扶卡', P.yang.openId, SHIMEN);
-    expect(list).toContain('**帮扶卡回收** 1/11 户，未回收 10 户');
-    expect(list).toContain('"a":"helpcard.return"');
+    expect(list).toContain('**帮扶卡回收** 0/11 户，未回收 11 户');
+    expect(list).toContain('帮扶人已填写 1 户 · 村两委已回收 0 户 · 乡扶贫办已存档 0 户');
+    expect(list).toContain('01-002 熊光明（帮扶人 冯志刚）：已填写，待村两委回收');
+    expect(list).toContain('01-001 胡学林（帮扶人 冯志刚）：未填写');
+    expect(list).toContain('"a":"helpcard.return","h":' + hid('01-002'));
+    expect(list).not.toContain('"a":"helpcard.return","h":' + hid('01-001') + '}');
     const pressed = await press(EX.office, SHIMEN, { a: 'helpcard.return', h: hid('01-002') });
     expect(pressed.body.toast?.type).toBe('success');
-    expect(JSON.stringify(pressed.body.card?.data)).toContain('**帮扶卡回收** 2/11 户');
+    expect(JSON.stringify(pressed.body.card?.data)).toContain('**帮扶卡回收** 1/11 户');
 
-    // the progress card counts them
     const [card] = await say('进度', EX.shimen.cadre, SHIMEN);
-    expect(card).toContain('**帮扶卡回收** 2/11');
-    expect(card).toContain('帮扶卡未回收 9 户');
-    // and the undo
+    expect(card).toContain('**帮扶卡回收** 1/11');
+    expect(card).toContain('**帮扶卡三步** 帮扶人已填写 1 · 村两委已回收 1 · 乡扶贫办已存档 0（未填写 1）');
+    expect(card).toContain('帮扶卡未回收 10 户');
     const [undo] = await say('帮扶卡 01-002 未回收', EX.office, SHIMEN);
-    expect(undo).toBe('已撤销 01-002 熊光明（石门村） 的帮扶卡回收登记。石门村帮扶卡已回收 1/11 户。');
+    expect(undo).toBe('已撤销 01-002 熊光明（石门村） 的帮扶卡回收登记。石门村帮扶卡已回收 0/11 户。');
   });
 });
 
@@ -465,6 +545,7 @@ describe('coverage on the progress card', () => {
     expect(before).toContain('未分类 11 户；帮扶卡未回收 11 户');
     await assign('01-001', P.feng, P.wanglei.openId);
     await say('分类 01-001 易地搬迁', P.yang.openId, SHIMEN);
+    await press(P.feng.openId, SHIMEN, { a: 'helpcard.fill', h: hid('01-001') }, { situation: '三口人', causes: '因病', measures: '养牛', contact: '13800000000' });
     await say('帮扶卡 01-001 已回收', P.yang.openId, SHIMEN);
     const [after] = await say('进度', EX.shimen.cadre, SHIMEN);
     expect(after).toContain('**帮扶落实** 1/11　**五个一批分类** 1/11　**帮扶卡回收** 1/11');

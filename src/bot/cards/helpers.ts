@@ -5,8 +5,9 @@ import { esc, escCell } from '../../feishu/escape';
 import { BATCHES, BATCH_KEYS, batchShortNames, type Suggestions } from '../../core/batches';
 import { formatCn, type CalendarDate } from '../../core/dates';
 import type { VillageRow } from '../../store/township';
-import type { ExitPlanRow, HelperActivity, HelperCoverage, HouseholdRef, HouseholdRow, MemberRow } from '../../store/helpers';
+import type { ExitPlanRow, HelpCardRow, HelperActivity, HelperCoverage, HouseholdRef, HouseholdRow, MemberRow } from '../../store/helpers';
 import { householdLabel, householdSummary } from '../household-info';
+import { HELP_CARD_STEP_NAMES, type HelpCardStep } from '../../core/duties';
 
 const MAX_ROWS = 30;
 
@@ -70,16 +71,79 @@ export function unassignedCard(v: VillageRow, list: HouseholdRef[], included: nu
   return card(`${v.name} 帮扶安排`, els, list.length ? 'orange' : 'green');
 }
 
-/** Help cards of the village: returned x/y, and a button per missing one. */
-export function helpCardsCard(v: VillageRow, missing: (HouseholdRef & { helper: string | null })[], included: number): Card {
-  const els: Element[] = [md(`**帮扶卡回收** ${included - missing.length}/${included} 户${missing.length ? `，未回收 ${missing.length} 户：` : '，已全部回收。'}`)];
+/** Help cards of the village: how many at each step, and a button per card waiting for the village. */
+export function helpCardsCard(
+  v: VillageRow,
+  missing: (HouseholdRef & { helper: string | null; step: HelpCardStep })[],
+  included: number,
+  steps: Record<HelpCardStep, number>,
+): Card {
+  const els: Element[] = [
+    md(
+      `**帮扶卡回收** ${included - missing.length}/${included} 户${missing.length ? `，未回收 ${missing.length} 户：` : '，已全部回收。'}\n` +
+        `帮扶人已填写 ${steps.filled + steps.collected + steps.received} 户 · 村两委已回收 ${steps.collected + steps.received} 户 · 乡扶贫办已存档 ${steps.received} 户`,
+    ),
+  ];
   for (const h of missing.slice(0, MAX_ROWS)) {
     const who = h.helper ? `帮扶人 ${h.helper}` : '未安排帮扶人';
-    els.push(md(esc(`${h.number} ${h.head}（${who}）`)));
-    if (h.helper) els.push(buttons(button(`已回收：${h.number} ${h.head}`, { a: 'helpcard.return', h: h.id }, 'primary')));
+    els.push(md(esc(`${h.number} ${h.head}（${who}）：${HELP_CARD_STEP_NAMES[h.step]}`)));
+    if (h.step === 'filled') els.push(buttons(button(`已回收：${h.number} ${h.head}`, { a: 'helpcard.return', h: h.id }, 'primary')));
   }
   if (missing.length > MAX_ROWS) els.push(md(`另有 ${missing.length - MAX_ROWS} 户，可发送：帮扶卡 <户> 已回收`));
   return card(`${v.name} 帮扶卡回收`, els, missing.length ? 'orange' : 'green');
+}
+
+export interface HelpCardView {
+  content: HelpCardRow | null;
+  step: HelpCardStep;
+  filled: string | null;
+  collected: string | null;
+  received: string | null;
+  helper: string | null;
+}
+
+/** One household's help card: what the helper filled in, its three steps with who and when, and what the viewer may do next. */
+export function helpCardCard(h: HouseholdRow, v: VillageRow, c: HelpCardView, may: { fill: boolean; collect: boolean; receive: boolean }): Card {
+  const step = (label: string, x: string | null) => `${x ? '✅' : '⬜'} ${label}${x ? `：${esc(x)}` : ''}`;
+  const els: Element[] = [
+    md(`**帮扶责任人**：${c.helper ? esc(c.helper) : '未安排'}\n**当前步骤**：${HELP_CARD_STEP_NAMES[c.step]}`),
+    md([step('帮扶人填写', c.filled), step('村两委回收', c.collected), step('交乡扶贫办存档', c.received)].join('\n')),
+  ];
+  const k = c.content;
+  if (k) {
+    const lines = [
+      ['家庭情况', k.situation],
+      ['致贫原因', k.causes],
+      ['帮扶措施', k.measures],
+      ['联系方式', k.contact],
+    ]
+      .filter((x): x is [string, string] => Boolean(x[1]))
+      .map(([l, t]) => `**${l}**：${esc(t)}`);
+    if (k.photos.length) lines.push(`**纸质帮扶卡照片** ${k.photos.length} 张`);
+    if (lines.length) els.push(hr(), md(lines.join('\n')));
+  }
+  if (may.fill) {
+    els.push(
+      hr(),
+      form(
+        'helpcard_form',
+        [
+          textArea('situation', '家庭情况', k?.situation ?? undefined),
+          textArea('causes', '致贫原因', k?.causes ?? undefined),
+          textArea('measures', '帮扶措施（与户商定）', k?.measures ?? undefined),
+          { ...input('contact', '帮扶人联系方式', { required: true, ...(k?.contact ? { value: k.contact } : {}) }) },
+        ],
+        k ? '更新帮扶卡' : '提交帮扶卡',
+        { a: 'helpcard.fill', h: h.id, fields: ['situation', 'causes', 'measures', 'contact'] },
+      ),
+      md(`或拍下纸质帮扶卡，在同一条消息里发送：帮扶卡 ${esc(h.number)} 照片`),
+    );
+  }
+  const next: Element[] = [];
+  if (may.collect) next.push(button('村两委已回收', { a: 'helpcard.return', h: h.id }, 'primary'));
+  if (may.receive) next.push(button('乡扶贫办已存档', { a: 'helpcard.receive', h: h.id }, 'primary'));
+  if (next.length) els.push(buttons(...next));
+  return card(`帮扶卡 · ${householdLabel(h, v)}`, els, c.step === 'received' ? 'green' : c.step === 'none' ? 'orange' : 'blue');
 }
 
 /** The classification card: current labels, the suggestion with reasons, and the choice. */

@@ -146,7 +146,8 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
   els.push(
     md(
       `**户数** ${s.households.length}（申请 ${s.households.filter((h) => h.isApplicant).length}）\n` +
-        `**帮扶落实** ${c.withHelper}/${c.included}　**五个一批分类** ${c.classified}/${c.included}　**帮扶卡回收** ${c.helpCardsReturned}/${c.included}`,
+        `**帮扶落实** ${c.withHelper}/${c.included}　**五个一批分类** ${c.classified}/${c.included}　**帮扶卡回收** ${c.helpCardsReturned}/${c.included}\n` +
+        `**帮扶卡三步** 帮扶人已填写 ${c.helpCardSteps.filled + c.helpCardSteps.collected + c.helpCardSteps.received} · 村两委已回收 ${c.helpCardSteps.collected + c.helpCardSteps.received} · 乡扶贫办已存档 ${c.helpCardSteps.received}（未填写 ${c.helpCardSteps.none}）`,
     ),
   );
   if (s.helpers) els.push(md(helperCoverageLine(s.helpers)));

@@ -14,6 +14,7 @@ import {
   helperActivity,
   helperCoverage,
   helperLoads,
+  helpCardStepOf,
   helperMaxOf,
   householdsOfHelper,
   isCurrentHousehold,
@@ -28,6 +29,7 @@ import { allows, roleList, type Role } from '../../core/roles';
 import { batchShortNames } from '../../core/batches';
 import { cstDate, formatCn } from '../../core/dates';
 import { tooLong } from '../../core/limits';
+import { HELP_CARD_STEP_NAMES } from '../../core/duties';
 
 export const ASSIGNERS = ['office', 'package_cadre'] as const satisfies readonly Role[];
 const USAGE = '帮扶 <户> @某人 [超限理由：…]';
@@ -268,10 +270,11 @@ export const helpers = (bot: Bot) =>
           const vs = await visitsOf(ctx.d, h.id);
           const last = vs.at(-1)?.date;
           lines.push(
-            `• ${h.villageName} ${h.number} ${h.headName}：${batchShortNames(h.batches)}；帮扶卡${h.helpCardReturnedAt ? '已回收' : '未回收'}；` +
+            `• ${h.villageName} ${h.number} ${h.headName}：${batchShortNames(h.batches)}；帮扶卡${HELP_CARD_STEP_NAMES[helpCardStepOf(h)]}；` +
               `走访 ${vs.length} 次${last ? `（最近 ${formatCn(last)}）` : ''}`,
           );
         }
+        lines.push('帮扶卡：帮扶卡 <户>（填写表单或发纸质卡照片）');
         lines.push('走访后发送：走访 <户> <内容>；分类：分类 <户>；脱贫规划：规划 <户>');
         ctx.reply(lines.join('\n'));
       },
