@@ -10,6 +10,7 @@ import {
   beginRosterImport,
   commitRosterImport,
   pruneRosterStage,
+  smallPageCache,
   stageRosterBatch,
   villageIdsOf,
   type RosterImportResult,
@@ -74,6 +75,7 @@ export async function importRosterFile(
   const now = o.now ?? new Date();
   const ids = await villageIdsOf(d, townshipId);
   const options: ReadRosterOptions = { ...o, villages: o.villages ?? [...ids.keys()] };
+  const restoreCache = smallPageCache(d);
   const id = await beginRosterImport(d, townshipId, now);
   try {
     const validation = await validateRoster(file, {
@@ -93,6 +95,8 @@ export async function importRosterFile(
   } catch (e) {
     await abortRosterImport(d, id);
     throw e;
+  } finally {
+    restoreCache();
   }
 }
 
