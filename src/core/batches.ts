@@ -217,30 +217,40 @@ export interface BatchCounts {
   households: number;
   persons: number;
   classifiedHouseholds: number;
+  /** 户数: households in the batch */
   byHousehold: Record<BatchKey, number>;
-  byPerson: Record<BatchKey, number>;
+  /** 户内人口: all members of the households in the batch (the county's “X户Y人”) */
+  inHouseholds: Record<BatchKey, number>;
+  /** 逐人分类: members classified in the batch on their own (e.g. only the ill member under 医疗救助) */
+  individually: Record<BatchKey, number>;
 }
+
+/** The three figures of a batch as every card and sheet labels them (DESIGN §4: never mixed in one column). */
+export const BATCH_FIGURES = { households: '户数', inHouseholds: '户内人口', individually: '逐人分类' } as const;
 
 const zero = (): Record<BatchKey, number> =>
   Object.fromEntries(BATCH_KEYS.map((k) => [k, 0])) as Record<BatchKey, number>;
 
 /**
  * Counts by household and by person (统计到户到人) over the households given (callers pass
- * the included ones). A household counts once under each of its batches; a person counts
- * under their own batches, or the household's when they have none of their own (the same
- * rule as the digest).
+ * the included ones), three separate figures per batch (DESIGN §4): 户数 (a household once under
+ * each of its batches), 户内人口 (all its members under each of the household's batches) and 逐人分类
+ * (a member under the batches classified for that member; a member without labels of their own
+ * counts under none).
  */
 export function batchCounts(households: readonly { batches: readonly string[]; members: readonly { batches: readonly string[] }[] }[]): BatchCounts {
-  const c: BatchCounts = { households: 0, persons: 0, classifiedHouseholds: 0, byHousehold: zero(), byPerson: zero() };
+  const c: BatchCounts = { households: 0, persons: 0, classifiedHouseholds: 0, byHousehold: zero(), inHouseholds: zero(), individually: zero() };
   for (const h of households) {
     c.households++;
     const hb = sortBatches(h.batches);
     if (hb.length > 0) c.classifiedHouseholds++;
-    for (const k of hb) c.byHousehold[k]++;
+    for (const k of hb) {
+      c.byHousehold[k]++;
+      c.inHouseholds[k] += h.members.length;
+    }
     for (const m of h.members) {
       c.persons++;
-      const own = sortBatches(m.batches);
-      for (const k of own.length > 0 ? own : hb) c.byPerson[k]++;
+      for (const k of sortBatches(m.batches)) c.individually[k]++;
     }
   }
   return c;

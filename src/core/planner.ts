@@ -146,8 +146,10 @@ export interface DigestStats {
   classified: number;
   unclassified: number;
   batchesByHousehold: Record<string, number>;
-  /** per person, over included households that carry member data */
-  batchesByPerson: Record<string, number>;
+  /** 户内人口: all members of the households in each batch, over included households that carry member data */
+  batchesInHouseholds: Record<string, number>;
+  /** 逐人分类: members classified in each batch on their own */
+  batchesIndividually: Record<string, number>;
   personsCounted: number;
   householdsWithoutMemberData: number;
   helpCardsReturned: number;
@@ -160,8 +162,8 @@ const bump = (rec: Record<string, number>, key: string): void => {
 
 /**
  * Township totals for the digest. A helper's households are counted across villages, since
- * the per-helper limit is personal. A member without a classification of their own counts
- * under the household's batches (the household classification applies to every member).
+ * the per-helper limit is personal. Per batch three figures, never mixed (DESIGN §4): 户数,
+ * 户内人口 (every member of the batch's households) and 逐人分类 (members with that label of their own).
  */
 export function digestStats(villages: VillageProgress[], helperMaxHouseholds = 5): DigestStats {
   const s: DigestStats = {
@@ -169,7 +171,7 @@ export function digestStats(villages: VillageProgress[], helperMaxHouseholds = 5
     villageStagesDone: { qualification_review: 0, village_evaluation: 0 },
     households: 0, reviewed: 0, kept: 0, removed: 0, newlyIncluded: 0, openExclusionHits: 0,
     included: 0, withHelper: 0, withoutHelper: 0, helpers: 0, helpersOverLimit: [],
-    classified: 0, unclassified: 0, batchesByHousehold: {}, batchesByPerson: {},
+    classified: 0, unclassified: 0, batchesByHousehold: {}, batchesInHouseholds: {}, batchesIndividually: {},
     personsCounted: 0, householdsWithoutMemberData: 0, helpCardsReturned: 0, helpCardsMissing: 0,
   };
   const perHelper = new Map<string, number>();
@@ -197,9 +199,10 @@ export function digestStats(villages: VillageProgress[], helperMaxHouseholds = 5
         s.householdsWithoutMemberData++;
         continue;
       }
+      for (const b of new Set(h.batches)) s.batchesInHouseholds[b] = (s.batchesInHouseholds[b] ?? 0) + h.members.length;
       for (const m of h.members) {
         s.personsCounted++;
-        for (const b of new Set(m.batches.length > 0 ? m.batches : h.batches)) bump(s.batchesByPerson, b);
+        for (const b of new Set(m.batches)) bump(s.batchesIndividually, b);
       }
     }
   }

@@ -126,7 +126,7 @@ export interface PersonLine {
   health: string;
   disability: string;
   disabilityCert: string;
-  /** the person's own batches, or the household's when the person has none (统计到人) */
+  /** 逐人分类: the person's own batches only (empty when the person is not classified on their own) */
   batches: string;
 }
 
@@ -225,7 +225,10 @@ export interface BatchLine {
   persons: number;
   classifiedHouseholds: number;
   byHousehold: Record<BatchKey, number>;
-  byPerson: Record<BatchKey, number>;
+  /** 户内人口 */
+  inHouseholds: Record<BatchKey, number>;
+  /** 逐人分类 */
+  individually: Record<BatchKey, number>;
 }
 
 export interface CountyReport {
@@ -365,7 +368,7 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
         health: label(HEALTH, m.health),
         disability: label(DISABILITY, m.disability),
         disabilityCert: m.disabilityCert ?? '',
-        batches: batchNames(own.length ? own : h.batches),
+        batches: own.length ? batchNames(own) : '',
       });
     }
   }
@@ -490,7 +493,7 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
   const batchOf = (name: string, list: typeof hs): BatchLine => {
     const included = list.filter((h) => isIncluded(h.status));
     const c = batchCounts(included.map((h) => ({ batches: h.batches, members: membersOf.get(h.id) ?? [] })));
-    return { village: name, households: c.households, persons: c.persons, classifiedHouseholds: c.classifiedHouseholds, byHousehold: c.byHousehold, byPerson: c.byPerson };
+    return { village: name, households: c.households, persons: c.persons, classifiedHouseholds: c.classifiedHouseholds, byHousehold: c.byHousehold, inHouseholds: c.inHouseholds, individually: c.individually };
   };
 
   const villageLines: VillageLine[] = vs.map((v) => {
@@ -731,7 +734,7 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('健康状况', 11, (p) => p.health),
       col('残疾情况', 10, (p) => p.disability),
       col('残疾证号', 22, (p) => p.disabilityCert, { text: true }),
-      col('五个一批（到人）', 36, (p) => p.batches, { wrap: true }),
+      col('五个一批（逐人分类）', 36, (p) => p.batches, { wrap: true }),
     ],
     r.persons,
   ));
@@ -820,8 +823,9 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('纳入人数', 10, (b) => b.persons),
       col('已分类户数', 10, (b) => b.classifiedHouseholds),
       ...BATCH_KEYS.flatMap((k) => [
-        col<BatchLine>(`${BATCHES[k].name}（户）`, 14, (b) => b.byHousehold[k]),
-        col<BatchLine>(`${BATCHES[k].name}（人）`, 14, (b) => b.byPerson[k]),
+        col<BatchLine>(`${BATCHES[k].name}（户数）`, 14, (b) => b.byHousehold[k]),
+        col<BatchLine>(`${BATCHES[k].name}（户内人口）`, 16, (b) => b.inHouseholds[k]),
+        col<BatchLine>(`${BATCHES[k].name}（逐人分类）`, 16, (b) => b.individually[k]),
       ]),
     ],
     r.batches,

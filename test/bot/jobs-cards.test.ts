@@ -107,8 +107,10 @@ describe('digest card', () => {
     expect(text).toContain('比对疑点　待处理 90 条');
     expect(text).toContain('帮扶落实　3840/5760 户（67%），帮扶人 1200 名；超过 5 户的 0 名');
     expect(text).toContain('帮扶卡回收　1440/5760 户（25%）');
-    expect(text).toContain('五个一批（到户）　扶持生产和就业发展一批 2880 户、医疗救助扶持一批 2880 户、低保政策兜底一批 2880 户、发展教育脱贫一批 2880 户；未分类 0 户');
-    expect(text).toContain('五个一批（到人）　扶持生产和就业发展一批 2880 人、医疗救助扶持一批 2880 人、低保政策兜底一批 2880 人、发展教育脱贫一批 8640 人');
+    expect(text).toContain('五个一批（户数）　扶持生产和就业发展一批 2880 户、医疗救助扶持一批 2880 户、低保政策兜底一批 2880 户、发展教育脱贫一批 2880 户；未分类 0 户');
+    // two members per household, one of them classified 发展教育 on her own
+    expect(text).toContain('五个一批（户内人口）　扶持生产和就业发展一批 5760 人、医疗救助扶持一批 5760 人、低保政策兜底一批 5760 人、发展教育脱贫一批 5760 人');
+    expect(text).toContain('五个一批（逐人分类）　发展教育脱贫一批 5760 人');
     expect(text).toContain('🔴 逾期村（60）');
     expect(text).toContain('12 个村未绑定工作群');
   });

@@ -105,7 +105,7 @@ describe('suggestBatches', () => {
 });
 
 describe('batchCounts', () => {
-  it('counts stacked labels per household and per person, a member without own labels under the household', () => {
+  it('counts 户数, 户内人口 and 逐人分类 separately: a member without own labels is in 户内人口 only', () => {
     const c = batchCounts([
       // household in two batches; one member only medical, the others inherit both
       { batches: ['production_employment', 'medical'], members: [{ batches: ['medical'] }, { batches: [] }, { batches: [] }] },
@@ -117,6 +117,14 @@ describe('batchCounts', () => {
     expect(c.persons).toBe(5);
     expect(c.classifiedHouseholds).toBe(2);
     expect(c.byHousehold).toMatchObject({ production_employment: 1, medical: 1, relocation: 1, education: 0 });
-    expect(c.byPerson).toMatchObject({ production_employment: 2, medical: 3, relocation: 1, education: 1 });
+    // 户内人口: every member of the batch's households
+    expect(c.inHouseholds).toMatchObject({ production_employment: 3, medical: 3, relocation: 1, education: 0 });
+    // 逐人分类: only members with the label of their own
+    expect(c.individually).toMatchObject({ production_employment: 0, medical: 1, relocation: 1, education: 1 });
+  });
+
+  it('one disabled member of six under 医疗救助: 1 户, 户内人口 6 人, 逐人分类 1 人', () => {
+    const c = batchCounts([{ batches: ['medical'], members: [{ batches: ['medical'] }, ...Array.from({ length: 5 }, () => ({ batches: [] }))] }]);
+    expect([c.byHousehold.medical, c.inHouseholds.medical, c.individually.medical]).toEqual([1, 6, 1]);
   });
 });

@@ -325,7 +325,8 @@ describe('digestStats', () => {
       classified: 4,
       unclassified: 4,
       batchesByHousehold: { medical: 2, minimum_living: 1, relocation: 1, production_employment: 1 },
-      batchesByPerson: { medical: 1, minimum_living: 1, education: 1, production_employment: 1 },
+      batchesInHouseholds: { medical: 2, minimum_living: 2, production_employment: 1 },
+      batchesIndividually: { education: 1 },
       personsCounted: 3,
       householdsWithoutMemberData: 6,
       helpCardsReturned: 2,
@@ -333,7 +334,9 @@ describe('digestStats', () => {
     });
     // toMatchObject is lenient on nested objects; the batch maps must match exactly.
     expect(s.batchesByHousehold).toEqual({ medical: 2, minimum_living: 1, relocation: 1, production_employment: 1 });
-    expect(s.batchesByPerson).toEqual({ medical: 1, minimum_living: 1, education: 1, production_employment: 1 });
+    // 户内人口: k1's two members under both of its batches, k3's one; 逐人分类: only k1's member with education of her own
+    expect(s.batchesInHouseholds).toEqual({ medical: 2, minimum_living: 2, production_employment: 1 });
+    expect(s.batchesIndividually).toEqual({ education: 1 });
   });
 
   it('is all zeros for no villages', () => {

@@ -344,20 +344,24 @@ describe('分类: five batches and the two more', () => {
     // five count under the household's three.
     const [counts] = await say('分类统计', P.yang.openId, SHIMEN);
     expect(counts).toContain('石门村 五个一批统计（到户到人）：已纳入 11 户 43 人，已分类 2 户，未分类 9 户。');
-    expect(counts).toContain('• 生产就业：1 户 5 人');
-    expect(counts).toContain('• 易地搬迁：1 户 3 人');
-    expect(counts).toContain('• 医疗救助：1 户 6 人');
-    expect(counts).toContain('• 低保兜底：1 户 6 人');
+    // three figures per batch, each labelled: only 熊桂兰 is classified on her own
+    expect(counts).toContain('• 生产就业：户数 1 户，户内人口 6 人，逐人分类 0 人');
+    expect(counts).toContain('• 易地搬迁：户数 1 户，户内人口 3 人，逐人分类 0 人');
+    expect(counts).toContain('• 医疗救助：户数 1 户，户内人口 6 人，逐人分类 1 人');
+    expect(counts).toContain('• 低保兜底：户数 1 户，户内人口 6 人，逐人分类 1 人');
+    expect(counts).not.toContain('医疗救助：1 户 6 人');
 
     // the store's per-village figures agree with the digest's township totals
     const t = (await getTownship(h.server.d, 'qingshui'))!;
     const cov = (await helperCoverage(h.server.d, t)).values();
     const shimen = [...cov].find((x) => x.included === 11 && x.batches.classifiedHouseholds === 2)!;
     expect(shimen.batches.byHousehold).toMatchObject({ production_employment: 1, relocation: 1, medical: 1, minimum_living: 1 });
-    expect(shimen.batches.byPerson).toMatchObject({ production_employment: 5, relocation: 3, medical: 6, minimum_living: 6 });
+    expect(shimen.batches.inHouseholds).toMatchObject({ production_employment: 6, relocation: 3, medical: 6, minimum_living: 6 });
+    expect(shimen.batches.individually).toMatchObject({ production_employment: 0, relocation: 0, medical: 1, minimum_living: 1 });
     const stats = digestStats(await villageSnapshots(h.server.d, t));
     expect(stats.batchesByHousehold).toEqual({ production_employment: 1, relocation: 1, medical: 1, minimum_living: 1 });
-    expect(stats.batchesByPerson).toEqual({ production_employment: 5, relocation: 3, medical: 6, minimum_living: 6 });
+    expect(stats.batchesInHouseholds).toEqual({ production_employment: 6, relocation: 3, medical: 6, minimum_living: 6 });
+    expect(stats.batchesIndividually).toEqual({ medical: 1, minimum_living: 1 });
     expect(count("select count(*) n from audit_log where entity = 'household_batches'")).toBe(3);
   });
 

@@ -80,10 +80,10 @@ describe('export report', () => {
     expect(headers('汇总').slice(0, 7)).toEqual(['村', '贫困村', '复核户数', '保留户数', '保留人数', '清退户数', '清退人数']);
     expect(headers('保留户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '致贫原因', '住房情况', '所在区域', '五个一批（到户）', '帮扶责任人', '帮扶卡', '识别责任人', '联系电话']);
     expect(headers('清退户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '原身份', '清退原因', '六个不纳入', '比对部门', '比对证据', '确认人', '确认时间', '识别责任人']);
-    expect(headers('人员明细')).toEqual(['村', '户编号', '户主姓名', '类别', '姓名', '与户主关系', '身份证号', '劳动能力', '健康状况', '残疾情况', '残疾证号', '五个一批（到人）']);
+    expect(headers('人员明细')).toEqual(['村', '户编号', '户主姓名', '类别', '姓名', '与户主关系', '身份证号', '劳动能力', '健康状况', '残疾情况', '残疾证号', '五个一批（逐人分类）']);
     expect(headers('会议记录')).toContain('第一书记到场确认');
-    expect(headers('五个一批统计').slice(0, 6)).toEqual(['村', '纳入户数', '纳入人数', '已分类户数', '扶持生产和就业发展一批（户）', '扶持生产和就业发展一批（人）']);
-    expect(headers('五个一批统计')).toHaveLength(4 + 2 * 7);
+    expect(headers('五个一批统计').slice(0, 7)).toEqual(['村', '纳入户数', '纳入人数', '已分类户数', '扶持生产和就业发展一批（户数）', '扶持生产和就业发展一批（户内人口）', '扶持生产和就业发展一批（逐人分类）']);
+    expect(headers('五个一批统计')).toHaveLength(4 + 3 * 7);
   });
 
   it('汇总: per village figures match the database, with a 合计 row', () => {
@@ -133,11 +133,12 @@ describe('export report', () => {
     for (const m of all<{ id_card: string; name: string }>('select id_card, name from members')) {
       expect(persons.some((p) => p['身份证号'] === m.id_card && p['姓名'] === m.name)).toBe(true);
     }
-    // 到人: own batches, else the household's
+    // 逐人分类: the member's own batches only
     const spouse = persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '配偶')!;
-    expect(spouse['五个一批（到人）']).toBe('医疗救助扶持一批');
+    expect(spouse['五个一批（逐人分类）']).toBe('医疗救助扶持一批');
     const son = persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '之子')!;
-    expect(son['五个一批（到人）']).toBe('扶持生产和就业发展一批、医疗救助扶持一批');
+    // not classified on his own: empty (the household's batches are in 保留户), never the household's copied in
+    expect(son['五个一批（逐人分类）'] ?? '').toBe('');
   });
 
   it('清退户: the exclusion and its evidence from the confirmed hit, or the removal reason', () => {
@@ -207,7 +208,7 @@ describe('export report', () => {
     expect(without).toHaveLength(one<{ n: number }>("select count(*) n from households where status in ('included', 'county_approved') and helper_id is null").n);
   });
 
-  it('五个一批统计: counts per household and per person match the database', () => {
+  it('五个一批统计: 户数, 户内人口 and 逐人分类 per batch match the database', () => {
     const stats = rows('五个一批统计');
     const villages = all<{ id: number; name: string }>('select id, name from villages order by id');
     expect(stats.map((r) => r['村'])).toEqual([...villages.map((v) => v.name), '合计']);
@@ -216,24 +217,29 @@ describe('export report', () => {
     const expected = (vid: number | null) => {
       const list = hs.filter((h) => vid === null || h.village_id === vid);
       const e: Record<string, number> = { 纳入户数: list.length, 纳入人数: 0, 已分类户数: 0 };
-      for (const k of BATCH_KEYS) e[`${BATCHES[k].name}（户）`] = e[`${BATCHES[k].name}（人）`] = 0;
+      for (const k of BATCH_KEYS) e[`${BATCHES[k].name}（户数）`] = e[`${BATCHES[k].name}（户内人口）`] = e[`${BATCHES[k].name}（逐人分类）`] = 0;
       for (const h of list) {
         const hb = sortBatches(JSON.parse(h.batches));
+        const mem = ms.filter((x) => x.household_id === h.id);
         if (hb.length) e['已分类户数']!++;
-        for (const k of hb) e[`${BATCHES[k].name}（户）`]!++;
-        for (const m of ms.filter((x) => x.household_id === h.id)) {
+        for (const k of hb) {
+          e[`${BATCHES[k].name}（户数）`]!++;
+          e[`${BATCHES[k].name}（户内人口）`]! += mem.length;
+        }
+        for (const m of mem) {
           e['纳入人数']!++;
-          const own = sortBatches(JSON.parse(m.batches));
-          for (const k of own.length ? own : hb) e[`${BATCHES[k].name}（人）`]!++;
+          for (const k of sortBatches(JSON.parse(m.batches))) e[`${BATCHES[k].name}（逐人分类）`]!++;
         }
       }
       return e;
     };
     for (const v of villages) expect(stats.find((r) => r['村'] === v.name)).toMatchObject(expected(v.id));
     expect(stats.at(-1)).toMatchObject(expected(null));
-    // the figures the fixture set: 01-001 (3 people: one with own 医疗), 01-002, 01-012, 02-002
-    expect(stats.at(-1)!['医疗救助扶持一批（户）']).toBe(1);
-    expect(stats.at(-1)!['医疗救助扶持一批（人）']).toBe(3);
-    expect(stats.at(-1)!['扶持生产和就业发展一批（人）']).toBe(2);
+    // the figures the fixture set: 01-001 (3 people, 生产就业 + 医疗 for the household; only the spouse 医疗 on her own)
+    expect(stats.at(-1)!['医疗救助扶持一批（户数）']).toBe(1);
+    expect(stats.at(-1)!['医疗救助扶持一批（户内人口）']).toBe(3);
+    expect(stats.at(-1)!['医疗救助扶持一批（逐人分类）']).toBe(1);
+    expect(stats.at(-1)!['扶持生产和就业发展一批（户内人口）']).toBe(3);
+    expect(stats.at(-1)!['扶持生产和就业发展一批（逐人分类）']).toBe(0);
   });
 });

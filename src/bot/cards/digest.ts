@@ -136,8 +136,9 @@ function totals(data: DigestData, o: DigestCardOptions): string {
     `**比对疑点**　待处理 ${s.openExclusionHits} 条`,
     `**帮扶落实**　${s.withHelper}/${s.included} 户（${pct(s.withHelper, s.included)}），帮扶人 ${s.helpers} 名；超过 ${o.helperMaxHouseholds} 户的 ${over.length} 名${over.length > 0 ? `：${overNames}${over.length > 10 ? ' 等' : ''}` : ''}`,
     `**帮扶卡回收**　${s.helpCardsReturned}/${s.included} 户（${pct(s.helpCardsReturned, s.included)}）`,
-    `**五个一批（到户）**　${batches(s.batchesByHousehold, '户')}；未分类 ${s.unclassified} 户`,
-    `**五个一批（到人）**　${batches(s.batchesByPerson, '人')}${s.householdsWithoutMemberData > 0 ? `（${s.householdsWithoutMemberData} 户无成员数据，未计入）` : ''}`,
+    `**五个一批（户数）**　${batches(s.batchesByHousehold, '户')}；未分类 ${s.unclassified} 户`,
+    `**五个一批（户内人口）**　${batches(s.batchesInHouseholds, '人')}${s.householdsWithoutMemberData > 0 ? `（${s.householdsWithoutMemberData} 户无成员数据，未计入）` : ''}`,
+    `**五个一批（逐人分类）**　${batches(s.batchesIndividually, '人')}`,
   ];
   return lines.join('\n');
 }

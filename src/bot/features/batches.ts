@@ -14,6 +14,7 @@ import {
   BATCHES,
   BATCH_KEYS,
   batchChoices,
+  BATCH_FIGURES,
   batchCounts,
   batchShortNames,
   parseBatchList,
@@ -76,14 +77,15 @@ function classify(ctx: BotContext, h: HouseholdRow, v: VillageRow, ms: MemberRow
   return lines.join('\n');
 }
 
-/** 分类统计 lines: per household and per person, for the counts that are not zero. */
+/** 分类统计 lines: 户数, 户内人口 and 逐人分类 per batch, for the batches that are not zero. */
 export function countsText(title: string, c: BatchCounts): string {
-  const row = (k: BatchKey) => `• ${BATCHES[k].short}：${c.byHousehold[k]} 户 ${c.byPerson[k]} 人`;
-  const used = BATCH_KEYS.filter((k) => c.byHousehold[k] > 0 || c.byPerson[k] > 0);
+  const row = (k: BatchKey) =>
+    `• ${BATCHES[k].short}：${BATCH_FIGURES.households} ${c.byHousehold[k]} 户，${BATCH_FIGURES.inHouseholds} ${c.inHouseholds[k]} 人，${BATCH_FIGURES.individually} ${c.individually[k]} 人`;
+  const used = BATCH_KEYS.filter((k) => c.byHousehold[k] > 0 || c.individually[k] > 0);
   return [
     `${title} 五个一批统计（到户到人）：已纳入 ${c.households} 户 ${c.persons} 人，已分类 ${c.classifiedHouseholds} 户，未分类 ${c.households - c.classifiedHouseholds} 户。`,
     ...(used.length ? used.map(row) : ['• 尚无分类。']),
-    '（一户或一人可属多个类别，各类相加会多于总数。）',
+    '（户内人口：该类各户的全部成员；逐人分类：按成员本人分类的人数。一户或一人可属多个类别，各类相加会多于总数。）',
   ].join('\n');
 }
 
@@ -142,7 +144,8 @@ export const batches = (bot: Bot) =>
           persons: all.reduce((n, c) => n + c.persons, 0),
           classifiedHouseholds: all.reduce((n, c) => n + c.classifiedHouseholds, 0),
           byHousehold: sum((c) => c.byHousehold),
-          byPerson: sum((c) => c.byPerson),
+          inHouseholds: sum((c) => c.inHouseholds),
+          individually: sum((c) => c.individually),
         };
         ctx.reply(countsText(t.name, total));
       },

@@ -57,9 +57,12 @@ function digestText(
     `逾期：${late.length > 0 ? late.join('；') : '无'}`,
     `农户：已复审 ${stats.reviewed} 户，保留 ${stats.kept} 户，清退 ${stats.removed} 户，新纳入 ${stats.newlyIncluded} 户；比对疑点待处理 ${stats.openExclusionHits} 条`,
     `帮扶：已落实 ${stats.withHelper}/${stats.included} 户，超过 ${helperMax} 户的帮扶人 ${stats.helpersOverLimit.length} 名；帮扶卡已回收 ${stats.helpCardsReturned}/${stats.included} 户`,
-    `五个一批（到户）：${batches(stats.batchesByHousehold, '户')}`,
+    `五个一批（户数）：${batches(stats.batchesByHousehold, '户')}`,
   ];
-  if (stats.personsCounted > 0) lines.push(`五个一批（到人）：${batches(stats.batchesByPerson, '人')}`);
+  if (stats.personsCounted > 0) {
+    lines.push(`五个一批（户内人口）：${batches(stats.batchesInHouseholds, '人')}`);
+    lines.push(`五个一批（逐人分类）：${batches(stats.batchesIndividually, '人')}`);
+  }
   const unbound = rows.filter((r) => !r.hasChat).map((r) => r.name);
   if (unbound.length > 0) lines.push(`未绑定工作群的村（收不到提醒）：${unbound.join('、')}`);
   return lines.join('\n');
