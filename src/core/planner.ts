@@ -124,6 +124,42 @@ export interface DigestData {
   township: Record<TownshipStageKey, StageState>;
   /** set for an area leader's private digest of his villages */
   leader?: Person;
+  /** 政策宣讲 by method and the all-away households contacted, over the digest's villages */
+  outreach?: OutreachTotals;
+}
+
+export interface OutreachTotals {
+  byMethod: Record<string, { activities: number; reached: number }>;
+  away: number;
+  contacted: number;
+}
+
+export const PUBLICITY_METHODS = ['群众会', '入户', '资料', '专栏'] as const;
+
+/** The outreach of `villageIds` added up (records per village id). */
+export function outreachTotals(records: Record<string, OutreachTotals>, villageIds: readonly string[]): OutreachTotals {
+  const t: OutreachTotals = { byMethod: {}, away: 0, contacted: 0 };
+  for (const id of villageIds) {
+    const r = records[id];
+    if (!r) continue;
+    t.away += r.away;
+    t.contacted += r.contacted;
+    for (const [m, x] of Object.entries(r.byMethod)) {
+      const acc = (t.byMethod[m] ??= { activities: 0, reached: 0 });
+      acc.activities += x.activities;
+      acc.reached += x.reached;
+    }
+  }
+  return t;
+}
+
+/** 群众会 2 次 130 人、入户 1 次 12 人；全家外出户已联系 1/3 户，未联系 2 户 */
+export function outreachLine(o: OutreachTotals): string {
+  const methods = [...PUBLICITY_METHODS, ...Object.keys(o.byMethod).filter((m) => !(PUBLICITY_METHODS as readonly string[]).includes(m))]
+    .filter((m) => o.byMethod[m])
+    .map((m) => `${m} ${o.byMethod[m]!.activities} 次 ${o.byMethod[m]!.reached} 人`);
+  const away = o.away === 0 ? '无全家外出户' : `全家外出户已联系 ${o.contacted}/${o.away} 户${o.away > o.contacted ? `，未联系 ${o.away - o.contacted} 户` : ''}`;
+  return `${methods.length ? methods.join('、') : '尚无登记'}；${away}`;
 }
 
 export interface DigestStats {

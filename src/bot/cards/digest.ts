@@ -6,7 +6,7 @@ import { card, md, hr, cardBytes, CARD_MAX_BYTES, type Card, type Element } from
 import { esc } from '../../feishu/escape';
 import { STAGES, TOWNSHIP_STAGES, VILLAGE_STAGES, type VillageStageKey } from '../../core/campaign';
 import { formatCn } from '../../core/dates';
-import { BATCH_NAMES, type DigestData, type StageState, type VillageDigestRow } from '../../core/planner';
+import { BATCH_NAMES, outreachLine, type DigestData, type StageState, type VillageDigestRow } from '../../core/planner';
 
 export interface DigestCardOptions {
   townshipName: string;
@@ -139,6 +139,7 @@ function totals(data: DigestData, o: DigestCardOptions): string {
     `**五个一批（户数）**　${batches(s.batchesByHousehold, '户')}；未分类 ${s.unclassified} 户`,
     `**五个一批（户内人口）**　${batches(s.batchesInHouseholds, '人')}${s.householdsWithoutMemberData > 0 ? `（${s.householdsWithoutMemberData} 户无成员数据，未计入）` : ''}`,
     `**五个一批（逐人分类）**　${batches(s.batchesIndividually, '人')}`,
+    ...(data.outreach ? [`**政策宣讲**　${outreachLine(data.outreach)}`] : []),
   ];
   return lines.join('\n');
 }

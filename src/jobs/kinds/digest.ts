@@ -8,6 +8,9 @@ import {
   TOWNSHIP_ID,
   digestStats,
   jobsDue,
+  outreachLine,
+  outreachTotals,
+  type OutreachTotals,
   stageState,
   type DigestData,
   type DigestStats,
@@ -17,6 +20,7 @@ import {
 } from '../../core/planner';
 import { digestCards } from '../../bot/cards/digest';
 import { areaLeaders, existingRunKeys } from '../../store/jobs';
+import { readOutreach } from '../../store/outreach';
 import type { Database } from '../../store/database';
 import type { TownshipRow } from '../../store/township';
 import type { CampaignConfig } from '../../core/campaign';
@@ -35,6 +39,7 @@ function digestText(
   township: DigestData['township'],
   helperMax: number,
   leader?: Person,
+  outreach?: OutreachTotals,
 ): string {
   const stageLine = VILLAGE_STAGES.map((k) => `${stageShortName(k)} 完成 ${stats.villageStagesDone[k]}/${stats.villages} 村`).join('；');
   const late: string[] = [];
@@ -59,6 +64,7 @@ function digestText(
     `帮扶：已落实 ${stats.withHelper}/${stats.included} 户，超过 ${helperMax} 户的帮扶人 ${stats.helpersOverLimit.length} 名；帮扶卡已回收 ${stats.helpCardsReturned}/${stats.included} 户`,
     `五个一批（户数）：${batches(stats.batchesByHousehold, '户')}`,
   ];
+  if (outreach) lines.push(`宣讲：${outreachLine(outreach)}`);
   if (stats.personsCounted > 0) {
     lines.push(`五个一批（户内人口）：${batches(stats.batchesInHouseholds, '人')}`);
     lines.push(`五个一批（逐人分类）：${batches(stats.batchesIndividually, '人')}`);
@@ -79,12 +85,13 @@ async function digestsSent(d: Database, t: TownshipRow, today: string): Promise<
   return (await existingRunKeys(d, keys)).size === keys.length;
 }
 
-export const digestJob = defineJob<DigestMessage>({
+export const digestJob = defineJob<DigestMessage, Record<string, OutreachTotals>>({
   kind: 'digest',
   due: (due) => due.digest,
+  read: (d, t) => readOutreach(d, t),
   // The members (the counts by person) are read only while some digest of the day is unsent.
   needsMembers: async (d, t, due) => due.digest && !(await digestsSent(d, t, due.today)),
-  plan(input) {
+  plan(input, extra) {
     const { now, config, villages, township, chats } = input;
     const due = jobsDue(config, now);
     const today = due.today;
@@ -106,14 +113,15 @@ export const digestJob = defineJob<DigestMessage>({
       county_report: stageState(Boolean(township.stagesDone.county_report), today, config.deadlines.county_report),
     };
     const stats = digestStats(villages, config.helperMaxHouseholds);
+    const outreachOf = (vs: typeof villages) => outreachTotals(extra ?? {}, vs.map((v) => v.village.id));
     if (chats.leaders !== undefined) {
       out.push({
         key: `digest:${TOWNSHIP_ID}::${today}`,
         kind: 'digest',
         chatId: chats.leaders,
         date: today,
-        text: digestText(today, stats, rows, townshipStates, config.helperMaxHouseholds),
-        data: { date: today, stats, villages: rows, township: townshipStates },
+        text: digestText(today, stats, rows, townshipStates, config.helperMaxHouseholds, undefined, outreachOf(villages)),
+        data: { date: today, stats, villages: rows, township: townshipStates, outreach: outreachOf(villages) },
       });
     }
     // Each area leader privately, for his villages. The helper limit is personal, so helpers
@@ -132,8 +140,8 @@ export const digestJob = defineJob<DigestMessage>({
         chatId: a.person.openId,
         receiveIdType: 'open_id',
         date: today,
-        text: digestText(today, myStats, myRows, townshipStates, config.helperMaxHouseholds, a.person),
-        data: { date: today, stats: myStats, villages: myRows, township: townshipStates, leader: a.person },
+        text: digestText(today, myStats, myRows, townshipStates, config.helperMaxHouseholds, a.person, outreachOf(mine)),
+        data: { date: today, stats: myStats, villages: myRows, township: townshipStates, leader: a.person, outreach: outreachOf(mine) },
       });
     }
     return out;

@@ -1,0 +1,41 @@
+// 政策宣讲 and contacts with all-away households (全家外出), per village, for the digest.
+import { and, eq } from 'drizzle-orm';
+import { contacts, households, publicity } from '../../db/schema/index';
+import type { Database } from './database';
+import type { TownshipRow } from './township';
+
+export interface VillageOutreach {
+  /** method (群众会/入户/资料/专栏) → activities and people reached */
+  byMethod: Record<string, { activities: number; reached: number }>;
+  /** all-away households of the village (those under review: not removed, not rejected) */
+  away: number;
+  /** of them, contacted at least once */
+  contacted: number;
+}
+
+/** Village id → its publicity and all-away contacts. */
+export async function readOutreach(d: Database, t: TownshipRow): Promise<Record<string, VillageOutreach>> {
+  const [acts, away, reached] = await Promise.all([
+    d.db.select({ villageId: publicity.villageId, method: publicity.method, reached: publicity.reached }).from(publicity).where(eq(publicity.townshipId, t.id)),
+    d.db
+      .select({ id: households.id, villageId: households.villageId, status: households.status })
+      .from(households)
+      .where(and(eq(households.townshipId, t.id), eq(households.allAway, true))),
+    d.db.selectDistinct({ id: contacts.householdId }).from(contacts).where(eq(contacts.townshipId, t.id)),
+  ]);
+  const out: Record<string, VillageOutreach> = {};
+  const of = (villageId: number) => (out[String(villageId)] ??= { byMethod: {}, away: 0, contacted: 0 });
+  for (const a of acts) {
+    const m = (of(a.villageId).byMethod[a.method] ??= { activities: 0, reached: 0 });
+    m.activities++;
+    m.reached += a.reached;
+  }
+  const contacted = new Set(reached.map((r) => r.id));
+  for (const h of away) {
+    if (h.status === 'removed' || h.status === 'rejected') continue;
+    const v = of(h.villageId);
+    v.away++;
+    if (contacted.has(h.id)) v.contacted++;
+  }
+  return out;
+}
