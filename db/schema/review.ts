@@ -13,6 +13,8 @@ export const stageProgress = sqliteTable(
     doneAt: integer('done_at').notNull(),
     doneBy: text('done_by').notNull(),
     source: text('source').notNull(),
+    /** days after the stage's deadline it was completed (0: on time) */
+    daysLate: integer('days_late').notNull().default(0),
   },
   (t) => [uniqueIndex('stage_progress_unique').on(t.townshipId, t.villageId, t.stage)],
 );
@@ -33,6 +35,8 @@ export const meetings = sqliteTable(
     confirmations: text('confirmations', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),
     evidence: text('evidence', { mode: 'json' }).$type<string[]>().notNull().default([]),
     valid: integer('valid', { mode: 'boolean' }).notNull().default(false),
+    /** 后补登记: recorded more than backfillDays after the date it was held (a photo came with it) */
+    backfilled: integer('backfilled', { mode: 'boolean' }).notNull().default(false),
     recordedBy: text('recorded_by').notNull(),
     cardMessageId: text('card_message_id'),
     createdAt: integer('created_at').notNull(),
@@ -50,6 +54,9 @@ export const notices = sqliteTable(
     startDate: text('start_date').notNull(),
     endDate: text('end_date').notNull(),
     startedBy: text('started_by').notNull(),
+    /** 后补登记: started more than backfillDays before it was entered (a photo came with it) */
+    backfilled: integer('backfilled', { mode: 'boolean' }).notNull().default(false),
+    evidence: text('evidence', { mode: 'json' }).$type<string[]>().notNull().default([]),
     createdAt: integer('created_at').notNull(),
   },
   (t) => [uniqueIndex('notices_scope').on(t.townshipId, t.villageId)],

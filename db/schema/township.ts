@@ -12,6 +12,12 @@ export const townships = sqliteTable('townships', {
   inspectorsChatId: text('inspectors_chat_id'),
   /** township_review / county_report facts */
   townshipMeetingAt: integer('township_meeting_at'),
+  /** the date the township meeting was held, as typed (乡会议 12-15) */
+  townshipMeetingDate: text('township_meeting_date'),
+  townshipMeetingBackfilled: integer('township_meeting_backfilled', { mode: 'boolean' }).notNull().default(false),
+  townshipMeetingEvidence: text('township_meeting_evidence', { mode: 'json' }).$type<string[]>().notNull().default([]),
+  /** the last six-exclusions cross-check run (比对, chat or CLI) */
+  crosscheckRunAt: integer('crosscheck_run_at'),
   reportExportedAt: integer('report_exported_at'),
   reportSubmittedAt: integer('report_submitted_at'),
   archivedAt: integer('archived_at'),

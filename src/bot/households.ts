@@ -4,6 +4,7 @@ import { and, eq, or } from 'drizzle-orm';
 import { households } from '../../db/schema/index';
 import type { BotContext } from './context';
 import { tooLong } from '../core/limits';
+import { move, singleSource, type FlowEvent, type HouseholdStatus } from '../core/household-flow';
 
 export type HouseholdRow = typeof households.$inferSelect;
 
@@ -36,4 +37,29 @@ export async function findHousehold(ctx: BotContext, ref: string | undefined): P
     ok: false,
     message: `${where}有 ${rows.length} 户户主叫“${ref}”，请改用户编号：${rows.map((r) => r.number).join('、')}`,
   };
+}
+
+/**
+ * Moves one household by `event` through the table (src/core/household-flow.ts): queues the
+ * update (guarded by its current status) and returns the new status, or null (nothing queued)
+ * when the table does not allow the move.
+ */
+export function moveHousehold(
+  ctx: BotContext,
+  h: Pick<HouseholdRow, 'id' | 'status'>,
+  event: FlowEvent,
+  extra: Partial<Pick<HouseholdRow, 'qualification' | 'qualificationReason' | 'removalReason' | 'rejectedStep' | 'rejection'>> = {},
+): HouseholdStatus | null {
+  const to = move(h.status, event);
+  if (!to) return null;
+  const set = { ...extra, status: to, ...(to === 'rejected' ? {} : { rejectedStep: null, rejection: null }), updatedAt: ctx.now.getTime() };
+  ctx.write(ctx.d.db.update(households).set(set).where(and(eq(households.id, h.id), eq(households.status, h.status))));
+  return to;
+}
+
+/** Moves every household of a village (or, with villageId 0, the township) that `event` moves. */
+export function moveAll(ctx: BotContext, villageId: number, event: 'assembly_pass' | 'representatives_pass' | 'two_committees_pass' | 'notice_start' | 'village_done' | 'township_done') {
+  const { from, to } = singleSource(event);
+  const scope = villageId ? eq(households.villageId, villageId) : eq(households.townshipId, ctx.township!.id);
+  ctx.write(ctx.d.db.update(households).set({ status: to, updatedAt: ctx.now.getTime() }).where(and(scope, eq(households.status, from))));
 }

@@ -86,6 +86,9 @@ export interface CampaignConfig {
   reminderOffsets: number[];
   /** an acknowledged overdue alert is raised again this many days after the acknowledgement */
   escalateAfterDays: number;
+  /** an entry more than this many days after the date it describes is a late entry (后补登记) and needs a
+   * photo of the evidence (absent in configs stored before it existed: read it with backfillDaysOf) */
+  backfillDays?: number;
   /** ongoing duties' due dates (visits and exit plans absent in configs stored before they existed:
    * read them with dutyDueDate in src/core/duties.ts) */
   dutyDueDates: { helpers: CalendarDate; classification: CalendarDate; helpCards: CalendarDate; visits?: CalendarDate; exitPlans?: CalendarDate };
@@ -134,6 +137,7 @@ export const campaignOverridesSchema = z
     twoCommitteesTownshipSigners: z.number().int().min(0).max(10).optional(),
     reminderOffsets: z.array(z.number().int().min(0).max(60)).optional(),
     escalateAfterDays: z.number().int().min(1).max(60).optional(),
+    backfillDays: z.number().int().min(0).max(30).optional(),
     dutyDueDates: z
       .strictObject({
         helpers: dateSchema.optional(),
@@ -187,6 +191,7 @@ export function defaultCampaign(year: number, overrides: CampaignOverrides = {})
     twoCommitteesTownshipSigners: o.twoCommitteesTownshipSigners ?? 1,
     reminderOffsets: o.reminderOffsets ?? [2, 1, 0],
     escalateAfterDays: o.escalateAfterDays ?? 3,
+    backfillDays: o.backfillDays ?? 2,
     dutyDueDates: {
       helpers: o.dutyDueDates?.helpers ?? villageDue,
       classification: o.dutyDueDates?.classification ?? villageDue,

@@ -7,24 +7,14 @@ import { daysBetween, formatCn, type CalendarDate } from './dates';
 import { noticeEnd, latestNoticeStart, type CampaignConfig, type StageKey, type TownshipStageKey, type VillageStageKey } from './campaign';
 import { MEETING_KINDS, MEETING_NAMES, type MeetingKind } from './meetings';
 
+import type { HouseholdStatus } from './household-flow';
+export type { HouseholdStatus } from './household-flow';
+
 /** A help card's step (DESIGN §5): none, filled by the helper, collected by the village (村两委回收), received by the office (乡扶贫办存档). */
 export type HelpCardStep = 'none' | 'filled' | 'collected' | 'received';
 export const snapshotHelpCardStep = (h: { helpCardStep?: HelpCardStep; helpCardReturned: boolean }): HelpCardStep =>
   h.helpCardStep ?? (h.helpCardReturned ? 'collected' : 'none');
 
-export type HouseholdStatus =
-  | 'applied'
-  | 'qualified'
-  | 'assembly_passed'
-  | 'representatives_passed'
-  | 'rejected'
-  | 'evaluated'
-  | 'on_notice'
-  | 'passed_notice'
-  | 'township_approved'
-  | 'county_approved'
-  | 'included'
-  | 'removed';
 
 export interface HouseholdSnapshot {
   id: string;
@@ -49,21 +39,40 @@ export interface HouseholdSnapshot {
 export interface StageDone {
   doneAt: string;
   by: string;
+  /** days after the stage's deadline it was completed (0 or absent: on time) */
+  daysLate?: number;
 }
 
 export interface VillageSnapshot {
   village: { id: string; name: string; poor: boolean; hasFirstSecretary: boolean };
   households: HouseholdSnapshot[];
-  meetings: { kind: MeetingKind; valid: boolean; date: CalendarDate }[];
-  notice: { startDate: CalendarDate; endDate: CalendarDate } | null;
+  meetings: { kind: MeetingKind; valid: boolean; date: CalendarDate; backfilled?: boolean; enteredOn?: CalendarDate }[];
+  notice: { startDate: CalendarDate; endDate: CalendarDate; backfilled?: boolean; enteredOn?: CalendarDate } | null;
   objections: { no: number; resolved: boolean }[];
   dataFiled: boolean;
   stagesDone: Partial<Record<StageKey, StageDone>>;
 }
 
+/** What the township's own gates need (DESIGN §3.4), read by the store. */
+export interface TownshipGates {
+  /** villages that have not finished 村评议公示 */
+  villagesNotDone: string[];
+  /** the departments (of the nine) without an active list */
+  departmentsMissing: string[];
+  /** the latest active department list's import time (ms), null when none */
+  lastImportAt: number | null;
+  /** the last cross-check run (ms), null when never */
+  crosscheckRunAt: number | null;
+  openHits: number;
+}
+
 export interface TownshipSnapshot {
   townshipMeetingRecorded: boolean;
   townshipNoticeStarted: boolean;
+  /** the typed date of the township meeting */
+  townshipMeetingDate?: CalendarDate | null;
+  townshipNotice?: { startDate: CalendarDate; endDate: CalendarDate } | null;
+  gates?: TownshipGates;
   reportExported: boolean;
   reportSubmitted: boolean;
   archived: boolean;
@@ -92,6 +101,7 @@ function qualificationMissing(s: VillageSnapshot): string[] {
 
 function evaluationMissing(s: VillageSnapshot, config: CampaignConfig, today: CalendarDate): string[] {
   const missing: string[] = [];
+  if (!s.stagesDone.qualification_review) missing.push('“申请农户资格复审”尚未完成，须先完成资格复审。');
   const validKinds = new Set(s.meetings.filter((m) => m.valid).map((m) => m.kind));
   const absent = MEETING_KINDS.filter((k) => !validKinds.has(k));
   if (absent.length > 0) {
@@ -138,9 +148,26 @@ export function villageStageConditions(
   return result(stage === 'qualification_review' ? qualificationMissing(snapshot) : evaluationMissing(snapshot, config, today));
 }
 
+/**
+ * What the township meeting needs before it may be recorded (DESIGN §3.4): every village's
+ * 村评议公示 done, all nine department lists imported, the cross-check run after the last import,
+ * no hit left open. Short Chinese, one item each.
+ */
+export function townshipGateMissing(g: TownshipGates): string[] {
+  const missing: string[] = [];
+  if (g.villagesNotDone.length) missing.push(`${g.villagesNotDone.length} 个村未完成评议公示（${nameList(g.villagesNotDone)}）`);
+  if (g.departmentsMissing.length) missing.push(`缺 ${g.departmentsMissing.length} 个部门名单（${g.departmentsMissing.join('、')}）`);
+  else if (g.crosscheckRunAt === null || (g.lastImportAt !== null && g.crosscheckRunAt < g.lastImportAt)) {
+    missing.push(g.crosscheckRunAt === null ? '尚未比对（发送“比对”）' : '最近一次导入部门名单后尚未重新比对（发送“比对”）');
+  }
+  if (g.openHits > 0) missing.push(`${g.openHits} 条比对疑点未处理（发送“核查”）`);
+  return missing;
+}
+
 export function townshipStageConditions(stage: TownshipStageKey, t: TownshipSnapshot): StageConditions {
   const missing: string[] = [];
   if (stage === 'township_review') {
+    if (t.gates) missing.push(...townshipGateMissing(t.gates).map((m) => `${m}。`));
     if (!t.townshipMeetingRecorded) missing.push('乡政府办公会审核尚未登记。');
     if (!t.townshipNoticeStarted) missing.push('乡级公示尚未开始。');
   } else {

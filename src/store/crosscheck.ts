@@ -16,7 +16,7 @@
 // only those).
 import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
-import { auditLog, exclusionHits, households } from '../../db/schema/index';
+import { auditLog, exclusionHits, households, townships } from '../../db/schema/index';
 import type { Database, Statement } from './database';
 import { enqueue } from './outbox';
 import type { TownshipRow } from './township';
@@ -36,6 +36,7 @@ import {
 import { maskIdCard, maskIdsInText } from '../core/idcard';
 import { tooLong } from '../core/limits';
 import { formatCn } from '../core/dates';
+import { move } from '../core/household-flow';
 
 /** Household statuses the cross-check leaves alone. */
 const OUT_OF_PLAY = ['removed', 'rejected'];
@@ -189,7 +190,8 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
   const have = new Set(lists.map((l) => l.department));
   const missing = DEPARTMENTS.filter((x) => !have.has(x));
 
-  const statements: Statement[] = [];
+  // the run itself is recorded: the township review needs a cross-check after the last import
+  const statements: Statement[] = [d.db.update(townships).set({ crosscheckRunAt: at }).where(eq(townships.id, t))];
   const warnings: string[] = [];
   if (counts.length) {
     // a query builder (not raw SQL): drizzle batches only builders on D1. The select gives every
@@ -483,10 +485,12 @@ export function decideHit(
   const why = `六个不纳入·${label}（${hit.department}比对，线索 #${hit.id}）：${reason}`;
   const h = hit.household;
   // an applicant not yet included is not newly included (不予纳入); an included household is removed (清退)
+  // moves through the household table (src/core/household-flow.ts)
   const outcome: 'removed' | 'rejected' | 'already' =
-    decision !== 'confirm' ? 'already' : h.status === 'removed' || h.status === 'rejected' ? 'already' : h.applicant && !INCLUDED_STATUSES.includes(h.status) ? 'rejected' : 'removed';
+    decision !== 'confirm' ? 'already' : move(h.status, 'remove') ? 'removed' : move(h.status, 'reject') ? 'rejected' : 'already';
+  const sameStatus = and(eq(households.id, h.id), eq(households.status, h.status));
   if (decision === 'confirm' && outcome === 'removed') {
-    writes.push(d.db.update(households).set({ status: 'removed', removalReason: why, updatedAt: at }).where(eq(households.id, h.id)));
+    writes.push(d.db.update(households).set({ status: 'removed', removalReason: why, updatedAt: at }).where(sameStatus));
     audits.push({
       action: 'remove',
       entity: 'household',
@@ -499,8 +503,8 @@ export function decideHit(
     writes.push(
       d.db
         .update(households)
-        .set({ status: 'rejected', qualification: 'fail', qualificationReason: why, updatedAt: at })
-        .where(eq(households.id, h.id)),
+        .set({ status: 'rejected', rejectedStep: 'crosscheck', qualification: 'fail', qualificationReason: why, updatedAt: at })
+        .where(sameStatus),
     );
     audits.push({
       action: 'qualify',

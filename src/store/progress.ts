@@ -3,13 +3,15 @@
 // planSnapshots reads it, for the scheduler, the township card and (with a village filter and
 // the helper duties added) villageSnapshots.
 import { and, eq, inArray, ne, sql, type Column, type SQL } from 'drizzle-orm';
-import { households, meetings, members, notices, objections, roles, stageProgress, villages } from '../../db/schema/index';
+import { departmentLists, exclusionHits, households, meetings, members, notices, objections, roles, stageProgress, villages } from '../../db/schema/index';
+import { DEPARTMENTS } from '../core/exclusions';
 import { CHUNK, type Database } from './database';
 import type { TownshipRow } from './township';
 import type { HelpCardStep, HouseholdStatus, StageDone, TownshipSnapshot, VillageSnapshot } from '../core/stages';
 import type { StageKey } from '../core/campaign';
 import type { MeetingKind } from '../core/meetings';
 import { cstDate } from '../core/dates';
+import type { VillageFacts } from '../core/procedure';
 
 /** Statuses of an included household: counted in the helper duties, five batches and help cards. */
 const STEPS: HelpCardStep[] = ['none', 'filled', 'collected', 'received'];
@@ -17,9 +19,9 @@ const STEPS: HelpCardStep[] = ['none', 'filled', 'collected', 'received'];
 export const INCLUDED_STATUSES = ['included', 'county_approved'] as const;
 export const isIncludedStatus = (s: string): boolean => (INCLUDED_STATUSES as readonly string[]).includes(s);
 
-function stagesDoneOf(rows: { stage: string; doneAt: number; doneBy: string }[]): Partial<Record<StageKey, StageDone>> {
+function stagesDoneOf(rows: { stage: string; doneAt: number; doneBy: string; daysLate: number }[]): Partial<Record<StageKey, StageDone>> {
   const out: Partial<Record<StageKey, StageDone>> = {};
-  for (const r of rows) out[r.stage as StageKey] = { doneAt: cstDate(new Date(r.doneAt)), by: r.doneBy };
+  for (const r of rows) out[r.stage as StageKey] = { doneAt: cstDate(new Date(r.doneAt)), by: r.doneBy, ...(r.daysLate > 0 ? { daysLate: r.daysLate } : {}) };
   return out;
 }
 
@@ -107,11 +109,11 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
           .where(and(eq(members.townshipId, tid), ne(members.batches, sql`'[]'`), inVillageHouseholds(members.householdId)))
           .values() as Promise<[number, string][]>),
     d.db
-      .select({ villageId: meetings.villageId, kind: meetings.kind, valid: meetings.valid, date: meetings.date })
+      .select({ villageId: meetings.villageId, kind: meetings.kind, valid: meetings.valid, date: meetings.date, backfilled: meetings.backfilled, createdAt: meetings.createdAt })
       .from(meetings)
       .where(and(eq(meetings.townshipId, tid), inVillages(meetings.villageId))),
     d.db
-      .select({ id: notices.id, villageId: notices.villageId, startDate: notices.startDate, endDate: notices.endDate })
+      .select({ id: notices.id, villageId: notices.villageId, startDate: notices.startDate, endDate: notices.endDate, backfilled: notices.backfilled, createdAt: notices.createdAt })
       .from(notices)
       .where(and(eq(notices.townshipId, tid), ne(notices.villageId, 0), inVillages(notices.villageId))),
     d.db
@@ -120,7 +122,7 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
       .innerJoin(notices, eq(notices.id, objections.noticeId))
       .where(and(eq(notices.townshipId, tid), ne(notices.villageId, 0), inVillages(notices.villageId))),
     d.db
-      .select({ villageId: stageProgress.villageId, stage: stageProgress.stage, doneAt: stageProgress.doneAt, doneBy: stageProgress.doneBy })
+      .select({ villageId: stageProgress.villageId, stage: stageProgress.stage, doneAt: stageProgress.doneAt, doneBy: stageProgress.doneBy, daysLate: stageProgress.daysLate })
       .from(stageProgress)
       .where(and(eq(stageProgress.townshipId, tid), ne(stageProgress.villageId, 0), inVillages(stageProgress.villageId))),
     d.db
@@ -166,11 +168,13 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
     });
   }
   const mByV = new Map<number, VillageSnapshot['meetings']>();
-  for (const m of mts) push(mByV, m.villageId, { kind: m.kind as MeetingKind, valid: m.valid, date: m.date });
+  for (const m of mts) {
+    push(mByV, m.villageId, { kind: m.kind as MeetingKind, valid: m.valid, date: m.date, ...(m.backfilled ? { backfilled: true, enteredOn: cstDate(new Date(m.createdAt)) } : {}) });
+  }
   const nByV = new Map(ns.map((n) => [n.villageId, n]));
   const oByN = new Map<number, VillageSnapshot['objections']>();
   for (const o of os) push(oByN, o.noticeId, { no: o.no, resolved: o.resolvedAt !== null });
-  const spByV = new Map<number, { stage: string; doneAt: number; doneBy: string }[]>();
+  const spByV = new Map<number, { stage: string; doneAt: number; doneBy: string; daysLate: number }[]>();
   for (const r of sp) push(spByV, r.villageId, r);
   const fsV = new Set(fs.map((f) => f.villageId));
   const wanted = ids && !narrow ? new Set(ids) : null;
@@ -180,7 +184,9 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
       village: { id: String(v.id), name: v.name, poor: v.poor, hasFirstSecretary: fsV.has(v.id) },
       households: hByV.get(v.id) ?? [],
       meetings: mByV.get(v.id) ?? [],
-      notice: notice ? { startDate: notice.startDate, endDate: notice.endDate } : null,
+      notice: notice
+        ? { startDate: notice.startDate, endDate: notice.endDate, ...(notice.backfilled ? { backfilled: true, enteredOn: cstDate(new Date(notice.createdAt)) } : {}) }
+        : null,
       objections: notice ? (oByN.get(notice.id) ?? []) : [],
       dataFiled: v.dataFiledAt !== null,
       stagesDone: stagesDoneOf(spByV.get(v.id) ?? []),
@@ -189,14 +195,60 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
 }
 
 export async function townshipSnapshot(d: Database, t: TownshipRow): Promise<TownshipSnapshot & { stagesDone: Partial<Record<StageKey, StageDone>> }> {
-  const [notice] = await d.db.select().from(notices).where(and(eq(notices.townshipId, t.id), eq(notices.villageId, 0)));
-  const sp = await d.db.select().from(stageProgress).where(and(eq(stageProgress.townshipId, t.id), eq(stageProgress.villageId, 0)));
+  const [[notice], sp, vs, done, lists, [hits]] = await Promise.all([
+    d.db.select().from(notices).where(and(eq(notices.townshipId, t.id), eq(notices.villageId, 0))),
+    d.db.select().from(stageProgress).where(and(eq(stageProgress.townshipId, t.id), eq(stageProgress.villageId, 0))),
+    d.db.select({ id: villages.id, name: villages.name }).from(villages).where(eq(villages.townshipId, t.id)).orderBy(villages.id),
+    d.db
+      .select({ villageId: stageProgress.villageId })
+      .from(stageProgress)
+      .where(and(eq(stageProgress.townshipId, t.id), eq(stageProgress.stage, 'village_evaluation'), ne(stageProgress.villageId, 0))),
+    d.db
+      .select({ department: departmentLists.department, importedAt: departmentLists.importedAt })
+      .from(departmentLists)
+      .where(and(eq(departmentLists.townshipId, t.id), eq(departmentLists.active, true))),
+    d.db.select({ n: sql<number>`count(*)` }).from(exclusionHits).where(and(eq(exclusionHits.townshipId, t.id), eq(exclusionHits.status, 'open'))),
+  ]);
+  const doneIds = new Set(done.map((r) => r.villageId));
+  const have = new Set(lists.map((l) => l.department));
   return {
     townshipMeetingRecorded: t.townshipMeetingAt !== null,
+    townshipMeetingDate: t.townshipMeetingDate ?? (t.townshipMeetingAt !== null ? cstDate(new Date(t.townshipMeetingAt)) : null),
     townshipNoticeStarted: Boolean(notice),
+    townshipNotice: notice ? { startDate: notice.startDate, endDate: notice.endDate } : null,
+    gates: {
+      villagesNotDone: vs.filter((v) => !doneIds.has(v.id)).map((v) => v.name),
+      departmentsMissing: DEPARTMENTS.filter((x) => !have.has(x)),
+      lastImportAt: lists.length ? Math.max(...lists.map((l) => l.importedAt)) : null,
+      crosscheckRunAt: t.crosscheckRunAt,
+      openHits: Number(hits?.n ?? 0),
+    },
     reportExported: t.reportExportedAt !== null,
     reportSubmitted: t.reportSubmittedAt !== null,
     archived: t.archivedAt !== null,
     stagesDone: stagesDoneOf(sp),
+  };
+}
+
+/** What the order of the village steps needs (src/core/procedure.ts). */
+export async function villageFacts(d: Database, townshipId: string, villageId: number): Promise<VillageFacts> {
+  const [ms, [n], [q]] = await Promise.all([
+    d.db
+      .select({ kind: meetings.kind, valid: meetings.valid, date: meetings.date })
+      .from(meetings)
+      .where(and(eq(meetings.townshipId, townshipId), eq(meetings.villageId, villageId))),
+    d.db
+      .select({ startDate: notices.startDate })
+      .from(notices)
+      .where(and(eq(notices.townshipId, townshipId), eq(notices.villageId, villageId))),
+    d.db
+      .select({ doneAt: stageProgress.doneAt })
+      .from(stageProgress)
+      .where(and(eq(stageProgress.townshipId, townshipId), eq(stageProgress.villageId, villageId), eq(stageProgress.stage, 'qualification_review'))),
+  ]);
+  return {
+    qualificationDoneOn: q ? cstDate(new Date(q.doneAt)) : null,
+    meetings: ms.map((m) => ({ kind: m.kind as MeetingKind, valid: m.valid, date: m.date })),
+    noticeStart: n?.startDate ?? null,
   };
 }

@@ -31,6 +31,7 @@ export function campaignOf(t: Township): CampaignConfig {
     twoCommitteesTownshipSigners: c.twoCommitteesTownshipSigners,
     reminderOffsets: c.reminderOffsets,
     escalateAfterDays: c.escalateAfterDays,
+    backfillDays: c.backfillDays,
     dutyDueDates: c.dutyDueDates,
     jobTimes: c.jobTimes,
   });

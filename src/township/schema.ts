@@ -162,6 +162,8 @@ export const campaignSchema = z.strictObject({
   twoCommitteesTownshipSigners: intIn(0, 10, '两委会议须签字的乡干部人数').optional(),
   reminderOffsets: z.array(intIn(0, 60, '提醒提前天数')).optional(),
   escalateAfterDays: intIn(1, 60, '再次督办间隔天数').optional(),
+  /** 后补登记: an entry more than this many days after the date it describes needs a photo (default 2) */
+  backfillDays: intIn(0, 30, '后补登记天数').optional(),
   dutyDueDates: z
     .strictObject({
       helpers: dateField.optional(),

@@ -41,9 +41,17 @@ function readyVillage(): VillageSnapshot {
     notice: { startDate: '2026-12-11', endDate: '2026-12-17' },
     objections: [{ no: 1, resolved: true }],
     dataFiled: true,
-    stagesDone: {},
+    // the order: the evaluation follows the completed qualification review
+    stagesDone: { qualification_review: { doneAt: '2026-12-08', by: '张主任' } },
   };
 }
+
+describe('order', () => {
+  it('does not complete the evaluation before the qualification review is done', () => {
+    const s = { ...readyVillage(), stagesDone: {} };
+    expect(villageStageConditions('village_evaluation', s, config, '2026-12-17')).toEqual({ met: false, missing: ['“申请农户资格复审”尚未完成，须先完成资格复审。'] });
+  });
+});
 
 describe('qualification_review', () => {
   it('is met when every applicant has a decision (non-applicants do not count)', () => {

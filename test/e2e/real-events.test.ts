@@ -3,6 +3,7 @@
 // replies, message kinds the bot cannot read, events that do not fit at all.
 import { describe, it, expect, afterEach } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
+import { playVillageToNotice } from '../support/procedure';
 import { AT_BOT, BOT_OPEN_ID, VERIFICATION_TOKEN, atPerson, cardEnvelope, chatEventEnvelope, messageEnvelope, oldCardRequest, postEnvelope, type IdStyle } from '../support/events';
 import { enqueue } from '../../src/store/outbox';
 import { EX, exampleJson } from '../support/example';
@@ -85,6 +86,7 @@ describe('rich-text posts', () => {
   it('records a meeting written as a post over several paragraphs, with a link and an emoji, like the text command', async () => {
     const clock = new Date('2026-12-09T02:00:00Z');
     await start(() => clock);
+    await playVillageToNotice(h, '石门村', {}, 'qualification'); // the assembly follows the qualification review
     const [card] = await send(
       postEnvelope({
         openId: S.cadre,
@@ -93,7 +95,7 @@ describe('rich-text posts', () => {
         paragraphs: [
           [AT_BOT, { tag: 'text', text: ' 会议 村民大会' }, { tag: 'emotion', emoji_type: 'THUMBSUP' }],
           [{ tag: 'text', text: '应到100 实到80', style: ['bold'] }],
-          [{ tag: 'text', text: '同意60 反对10 ' }, { tag: 'a', text: '缺席意见见附件', href: 'https://example.invalid/x' }],
+          [{ tag: 'text', text: '龙学林 同意60 反对10 ' }, { tag: 'a', text: '缺席意见见附件', href: 'https://example.invalid/x' }],
         ],
       }),
     );
@@ -105,7 +107,8 @@ describe('rich-text posts', () => {
   it('attaches the photos of a post replying to the meeting card, its text taken as a caption', async () => {
     const clock = new Date('2026-12-09T02:00:00Z');
     await start(() => clock);
-    const [card] = await send(messageEnvelope({ text: '会议 村民大会 应到100 实到80 同意60 反对10', openId: S.cadre, chatId: S.chat }));
+    await playVillageToNotice(h, '石门村', {}, 'qualification'); // the assembly follows the qualification review
+    const [card] = await send(messageEnvelope({ text: '会议 村民大会 应到100 实到80 龙学林 同意60 反对10', openId: S.cadre, chatId: S.chat }));
     const [reply] = await send(
       postEnvelope({
         openId: S.cadre,

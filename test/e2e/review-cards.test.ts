@@ -3,6 +3,7 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { messageEnvelope, cardEnvelope } from '../support/events';
 import { EX } from '../support/example';
+import { playVillageToNotice } from '../support/procedure';
 import { loadExample } from '../../src/township/seed';
 
 let h: Harness;
@@ -45,6 +46,8 @@ describe('review from the card', () => {
   });
 
   it('starts the notice from its form, resolves an objection from its form, files the data from a button', async () => {
+    // the notice follows the qualification review and the three meetings (held on 12-08)
+    await playVillageToNotice(h, '岩脚村', {}, 'meetings');
     clock = new Date('2026-12-10T02:00:00Z');
     await press({ a: 'notice.form' }, { start: '2026-12-10' });
     expect(one('select start_date s, end_date e from notices')).toEqual({ s: '2026-12-10', e: '2026-12-16' });

@@ -57,6 +57,9 @@ describe('the 村民大会 needs the absentees’ opinions and the signed resolu
     expect(textOf((await say('申请 张大山', S.cadre))[0]!)).toContain('已登记');
     await say('资格 张大山 通过 无劳力', S.cadre);
     await say('资格 龙学林 不通过 家有商品房', S.cadre);
+    await say('完成 资格复审', S.cadre); // the assembly follows the qualification review
+    await say('资格 赵应祥 不通过 家有商品房', Y.cadre, Y.chat);
+    await say('完成 资格复审', Y.cadre, Y.chat);
     const [card] = await say('会议 村民大会 应到100 实到80 张大山 同意60 反对10', S.cadre);
     uuid = card!.uuid!;
     messageId = card!.messageId!;
@@ -111,6 +114,10 @@ describe('the two-committees meeting needs the township cadres’ signatures', (
   let uuid = '';
 
   it('signed by the package cadre only, it is 记录不完整', async () => {
+    // the two-committees meeting follows a valid representatives meeting
+    const [rep] = await say('会议 村民代表大会 应到30 实到28 张大山 同意25 反对2', S.packageCadre);
+    await press(S.firstSecretary, { a: 'meeting.confirm', m: rep!.uuid, as: 'first_secretary' });
+    expect(validOf(rep!.uuid!)).toBe(1);
     const [card] = await say('会议 两委会议 应到7 实到7', S.packageCadre);
     uuid = card!.uuid!;
     const fs = await press(S.firstSecretary, { a: 'meeting.confirm', m: uuid, as: 'first_secretary' });

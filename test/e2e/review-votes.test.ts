@@ -65,11 +65,22 @@ async function meetingForm() {
   return { text: JSON.stringify(f), value: submit.behaviors[0]!.value };
 }
 
+/** Both overseers confirm a recorded meeting and the resolution's photo replies to its card. */
+async function validate(kind: string) {
+  const m = one<{ card_message_id: string }>('select card_message_id from meetings where kind = ?', kind);
+  await press(S.firstSecretary, { a: 'meeting.confirm', m: m.card_message_id, as: 'first_secretary' });
+  await press(S.packageCadre, { a: 'meeting.confirm', m: m.card_message_id, as: 'package_cadre' });
+  const [card] = h.fake.messages.filter((x) => x.uuid === m.card_message_id);
+  await say('', S.cadre, S.chat, { messageType: 'image', content: JSON.stringify({ image_key: `img_${kind}` }), parentId: card!.messageId, atBot: false });
+  expect(n('select valid n from meetings where card_message_id = ?', m.card_message_id)).toBe(1);
+}
+
 describe('per-applicant votes at the two voting meetings', () => {
   it('12-08 three applications, qualified', async () => {
     for (const name of ['张大山', '李小花', '王二']) expect(await sayText(`申请 ${name}`, S.cadre)).toContain(`已登记 ${name} 的申请`);
     for (const name of ['张大山', '李小花', '王二']) expect(await sayText(`资格 ${name} 通过 无劳力`, S.cadre)).toContain('资格复审通过');
     expect(await sayText('资格 龙学林 不通过 家有商品房', S.cadre)).toContain('资格复审不通过');
+    expect(await sayText('完成 资格复审', S.cadre)).toMatch(/^✅/); // the assembly follows the qualification review
   });
 
   it('12-09 bad tallies get a Chinese error naming what to fix, and record nothing', async () => {
@@ -119,6 +130,8 @@ describe('per-applicant votes at the two voting meetings', () => {
   });
 
   it('a household voted down cannot be brought back: no new qualification, not voted at the next meeting', async () => {
+    // the assembly becomes valid first (the representatives meeting follows it): overseers and the resolution's photo
+    await validate('villagers_assembly');
     await refused('资格 李小花 通过 重新申请', '已因村民大会（12月9日）表决未通过');
     await refused('会议 村民代表大会 应到30 实到28 李小花 同意20 反对2 张大山 同意20 反对2 王二 同意20 反对2', '“李小花”不是待村民代表大会表决的申请户。待表决：张大山（石门村-申01）、王二（石门村-申03）');
   });
@@ -142,7 +155,9 @@ describe('per-applicant votes at the two voting meetings', () => {
     expect(textOf(told!)).toBe('村民代表大会表决未通过 1 户，已退出本次识别程序（未通过），不再进入后续环节：\n• 王二（石门村-申03）：同意 14，反对 14，未超过实到 28 人的半数');
     expect(statusOf('石门村-申01')).toBe('representatives_passed');
     expect(one('select status, rejected_step from households where number = ?', '石门村-申03')).toEqual({ status: 'rejected', rejected_step: 'representatives' });
-    // the next form is the two-committees meeting, with no votes
+    // once the representatives meeting is valid, the next form is the two-committees meeting, with no votes
+    expect(await meetingForm()).toBeNull();
+    await validate('representatives');
     const next = await meetingForm();
     expect(next!.value).toMatchObject({ kind: 'two_committees', hs: [] });
   });
@@ -152,13 +167,6 @@ describe('per-applicant votes at the two voting meetings', () => {
     await press(S.packageCadre, { a: 'meeting.confirm', m: tc!.uuid, as: 'package_cadre' });
     await press(S.packageCadre, { a: 'meeting.confirm', m: tc!.uuid, as: 'package_cadre_sign' });
     await press(EX.office, { a: 'meeting.township_sign', m: tc!.uuid });
-    for (const kind of ['villagers_assembly', 'representatives']) {
-      const m = one<{ card_message_id: string }>('select card_message_id from meetings where kind = ?', kind);
-      await press(S.firstSecretary, { a: 'meeting.confirm', m: m.card_message_id, as: 'first_secretary' });
-      await press(S.packageCadre, { a: 'meeting.confirm', m: m.card_message_id, as: 'package_cadre' });
-      const [card] = h.fake.messages.filter((x) => x.uuid === m.card_message_id);
-      await say('', S.cadre, S.chat, { messageType: 'image', content: JSON.stringify({ image_key: `img_${kind}` }), parentId: card!.messageId, atBot: false });
-    }
     expect(n('select count(*) n from meetings where valid = 1')).toBe(3);
     expect(statusOf('石门村-申01')).toBe('evaluated');
     at('2026-12-10T01:10:00Z');

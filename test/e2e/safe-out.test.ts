@@ -4,6 +4,7 @@ import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
 import { messageEnvelope, cardEnvelope } from '../support/events';
 import { EX } from '../support/example';
+import { playVillageToNotice } from '../support/procedure';
 import { loadExample } from '../../src/township/seed';
 import { makeIdCard } from '../../src/core/idcard';
 import { idSpellings, leaks } from '../support/ids';
@@ -62,7 +63,7 @@ describe('no ID number leaves the bot', () => {
   });
 
   it('an objection resolved from the card: toast and chat message masked', async () => {
-    await say('公示 开始');
+    await playVillageToNotice(h, '石门村');
     await say('公示 异议 01-002 家里有车');
     const r = await press({ a: 'objection.resolve', no: 1 }, { result: `核实无车，身份证${spelled[6]}` }, S.cadre);
     expect(r.toast?.type).toBe('success');
@@ -84,7 +85,8 @@ describe('cadre text is data, not markup', () => {
   });
 
   it('an absentee opinion with <at id=all> and a link cannot reach the meeting card’s markdown', async () => {
-    const [m] = await say(`会议 村民大会 应到100 实到80 同意60 反对10 缺席意见：<at id=all></at>[领取补贴](https://evil.example/x)<font color=red>红</font> ${spelled[12]}`, S.packageCadre);
+    await playVillageToNotice(h, '岩脚村', {}, 'qualification');
+    const [m] = await say(`会议 村民大会 应到100 实到80 赵应祥 同意60 反对10 缺席意见：<at id=all></at>[领取补贴](https://evil.example/x)<font color=red>红</font> ${spelled[12]}`, EX.yanjiao.packageCadre, EX.yanjiao.chat);
     expect(m!.msgType).toBe('interactive');
     const mds = markdownOf(m!.content);
     const opinion = mds.flatMap((x) => x.split('\n')).find((x) => x.includes('缺席人员意见'))!;
@@ -93,7 +95,7 @@ describe('cadre text is data, not markup', () => {
     expect(opinion).not.toContain('](');
     expect(opinion).not.toContain('://');
     // the bot's own mention of the package cadre is still a real mention
-    expect(mds.join('\n')).toContain(`<at id=${S.packageCadre}></at>`);
+    expect(mds.join('\n')).toContain(`<at id=${EX.yanjiao.packageCadre}></at>`);
     expect(leaks(m!.content, ID)).toBe(false);
     // and Feishu shows the opinion as it was typed (entities decode to the characters)
     expect(opinion).toContain('&#60;at id=all&#62;');

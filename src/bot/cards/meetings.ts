@@ -2,7 +2,8 @@
 import { card, md, button, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
 import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
-import { formatCn } from '../../core/dates';
+import { cstDate, formatCn } from '../../core/dates';
+import { backfillMark } from '../../core/procedure';
 import type { meetings } from '../../../db/schema/index';
 
 export type MeetingRow = typeof meetings.$inferSelect;
@@ -23,7 +24,7 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
       ]
     : [v ? `表决：${tallyText(v)}` : kind === 'two_committees' ? '' : '未登记表决'].filter(Boolean);
   const lines = [
-    `**${esc(villageName)}** ${formatCn(m.date)}　应到 ${m.eligible} 人，实到 ${m.present} 人（到会率 ${rate}%）`,
+    `**${esc(villageName)}** ${formatCn(m.date)}${m.backfilled ? backfillMark(cstDate(new Date(m.createdAt))) : ''}　应到 ${m.eligible} 人，实到 ${m.present} 人（到会率 ${rate}%）`,
     ...voteLines,
     ...(m.absenteeOpinions ? [`缺席人员意见：${esc(m.absenteeOpinions)}`] : []),
     `第一书记到场确认：${firstSecretaryRequired ? (m.confirmations.first_secretary ? `✅ ${botMention(m.confirmations.first_secretary)}` : '⬜ 待确认') : '本村无第一书记'}`,

@@ -2,15 +2,24 @@
 // and buttons for the next steps; or the township's villages at a glance.
 import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element, type Template } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
-import { MEETING_KINDS, MEETING_NAMES } from '../../core/meetings';
+import { MEETING_KINDS, MEETING_NAMES, type MeetingKind } from '../../core/meetings';
 import { RELATIONS } from '../../core/roster-values';
 import { STAGES, VILLAGE_STAGES, TOWNSHIP_STAGES, deadlinePhrase, latestNoticeStart, type CampaignConfig } from '../../core/campaign';
-import { dutyCoverage, townshipStageConditions, villageStageConditions, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
+import { dutyCoverage, townshipStageConditions, villageStageConditions, type StageDone, type TownshipSnapshot, type VillageSnapshot } from '../../core/stages';
+import { VILLAGE_ORDER_LINE, backfillMark, villageNextStep } from '../../core/procedure';
 import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
 import type { HelperCoverage } from '../../store/helpers';
 import { helperCoverageLine } from './helpers';
 
-const doneLine = (name: string, done: { doneAt: string; by: string }) => `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）`;
+const doneLine = (name: string, done: StageDone) =>
+  `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）${done.daysLate ? `　🔴逾期 ${done.daysLate} 天完成` : ''}`;
+
+/** 后补登记 of the village: the meetings and the notice entered late, with the day they were entered. */
+export function backfillLines(s: Pick<VillageSnapshot, 'meetings' | 'notice'>): string[] {
+  const out = s.meetings.filter((m) => m.backfilled).map((m) => `${MEETING_NAMES[m.kind]} ${formatCn(m.date)}${backfillMark(m.enteredOn ?? m.date)}`);
+  if (s.notice?.backfilled) out.push(`村级公示 ${formatCn(s.notice.startDate)} 开始${backfillMark(s.notice.enteredOn ?? s.notice.startDate)}`);
+  return out;
+}
 
 /** Forms of one kind on the card (applicants, objections); the rest are named with the command. */
 const MAX_FORMS = 5;
@@ -26,8 +35,9 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
   const els: Element[] = [];
   // The next meeting in order (the first kind not yet recorded): attendance once, then 同意 / 反对
   // per applicant awaiting its vote (and an objector's speech, when there was one).
-  const recorded = new Set(s.meetings.map((m) => m.kind));
-  const next = MEETING_KINDS.find((k) => !recorded.has(k));
+  // Only the next step of the order (src/core/procedure.ts) is offered.
+  const step = villageNextStep(factsOf(s));
+  const next = step && (MEETING_KINDS as readonly string[]).includes(step.step) && !s.meetings.some((m) => m.kind === step.step) ? (step.step as MeetingKind) : undefined;
   if (next) {
     const from = next === 'villagers_assembly' ? 'qualified' : next === 'representatives' ? 'assembly_passed' : null;
     const awaiting = from ? s.households.filter((h) => h.isApplicant && h.status === from) : [];
@@ -64,7 +74,7 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
       );
     }
   }
-  if (!s.notice) els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
+  if (step?.step === 'village_notice') els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
   const openObjections = s.objections.filter((x) => !x.resolved);
   for (const o of openObjections.slice(0, MAX_FORMS)) {
     els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, { a: 'objection.resolve', no: o.no, fields: ['result'] }));
@@ -117,6 +127,14 @@ function qualificationForms(s: VillageSnapshot) {
     .concat(more);
 }
 
+const factsOf = (s: VillageSnapshot) => ({
+  qualificationDoneOn: s.stagesDone.qualification_review?.doneAt ?? null,
+  meetings: s.meetings,
+  noticeStart: s.notice?.startDate ?? null,
+  noticeEnd: s.notice?.endDate ?? null,
+  evaluationDone: Boolean(s.stagesDone.village_evaluation),
+});
+
 export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCoverage }, config: CampaignConfig, today: CalendarDate, extras: VillageExtras = {}): Card {
   const els: Element[] = [];
   let worst: Template = 'green';
@@ -138,6 +156,10 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
     els.push(md(lines.join('\n')));
     els.push(buttons(button(`标记完成：${info.shortName}`, { a: 'stage.complete', stage }, cond.met ? 'primary' : 'default')));
   }
+  const next = villageNextStep(factsOf(s));
+  if (next) els.push(md(`👉 **下一步**：${esc(next.text)}\n${VILLAGE_ORDER_LINE}`));
+  const late = backfillLines(s);
+  if (late.length) els.push(md(`📝 **后补登记**：${esc(late.join('；'))}`));
   if (!s.notice && !s.stagesDone.village_evaluation) {
     els.push(md(`📅 村级公示最迟 **${formatCn(latestNoticeStart(config.deadlines.village_evaluation, config.noticeMinDays))}** 开始（须满 ${config.noticeMinDays} 天）。`));
   }
@@ -176,7 +198,8 @@ export function townshipProgressCard(
 ): Card {
   const rows = villages.map((s) => {
     const cells = VILLAGE_STAGES.map((stage) => {
-      if (s.stagesDone[stage]) return '✅';
+      const done = s.stagesDone[stage];
+      if (done) return done.daysLate ? `✅逾期${done.daysLate}天完成` : '✅';
       const left = daysBetween(today, config.deadlines[stage]);
       return left < 0 ? `🔴逾期${-left}天` : '⏳';
     });

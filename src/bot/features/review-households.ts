@@ -2,9 +2,11 @@
 // their members (成员) and 识别责任人 (责任人), the
 // qualification review (资格), county approval of new inclusions (县批准) and removal (清退).
 import { and, eq, inArray, like, notInArray, sql } from 'drizzle-orm';
-import { households, members } from '../../../db/schema/index';
+import { exclusionHits, households, members, notices, stageProgress } from '../../../db/schema/index';
 import type { Bot } from '../bot';
-import { findHousehold } from '../households';
+import { findHousehold, moveHousehold, type HouseholdRow } from '../households';
+import { ENTRY_STATUSES, statusName } from '../../core/household-flow';
+import { cstDate, formatCn } from '../../core/dates';
 import type { BotContext } from '../context';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
 import { tooLong } from '../../core/limits';
@@ -33,23 +35,14 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   if (h.status === 'rejected' && h.rejectedStep && h.rejectedStep !== 'qualification_review') {
     return `${h.number} ${h.headName} 已${h.rejection ? `因${h.rejection}` : '未通过'}退出本次识别程序，不能再改资格结论。`;
   }
-  if (h.status !== 'applied' && h.status !== 'qualified' && h.status !== 'rejected') {
-    return `${h.number} ${h.headName} 已进入后续环节（${h.status}），不能再改资格结论。`;
-  }
-  const status = decision === 'pass' ? 'qualified' : 'rejected';
-  ctx.write(
-    ctx.d.db
-      .update(households)
-      .set({
-        qualification: decision,
-        qualificationReason: reason || null,
-        status,
-        rejectedStep: decision === 'fail' ? 'qualification_review' : null,
-        rejection: decision === 'fail' ? `资格复审不通过：${reason}` : null,
-        updatedAt: ctx.now.getTime(),
-      })
-      .where(eq(households.id, h.id)),
-  );
+  const done = await qualificationDone(ctx, h.villageId);
+  if (done) return `${h.number} ${h.headName}：本村资格复审已于 ${formatCn(done)} 完成，结论不能再改。`;
+  const status = moveHousehold(ctx, h, decision === 'pass' ? 'qualify_pass' : 'qualify_fail', {
+    qualification: decision,
+    qualificationReason: reason || null,
+    ...(decision === 'fail' ? { rejectedStep: 'qualification_review', rejection: `资格复审不通过：${reason}` } : { rejection: null }),
+  });
+  if (!status) return `${h.number} ${h.headName} 已进入后续环节（${statusName(h.status, h.rejectedStep)}），不能再改资格结论。`;
   ctx.audit({ action: 'qualify', entity: 'household', entityId: h.number, before: { qualification: h.qualification, status: h.status }, after: { qualification: decision, reason, status } });
   return `${h.number} ${h.headName}：资格复审${decision === 'pass' ? '通过' : `不通过（${reason}）`}。`;
 }
@@ -94,6 +87,9 @@ async function registerApplication(ctx: BotContext, a: { head: string; headId: s
     return refuse(`申请未登记：\n${elsewhere.map((e) => `• ${byId.get(e.idCard)}的身份证号已登记在 ${e.number} 户（户主 ${e.head}），同一人不能在两户，请核实后再登记。`).join('\n')}`);
   }
   const v = ctx.village!;
+  // once the qualification review is done, a new applicant could never be voted on: refused
+  const done = await qualificationDone(ctx, v.id);
+  if (done) return refuse(`${v.name}资格复审已于 ${formatCn(done)} 完成，本次复核不能再登记新的申请（申请须先经资格复审，再上村民大会表决）。`);
   const prefix = `${v.name}-申`;
   const [{ n }] = (await ctx.d.db
     .select({ n: sql<number>`count(*)` })
@@ -101,7 +97,7 @@ async function registerApplication(ctx: BotContext, a: { head: string; headId: s
     .where(and(eq(households.townshipId, v.townshipId), like(households.number, `${prefix}%`)))) as [{ n: number }];
   const number = `${prefix}${String(Number(n) + 1).padStart(2, '0')}`;
   const owner = actorName(ctx);
-  const row = { townshipId: v.townshipId, villageId: v.id, number, headName: head, status: 'applied', applicant: true, applicationNote: a.note || null, identificationOwner: owner, updatedAt: ctx.now.getTime() };
+  const row = { townshipId: v.townshipId, villageId: v.id, number, headName: head, status: ENTRY_STATUSES[0]!, applicant: true, applicationNote: a.note || null, identificationOwner: owner, updatedAt: ctx.now.getTime() };
   ctx.write(ctx.d.db.insert(households).values(row));
   for (const m of checked.members) {
     ctx.write(
@@ -156,6 +152,41 @@ async function addMember(ctx: BotContext, ref: string | undefined, input: Member
   ctx.write(ctx.d.db.insert(members).values({ townshipId: h.townshipId, householdId: h.id, name: m.name, idCard: m.idCard, relation: m.relation }));
   ctx.audit({ action: 'add_member', entity: 'household', entityId: h.number, villageId: h.villageId, after: { name: m.name, relation: m.relation, idCard: maskIdCard(m.idCard) } });
   return `已登记 ${h.number} ${h.headName} 户成员：${memberLine(m)}。本户共 ${existing.length + 1} 人。`;
+}
+
+/** The CST date the village completed 资格复审, null while open. */
+async function qualificationDone(ctx: BotContext, villageId: number): Promise<string | null> {
+  const [r] = await ctx.d.db
+    .select({ doneAt: stageProgress.doneAt })
+    .from(stageProgress)
+    .where(and(eq(stageProgress.townshipId, ctx.township!.id), eq(stageProgress.villageId, villageId), eq(stageProgress.stage, 'qualification_review')));
+  return r ? cstDate(new Date(r.doneAt)) : null;
+}
+
+/**
+ * 县批准 only after the township notice ran its full period, and never for a household with an
+ * open or confirmed six-exclusions hit (DESIGN §3.4). Null when it may be approved.
+ */
+async function countyApprovalRefusal(ctx: BotContext, h: HouseholdRow): Promise<string | null> {
+  const t = ctx.township!;
+  const who = `${h.number} ${h.headName}`;
+  const [[notice], hits] = await Promise.all([
+    ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, t.id), eq(notices.villageId, 0))),
+    ctx.d.db
+      .select({ id: exclusionHits.id, status: exclusionHits.status })
+      .from(exclusionHits)
+      .where(and(eq(exclusionHits.householdId, h.id), inArray(exclusionHits.status, ['open', 'confirmed']), eq(exclusionHits.townshipId, t.id))),
+  ]);
+  const missing: string[] = [];
+  if (h.status !== 'township_approved') missing.push(`本户还未通过乡审核（当前：${statusName(h.status, h.rejectedStep)}）`);
+  const today = cstDate(ctx.now);
+  if (!notice) missing.push('乡级公示尚未开始');
+  else if (today < notice.endDate) missing.push(`乡级公示至 ${formatCn(notice.endDate)} 期满，尚未期满`);
+  const open = hits.filter((x) => x.status === 'open');
+  const confirmed = hits.filter((x) => x.status === 'confirmed');
+  if (open.length) missing.push(`本户有 ${open.length} 条比对疑点未处理（线索 ${open.map((x) => `#${x.id}`).join('、')}）`);
+  if (confirmed.length) missing.push(`本户有已确认的比对线索（${confirmed.map((x) => `#${x.id}`).join('、')}），不能纳入`);
+  return missing.length ? `还不能登记 ${who} 县批准：${missing.join('；')}。` : null;
 }
 
 export const reviewHouseholds = (bot: Bot) =>
@@ -260,8 +291,9 @@ export const reviewHouseholds = (bot: Bot) =>
         const found = await findHousehold(ctx, p.args[0]);
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;
-        if (h.status !== 'township_approved') return ctx.reply(`${h.number} ${h.headName} 还未通过乡审核（当前：${h.status}），不能登记县批准。`);
-        ctx.write(ctx.d.db.update(households).set({ status: 'county_approved', updatedAt: ctx.now.getTime() }).where(eq(households.id, h.id)));
+        const refusal = await countyApprovalRefusal(ctx, h);
+        if (refusal) return ctx.reply(refusal);
+        if (!moveHousehold(ctx, h, 'county_approve')) return ctx.reply(`${h.number} ${h.headName} 还未通过乡审核（当前：${statusName(h.status, h.rejectedStep)}），不能登记县批准。`);
         ctx.audit({ action: 'county_approve', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'county_approved' } });
         ctx.reply(`${h.number} ${h.headName} 已登记为县批准新纳入。`);
       },
@@ -281,8 +313,15 @@ export const reviewHouseholds = (bot: Bot) =>
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;
         if (h.status === 'removed') return ctx.reply(`${h.number} ${h.headName} 已于此前清退（${h.removalReason ?? ''}）。`);
-        ctx.write(ctx.d.db.update(households).set({ status: 'removed', removalReason: reason, updatedAt: ctx.now.getTime() }).where(eq(households.id, h.id)));
-        ctx.audit({ action: 'remove', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'removed', reason } });
-        ctx.reply(`${h.number} ${h.headName} 已清退：${reason}。`);
+        const removed = moveHousehold(ctx, h, 'remove', { removalReason: reason });
+        if (removed) {
+          ctx.audit({ action: 'remove', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'removed', reason } });
+          return ctx.reply(`${h.number} ${h.headName} 已清退：${reason}。`);
+        }
+        // an applicant still in the procedure is not newly included (不予纳入)
+        const rejected = moveHousehold(ctx, h, 'reject', { rejectedStep: 'office', qualificationReason: reason });
+        if (!rejected) return ctx.reply(`${h.number} ${h.headName} 当前为“${statusName(h.status, h.rejectedStep)}”，不在名单上，无需清退。`);
+        ctx.audit({ action: 'reject', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'rejected', rejectedStep: 'office', reason } });
+        ctx.reply(`申请户 ${h.number} ${h.headName} 不予纳入：${reason}。`);
       },
     });

@@ -31,6 +31,9 @@ import { meetingCard, type MeetingRow } from '../cards/meetings';
 import { addEvidence, evidenceEntries } from '../evidence';
 import type { CampaignConfig } from '../../core/campaign';
 import { tooLong } from '../../core/limits';
+import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill, villageOrder } from '../../core/procedure';
+import { villageFacts } from '../../store/progress';
+import { moveAll, moveHousehold } from '../households';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 export const MEETING_USAGE =
@@ -140,7 +143,6 @@ export function parseMeetingText(rest: string, year: number, today: string): Mee
   }
   const date = dateWord ? parseCalendarDate(dateWord, year) : today;
   if (!date) return `日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`;
-  if (date > today) return `会议日期 ${date} 还没到，请登记已开过的会议。`;
   return {
     kind,
     eligible,
@@ -151,6 +153,9 @@ export function parseMeetingText(rest: string, year: number, today: string): Mee
     absentees: absent,
   };
 }
+
+/** The household event a pass at each voting meeting is (src/core/household-flow.ts). */
+const VOTE_EVENT: Partial<Record<MeetingKind, 'assembly_pass' | 'representatives_pass'>> = { villagers_assembly: 'assembly_pass', representatives: 'representatives_pass' };
 
 /** The status of an applicant awaiting each voting meeting, and the status a pass moves it to. */
 export const VOTE_STEP: Partial<Record<MeetingKind, { from: HouseholdStatus; to: HouseholdStatus }>> = {
@@ -282,6 +287,20 @@ export function validityLine(kind: MeetingKind, validity: MeetingValidation): st
 async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: string[] = []): Promise<boolean> {
   const v = ctx.village!;
   const name = MEETING_NAMES[draft.kind];
+  // Order and date first (DESIGN §3.4): the missing earlier step is named, nothing is recorded.
+  const order = villageOrder(draft.kind, await villageFacts(ctx.d, v.townshipId, v.id));
+  const config = ctx.township!.campaign as CampaignConfig;
+  const today = cstDate(ctx.now);
+  const dateProblem = order.refusal ? null : datedEntryProblem(name, draft.date, { today, campaign: config, after: order.after });
+  const backfilled = isBackfill(draft.date, today, backfillDaysOf(config));
+  const refusal =
+    order.refusal ??
+    (dateProblem ? `${name}记录未登记：${dateProblem}` : null) ??
+    (backfilled && attached.length === 0 ? `${name}记录未登记：${backfillNeedsPhoto(name, draft.date, today, backfillDaysOf(config))}` : null);
+  if (refusal) {
+    ctx.reply(refusal);
+    return false;
+  }
   const o = await overseerState(ctx, v.id);
   if (!o.hasPackageCadre) {
     ctx.reply(`${v.name}还没有登记驻村干部，会议无人监督，不能登记。请乡扶贫办先设置：角色 @某人 驻村干部 ${v.name}`);
@@ -342,6 +361,7 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: str
     confirmations,
     // photos pasted into the same (rich-text) message are the resolution's evidence straight away
     evidence: attached,
+    backfilled,
     valid: false,
     recordedBy: ctx.actor.person?.name ?? ctx.actor.openId,
     createdAt: ctx.now.getTime(),
@@ -351,22 +371,17 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: str
   // The card's outbox uuid names the meeting on its buttons and links photo replies to it.
   const uuid = ctx.newUuid();
   ctx.write(ctx.d.db.insert(meetings).values({ ...row, cardMessageId: uuid }));
-  ctx.audit({ action: 'record', entity: 'meeting', entityId: `${v.name}/${draft.kind}/${draft.date}`, after: row });
+  ctx.audit({ action: 'record', entity: 'meeting', entityId: `${v.name}/${draft.kind}/${draft.date}`, after: { ...row, ...(backfilled ? { 后补登记: true, enteredOn: today } : {}) } });
   // Each applicant's outcome, recorded with the household: a pass moves it on, a household voted
   // down leaves the procedure as 未通过 with the meeting named (never carried forward).
   const down: HouseholdVote[] = [];
   for (const hv of perHousehold ?? []) {
     const tally = `${tallyText(hv)}（实到 ${draft.present} 人）`;
     const separately = hv.objection ? `，异议演说后单独表决（${hv.objection}）` : '';
-    const after = hv.passed
-      ? { status: step!.to }
-      : { status: 'rejected', rejectedStep: draft.kind, rejection: `${name}（${formatCn(draft.date)}）表决未通过：${tally}${separately}` };
-    ctx.write(
-      ctx.d.db
-        .update(households)
-        .set({ ...after, updatedAt: ctx.now.getTime() })
-        .where(and(eq(households.id, hv.householdId), eq(households.status, step!.from))),
-    );
+    const rejection = `${name}（${formatCn(draft.date)}）表决未通过：${tally}${separately}`;
+    // through the household table (src/core/household-flow.ts), guarded by the awaited status
+    const to = moveHousehold(ctx, { id: hv.householdId, status: step!.from }, hv.passed ? VOTE_EVENT[draft.kind]! : 'reject', hv.passed ? {} : { rejectedStep: draft.kind, rejection });
+    const after = hv.passed ? { status: to } : { status: to, rejectedStep: draft.kind, rejection };
     ctx.audit({ action: 'vote', entity: 'household', entityId: hv.number, before: { status: step!.from }, after: { ...after, meeting: draft.kind, date: draft.date, for: hv.for, against: hv.against, ...(hv.abstain !== undefined ? { abstain: hv.abstain } : {}), ...(hv.objection ? { objection: hv.objection } : {}), passed: hv.passed } });
     if (!hv.passed) down.push(hv);
   }
@@ -388,12 +403,7 @@ async function advanceIfAllValid(ctx: BotContext, villageId: number, justValid: 
   const rows = await ctx.d.db.select({ kind: meetings.kind }).from(meetings).where(and(eq(meetings.villageId, villageId), eq(meetings.valid, true)));
   const valid = new Set([...rows.map((r) => r.kind), justValid]);
   if (!MEETING_KINDS.every((k) => valid.has(k))) return;
-  ctx.write(
-    ctx.d.db
-      .update(households)
-      .set({ status: 'evaluated', updatedAt: ctx.now.getTime() })
-      .where(and(eq(households.villageId, villageId), eq(households.status, 'representatives_passed'))),
-  );
+  moveAll(ctx, villageId, 'two_committees_pass');
 }
 
 async function loadMeeting(ctx: BotContext, key: unknown): Promise<MeetingRow | null> {

@@ -3,14 +3,18 @@
 // day; a late start is warned about with the latest start day. Objections are numbered and must
 // be resolved before the stage can complete.
 import { and, eq, sql } from 'drizzle-orm';
-import { households, notices, objections } from '../../../db/schema/index';
+import { notices, objections, type townships } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import { latestNoticeStart, noticeEnd, type CampaignConfig } from '../../core/campaign';
 import { allows } from '../../core/roles';
-import { findHousehold } from '../households';
+import { findHousehold, moveAll } from '../households';
 import { tooLong } from '../../core/limits';
+import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill, villageOrder, type OrderVerdict } from '../../core/procedure';
+import { villageFacts } from '../../store/progress';
+import { evidenceEntries } from '../evidence';
+import type { Attachment } from '../parse';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 const USAGE = '用法：公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>';
@@ -27,7 +31,14 @@ async function currentNotice(ctx: BotContext, villageId: number) {
   return n ?? null;
 }
 
-export async function startNotice(ctx: BotContext, dateWord: string | undefined) {
+/** The township notice follows the township meeting (DESIGN §3.4). */
+function townshipNoticeOrder(t: typeof townships.$inferSelect): OrderVerdict {
+  if (!t.townshipMeetingAt) return { refusal: '还不能开始乡级公示：上一步“乡政府办公会审核”尚未登记。请先发送：乡会议 <日期>', after: null };
+  const date = t.townshipMeetingDate ?? cstDate(new Date(t.townshipMeetingAt));
+  return { refusal: null, after: { date, label: `乡政府办公会（${formatCn(date)}）` } };
+}
+
+export async function startNotice(ctx: BotContext, dateWord: string | undefined, attachments: Attachment[] = []) {
   const s = scope(ctx);
   if (typeof s === 'string') return ctx.reply(s);
   const config = ctx.township!.campaign as CampaignConfig;
@@ -36,21 +47,33 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined)
   if (!start) return ctx.reply(`日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`);
   const existing = await currentNotice(ctx, s.villageId);
   if (existing) return ctx.reply(`${s.label}已于 ${formatCn(existing.startDate)} 开始，至 ${formatCn(existing.endDate)} 期满。`);
+  // Order and date (DESIGN §3.4): a village notice follows the two-committees meeting, the
+  // township notice the township meeting; the start date is kept as typed.
+  const order = s.villageId ? villageOrder('village_notice', await villageFacts(ctx.d, ctx.township!.id, s.villageId)) : townshipNoticeOrder(ctx.township!);
+  if (order.refusal) return ctx.reply(order.refusal);
+  const problem = datedEntryProblem(s.label, start, { today, campaign: config, after: order.after });
+  if (problem) return ctx.reply(`${s.label}未开始：${problem}`);
+  const backfillDays = backfillDaysOf(config);
+  const backfilled = isBackfill(start, today, backfillDays);
+  const photos = ctx.replyTo ? evidenceEntries({ items: attachments, messageId: ctx.replyTo, parentId: '' }) : [];
+  if (backfilled && photos.length === 0) return ctx.reply(`${s.label}未开始：${backfillNeedsPhoto(s.label, start, today, backfillDays)}`);
   const min = config.noticeMinDays;
   const end = noticeEnd(start, min);
   const deadline = config.deadlines[s.stage];
-  const row = { townshipId: ctx.township!.id, villageId: s.villageId, startDate: start, endDate: end, startedBy: ctx.actor.person?.name ?? ctx.actor.openId, createdAt: ctx.now.getTime() };
+  const row = {
+    townshipId: ctx.township!.id,
+    villageId: s.villageId,
+    startDate: start,
+    endDate: end,
+    startedBy: ctx.actor.person?.name ?? ctx.actor.openId,
+    backfilled,
+    evidence: photos.map((e) => e.entry),
+    createdAt: ctx.now.getTime(),
+  };
   ctx.write(ctx.d.db.insert(notices).values(row));
-  if (s.villageId) {
-    ctx.write(
-      ctx.d.db
-        .update(households)
-        .set({ status: 'on_notice', updatedAt: ctx.now.getTime() })
-        .where(and(eq(households.villageId, s.villageId), eq(households.status, 'evaluated'))),
-    );
-  }
-  ctx.audit({ action: 'start', entity: 'notice', entityId: s.label, villageId: s.villageId || null, after: row });
-  const lines = [`${s.label}从 ${formatCn(start)} 开始，须满 ${min} 天，至 ${formatCn(end)} 期满。`];
+  if (s.villageId) moveAll(ctx, s.villageId, 'notice_start');
+  ctx.audit({ action: 'start', entity: 'notice', entityId: s.label, villageId: s.villageId || null, after: { ...row, ...(backfilled ? { 后补登记: true, enteredOn: today } : {}) } });
+  const lines = [`${s.label}从 ${formatCn(start)} 开始，须满 ${min} 天，至 ${formatCn(end)} 期满。${backfilled ? `（后补登记，已附 ${photos.length} 份佐证）` : ''}`];
   if (end > deadline) {
     lines.push(`⚠️ 期满日晚于截止日 ${formatCn(deadline)}：最迟应于 ${formatCn(latestNoticeStart(deadline, min))} 开始。请向乡扶贫办说明。`);
   }
@@ -84,7 +107,7 @@ export const reviewNotice = (bot: Bot) =>
       roles: REPORTERS,
       async run(ctx, p) {
         const [verb, ...args] = p.args;
-        if (verb === '开始') return startNotice(ctx, args[0]);
+        if (verb === '开始') return startNotice(ctx, args[0], p.attachments);
         const s = scope(ctx);
         if (typeof s === 'string') return ctx.reply(s);
         const notice = await currentNotice(ctx, s.villageId);

@@ -1,13 +1,16 @@
 // 完成 <阶段> and the card's 标记完成: refused with the list of unmet conditions, or recorded,
 // announced in the chat, and the households moved along the status flow. Also the facts the
 // stages need that no other command records: 资料 已填报, 乡会议, 上报 已提交.
-import { and, eq } from 'drizzle-orm';
-import { households, stageProgress, townships, villages } from '../../../db/schema/index';
+import { eq } from 'drizzle-orm';
+import { stageProgress, townships, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { STAGES, parseStageKey, isVillageStage, type CampaignConfig, type StageKey } from '../../core/campaign';
-import { villageStageConditions, townshipStageConditions } from '../../core/stages';
-import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
+import { villageStageConditions, townshipStageConditions, townshipGateMissing } from '../../core/stages';
+import { cstDate, daysBetween, formatCn, parseCalendarDate } from '../../core/dates';
+import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill } from '../../core/procedure';
+import { moveAll } from '../households';
+import { evidenceEntries } from '../evidence';
 import { allows } from '../../core/roles';
 import { townshipSnapshot } from '../../store/progress';
 import { villageSnapshots } from '../../store/helpers';
@@ -16,11 +19,14 @@ import { progressCardFor } from './progress';
 const VILLAGE_REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 const STAGE_LIST = '资格复审、评议公示、乡审核、上报存档';
 
-/** Status changes a completed stage brings to the households. */
-const ADVANCE: Partial<Record<StageKey, { from: string; to: string }>> = {
-  village_evaluation: { from: 'on_notice', to: 'passed_notice' },
-  township_review: { from: 'passed_notice', to: 'township_approved' },
+/** The household move a completed stage brings (src/core/household-flow.ts). */
+const ADVANCE: Partial<Record<StageKey, 'village_done' | 'township_done'>> = {
+  village_evaluation: 'village_done',
+  township_review: 'township_done',
 };
+
+/** Days a stage completed `today` is late against its deadline (0 when on time). */
+export const daysLateOf = (deadline: string, today: string): number => Math.max(0, daysBetween(deadline, today));
 
 /** Returns the Chinese outcome; `ok` when recorded. */
 export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{ ok: boolean; text: string }> {
@@ -48,16 +54,19 @@ export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{
     missing = townshipStageConditions(stage, snap).missing;
     if (stage === 'county_report' && !snap.stagesDone.township_review) missing.unshift('“乡政府办公会审核并公示”尚未完成。');
   }
-  if (missing.length) return { ok: false, text: `${label}“${name}”还不能完成：\n${missing.map((m) => `• ${m}`).join('\n')}` };
-  const by = ctx.actor.person?.name ?? ctx.actor.openId;
-  ctx.write(ctx.d.db.insert(stageProgress).values({ townshipId: t.id, villageId, stage, doneAt: ctx.now.getTime(), doneBy: by, source: ctx.source }));
-  const adv = ADVANCE[stage];
-  if (adv) {
-    const where = villageId ? and(eq(households.villageId, villageId), eq(households.status, adv.from)) : and(eq(households.townshipId, t.id), eq(households.status, adv.from));
-    ctx.write(ctx.d.db.update(households).set({ status: adv.to, updatedAt: ctx.now.getTime() }).where(where));
+  if (missing.length) {
+    if (!isVillageStage(stage)) return { ok: false, text: `还不能完成${STAGES[stage].shortName}：${missing.map((m) => m.replace(/。$/, '')).join('；')}。` };
+    return { ok: false, text: `${label}“${name}”还不能完成：\n${missing.map((m) => `• ${m}`).join('\n')}` };
   }
-  ctx.audit({ action: 'complete', entity: 'stage', entityId: `${label}/${stage}`, villageId: villageId || null, after: { stage, by, date: today } });
-  return { ok: true, text: `✅ ${label}已完成“${name}”（${by}，${formatCn(today)}）。` };
+  const by = ctx.actor.person?.name ?? ctx.actor.openId;
+  const deadline = config.deadlines[stage];
+  const daysLate = daysLateOf(deadline, today);
+  ctx.write(ctx.d.db.insert(stageProgress).values({ townshipId: t.id, villageId, stage, doneAt: ctx.now.getTime(), doneBy: by, source: ctx.source, daysLate }));
+  const adv = ADVANCE[stage];
+  if (adv) moveAll(ctx, villageId, adv);
+  ctx.audit({ action: 'complete', entity: 'stage', entityId: `${label}/${stage}`, villageId: villageId || null, after: { stage, by, date: today, deadline, daysLate } });
+  const late = daysLate > 0 ? `\n⚠️ 截止日为 ${formatCn(deadline)}，逾期 ${daysLate} 天完成，已记录。` : '';
+  return { ok: true, text: `✅ ${label}已完成“${name}”（${by}，${formatCn(today)}）。${late}` };
 }
 
 /** 资料 已填报 for the chat's village. */
@@ -68,6 +77,41 @@ function fileData(ctx: BotContext): string {
   ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
   ctx.audit({ action: 'file_data', entity: 'village', entityId: v.name, after: { dataFiledBy: by } });
   return `已登记：${v.name}复核资料已填报（${by}）。`;
+}
+
+/**
+ * 乡会议 [日期]: the township meeting, with its date kept as typed. Recorded only after every
+ * village finished 村评议公示 and the cross-check is complete (DESIGN §3.4); a date more than
+ * backfillDays back needs a photo with the command.
+ */
+async function recordTownshipMeeting(ctx: BotContext, dateWord: string | undefined, attachments: Parameters<typeof evidenceEntries>[0]['items']): Promise<string> {
+  const t = ctx.township!;
+  const config = t.campaign as CampaignConfig;
+  const today = cstDate(ctx.now);
+  const date = dateWord ? parseCalendarDate(dateWord, config.year) : today;
+  if (!date) return '日期无法识别，请写成 12-18 或 12月18日。';
+  const snap = await townshipSnapshot(ctx.d, t);
+  if (snap.townshipMeetingRecorded) return `乡政府办公会审核已于 ${formatCn(snap.townshipMeetingDate!)} 登记。`;
+  const gates = snap.gates ? townshipGateMissing(snap.gates) : [];
+  if (gates.length) return `还不能登记乡政府办公会审核：${gates.join('；')}。`;
+  const lastVillage = await lastVillageDone(ctx);
+  const problem = datedEntryProblem('乡政府办公会', date, { today, campaign: config, after: lastVillage ? { date: lastVillage, label: `最后一个村完成评议公示之日（${formatCn(lastVillage)}）` } : null });
+  if (problem) return `乡政府办公会审核未登记：${problem}`;
+  const backfillDays = backfillDaysOf(config);
+  const backfilled = isBackfill(date, today, backfillDays);
+  const photos = ctx.replyTo ? evidenceEntries({ items: attachments, messageId: ctx.replyTo, parentId: '' }) : [];
+  if (backfilled && photos.length === 0) return `乡政府办公会审核未登记：${backfillNeedsPhoto('乡政府办公会', date, today, backfillDays)}`;
+  const set = { townshipMeetingAt: ctx.now.getTime(), townshipMeetingDate: date, townshipMeetingBackfilled: backfilled, townshipMeetingEvidence: photos.map((e) => e.entry) };
+  ctx.write(ctx.d.db.update(townships).set(set).where(eq(townships.id, t.id)));
+  ctx.audit({ action: 'record', entity: 'township_meeting', entityId: t.id, after: { date, ...(backfilled ? { 后补登记: true, enteredOn: today, evidence: set.townshipMeetingEvidence } : {}) } });
+  return `已登记乡政府办公会审核（${formatCn(date)}）${backfilled ? `，后补登记，已附 ${photos.length} 份佐证` : ''}。下一步：公示 开始（乡级公示）。`;
+}
+
+/** The CST date the last village completed 村评议公示. */
+async function lastVillageDone(ctx: BotContext): Promise<string | null> {
+  const rows = await ctx.d.db.select({ doneAt: stageProgress.doneAt, stage: stageProgress.stage, townshipId: stageProgress.townshipId }).from(stageProgress).where(eq(stageProgress.townshipId, ctx.township!.id));
+  const times = rows.filter((r) => r.stage === 'village_evaluation').map((r) => r.doneAt);
+  return times.length ? cstDate(new Date(Math.max(...times))) : null;
 }
 
 export const reviewStages = (bot: Bot) =>
@@ -125,14 +169,8 @@ export const reviewStages = (bot: Bot) =>
       usage: '乡会议 [日期]',
       summary: '登记乡政府办公会审核',
       roles: ['office'],
-      run(ctx, p) {
-        const t = ctx.township!;
-        const config = t.campaign as CampaignConfig;
-        const date = p.args[0] ? parseCalendarDate(p.args[0], config.year) : cstDate(ctx.now);
-        if (!date) return ctx.reply('日期无法识别，请写成 12-18 或 12月18日。');
-        ctx.write(ctx.d.db.update(townships).set({ townshipMeetingAt: ctx.now.getTime() }).where(eq(townships.id, t.id)));
-        ctx.audit({ action: 'record', entity: 'township_meeting', entityId: t.id, after: { date } });
-        ctx.reply(`已登记乡政府办公会审核（${formatCn(date)}）。下一步：公示 开始（乡级公示）。`);
+      async run(ctx, p) {
+        ctx.reply(await recordTownshipMeeting(ctx, p.args[0], p.attachments));
       },
     })
     .command({
