@@ -6,6 +6,7 @@
  * The workbook carries full ID numbers: it is for the county, never for a chat's text.
  * Node-only (exceljs): the Workers bundle must not import this module (see src/report/service.ts).
  */
+import { readOutreach } from '../store/outreach';
 import { and, eq, isNull } from 'drizzle-orm';
 import {
   exclusionHits,
@@ -149,6 +150,13 @@ export interface VillageLine {
   withHelper: number;
   classified: number;
   helpCardsReturned: number;
+  helpCardsFilled: number;
+  helpCardsReceived: number;
+  /** 政策宣讲: activities, people reached; all-away households and those contacted */
+  publicityActivities: number;
+  publicityReached: number;
+  allAway: number;
+  allAwayContacted: number;
   validMeetings: number;
   notice: string;
   objections: number;
@@ -265,6 +273,7 @@ const group = <T, K>(rows: readonly T[], key: (r: T) => K) => {
 export async function gatherCountyReport(d: Database, townshipId: string, now: Date): Promise<CountyReport> {
   const [t] = await d.db.select().from(townships).where(eq(townships.id, townshipId));
   if (!t) throw new Error(`没有代码为 ${townshipId} 的乡镇。`);
+  const outreach = await readOutreach(d, townshipId);
   const [vs, hs, ms, ps, hits, mts, ns, sp, asg, obj] = await Promise.all([
     d.db.select().from(villages).where(eq(villages.townshipId, townshipId)).orderBy(villages.id),
     d.db.select().from(households).where(eq(households.townshipId, townshipId)).orderBy(households.villageId, households.number),
@@ -524,6 +533,12 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
       withHelper: included.filter((h) => h.helperId !== null).length,
       classified: included.filter((h) => h.batches.length > 0).length,
       helpCardsReturned: included.filter((h) => h.helpCardReturnedAt !== null).length,
+      helpCardsFilled: included.filter((h) => h.helpCardFilledAt !== null).length,
+      helpCardsReceived: included.filter((h) => h.helpCardReceivedAt !== null).length,
+      publicityActivities: Object.values(outreach[String(v.id)]?.byMethod ?? {}).reduce((s, m) => s + m.activities, 0),
+      publicityReached: Object.values(outreach[String(v.id)]?.byMethod ?? {}).reduce((s, m) => s + m.reached, 0),
+      allAway: outreach[String(v.id)]?.away ?? 0,
+      allAwayContacted: outreach[String(v.id)]?.contacted ?? 0,
       validMeetings: (mtsByV.get(v.id) ?? []).filter((m) => m.valid).length,
       notice: n ? `${n.startDate} 至 ${n.endDate}` : '未公示',
       objections: no.length,
@@ -552,6 +567,12 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
     withHelper: sum('withHelper'),
     classified: sum('classified'),
     helpCardsReturned: sum('helpCardsReturned'),
+    helpCardsFilled: sum('helpCardsFilled'),
+    helpCardsReceived: sum('helpCardsReceived'),
+    publicityActivities: sum('publicityActivities'),
+    publicityReached: sum('publicityReached'),
+    allAway: sum('allAway'),
+    allAwayContacted: sum('allAwayContacted'),
     validMeetings: sum('validMeetings'),
     notice: noticeByV.get(0) ? `乡级 ${noticeByV.get(0)!.startDate} 至 ${noticeByV.get(0)!.endDate}` : '',
     objections: sum('objections'),
@@ -653,7 +674,13 @@ export function countySheets(r: CountyReport): AnySheet[] {
       col('现纳入人数', 10, (v) => v.includedPersons),
       col('已落实帮扶户数', 10, (v) => v.withHelper),
       col('五个一批已分类户数', 11, (v) => v.classified),
+      col('帮扶卡已填写户数', 10, (v) => v.helpCardsFilled),
       col('帮扶卡已回收户数', 10, (v) => v.helpCardsReturned),
+      col('帮扶卡已存档户数', 10, (v) => v.helpCardsReceived),
+      col('政策宣讲次数', 10, (v) => v.publicityActivities),
+      col('宣讲覆盖人数', 10, (v) => v.publicityReached),
+      col('全家外出户数', 10, (v) => v.allAway),
+      col('全家外出已联系户数', 11, (v) => v.allAwayContacted),
       col('有效会议数', 10, (v) => v.validMeetings),
       col('公示期', 24, (v) => v.notice),
       col('公示异议', 10, (v) => v.objections),

@@ -2,7 +2,6 @@
 import { and, eq } from 'drizzle-orm';
 import { contacts, households, publicity } from '../../db/schema/index';
 import type { Database } from './database';
-import type { TownshipRow } from './township';
 
 export interface VillageOutreach {
   /** method (群众会/入户/资料/专栏) → activities and people reached */
@@ -14,7 +13,8 @@ export interface VillageOutreach {
 }
 
 /** Village id → its publicity and all-away contacts. */
-export async function readOutreach(d: Database, t: TownshipRow): Promise<Record<string, VillageOutreach>> {
+export async function readOutreach(d: Database, townshipId: string): Promise<Record<string, VillageOutreach>> {
+  const t = { id: townshipId };
   const [acts, away, reached] = await Promise.all([
     d.db.select({ villageId: publicity.villageId, method: publicity.method, reached: publicity.reached }).from(publicity).where(eq(publicity.townshipId, t.id)),
     d.db

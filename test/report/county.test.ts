@@ -107,6 +107,12 @@ describe('export report', () => {
       expect(r['现纳入户数']).toBe(hh("h.status in ('included', 'county_approved')", v.id));
       expect(r['已落实帮扶户数']).toBe(hh("h.status in ('included', 'county_approved') and h.helper_id is not null", v.id));
       expect(r['帮扶卡已回收户数']).toBe(hh("h.status in ('included', 'county_approved') and h.help_card_returned_at is not null", v.id));
+      expect(r['帮扶卡已填写户数']).toBe(hh("h.status in ('included', 'county_approved') and h.help_card_filled_at is not null", v.id));
+      expect(r['帮扶卡已存档户数']).toBe(hh("h.status in ('included', 'county_approved') and h.help_card_received_at is not null", v.id));
+      expect(r['政策宣讲次数']).toBe(one<{ n: number }>('select count(*) n from publicity where village_id = ?', v.id).n);
+      expect(r['宣讲覆盖人数']).toBe(one<{ n: number }>('select coalesce(sum(reached), 0) n from publicity where village_id = ?', v.id).n);
+      expect(r['全家外出户数']).toBe(hh("h.all_away = 1 and h.status not in ('removed', 'rejected')", v.id));
+      expect(r['全家外出已联系户数']).toBe(hh("h.all_away = 1 and h.status not in ('removed', 'rejected') and exists (select 1 from contacts c where c.household_id = h.id)", v.id));
     }
     const total = summary.at(-1)!;
     expect(total['复核户数']).toBe(one<{ n: number }>('select count(*) n from households').n);
@@ -115,7 +121,11 @@ describe('export report', () => {
     expect(total['新纳入县已批准户数']).toBe(1);
     expect(total['申请审核中户数']).toBe(2);
     expect(total['申请未通过户数']).toBe(1);
-    expect(total['帮扶卡已回收户数']).toBe(1);
+    expect(total['帮扶卡已回收户数']).toBe(2);
+    expect(total['帮扶卡已存档户数']).toBe(1);
+    // 01-003, all away, was removed in the fixture: not counted among the all-away households still under review
+    expect(summary[0]).toMatchObject({ 政策宣讲次数: 2, 宣讲覆盖人数: 98, 全家外出户数: 0, 全家外出已联系户数: 0 });
+    expect(total).toMatchObject({ 政策宣讲次数: 2, 宣讲覆盖人数: 98, 全家外出户数: 2 });
     const shimen = summary[0]!;
     expect(shimen).toMatchObject({ 有效会议数: 1, 公示期: '2026-12-10 至 2026-12-16', 公示异议: 2, 异议已处理: 1, 资格复审完成: '2026-12-10' });
   });
@@ -123,6 +133,8 @@ describe('export report', () => {
   it('保留户 and 人员明细 carry full ID numbers, stored as text', () => {
     const kept = rows('保留户');
     expect(kept).toHaveLength(one<{ n: number }>("select count(*) n from households where applicant = 0 and status != 'removed'").n);
+    // 帮扶卡 by its steps with their dates
+    expect(kept.find((r) => r['户编号'] === '01-002')!['帮扶卡']).toBe('已填写 2026-12-16；已回收 2026-12-17；已存档 2026-12-18');
     const h1 = kept.find((r) => r['户编号'] === '01-001')!;
     const head = one<{ id_card: string }>("select m.id_card from members m join households h on h.id = m.household_id where h.number = '01-001' and m.relation = 'head'");
     expect(h1).toMatchObject({ 村: '石门村', 户主姓名: '胡学林', 户主身份证号: head.id_card, 家庭人口: 3, '五个一批（到户）': '扶持生产和就业发展一批、医疗救助扶持一批', 帮扶责任人: expect.stringContaining('冯志刚'), 帮扶卡: '已回收 2026-12-19' });

@@ -58,6 +58,15 @@ export function populate(d: SqliteDatabase, tid: string) {
     "insert into helper_assignments (township_id, household_id, helper_id, assigned_by, assigned_at, ended_at, source) values (?, ?, ?, '周建华', ?, ?, 'test')",
   ).run(tid, hid('01-002'), pid('曹敏'), AT - 9 * 86400_000, AT - 3 * 86400_000);
   db.prepare("update households set help_card_returned_at = ?, help_card_returned_by = '杨光明' where number = '01-001'").run(AT - 86400_000);
+  // 01-002's card through all three steps
+  db.prepare(
+    "update households set help_card_filled_at = ?, help_card_filled_by = '冯志刚', help_card_returned_at = ?, help_card_returned_by = '杨光明', help_card_received_at = ?, help_card_received_by = '周建华' where number = '01-002'",
+  ).run(AT - 4 * 86400_000, AT - 3 * 86400_000, AT - 2 * 86400_000);
+  // publicity in 石门村 and a contact with its all-away household 01-003
+  const pub = db.prepare("insert into publicity (township_id, village_id, method, reached, recorded_by, at) values (?, ?, ?, ?, '杨光明', ?)");
+  pub.run(tid, vid('石门村'), '群众会', 86, AT - 5 * 86400_000);
+  pub.run(tid, vid('石门村'), '入户', 12, AT - 4 * 86400_000);
+  db.prepare("insert into contacts (township_id, household_id, method, note, recorded_by, at) values (?, ?, '电话', '在浙江务工', '杨光明', ?)").run(tid, hid('01-003'), AT - 4 * 86400_000);
 
   // meetings of 石门村: the assembly confirmed by both overseers, with a photo
   const shimen = vid('石门村');

@@ -88,7 +88,7 @@ async function digestsSent(d: Database, t: TownshipRow, today: string): Promise<
 export const digestJob = defineJob<DigestMessage, Record<string, OutreachTotals>>({
   kind: 'digest',
   due: (due) => due.digest,
-  read: (d, t) => readOutreach(d, t),
+  read: (d, t) => readOutreach(d, t.id),
   // The members (the counts by person) are read only while some digest of the day is unsent.
   needsMembers: async (d, t, due) => due.digest && !(await digestsSent(d, t, due.today)),
   plan(input, extra) {
