@@ -55,7 +55,7 @@ const normal = (vs: (VillageSnapshot & { helpers?: unknown })[]) =>
 /** The snapshots read plainly, row by row with SQL: what planSnapshots must agree with. */
 function plainSnapshots(d: SqliteDatabase): VillageSnapshot[] {
   const all = <T>(q: string, ...a: unknown[]) => d.sqlite.prepare(q).all(...a) as T[];
-  type H = { id: number; village_id: number; number: string; head_name: string; status: string; applicant: number; qualification: 'pass' | 'fail' | null; helper_id: number | null; help_card_returned_at: number | null; batches: string };
+  type H = { id: number; village_id: number; number: string; head_name: string; status: string; applicant: number; qualification: 'pass' | 'fail' | null; helper_id: number | null; help_card_filled_at: number | null; help_card_returned_at: number | null; help_card_received_at: number | null; batches: string };
   const notices = all<{ id: number; village_id: number; start_date: string; end_date: string }>("select * from notices where township_id = 'qingshui'");
   return all<{ id: number; name: string; poor: number; data_filed_at: number | null }>("select * from villages where township_id = 'qingshui' order by id").map((v) => {
     const notice = notices.find((n) => n.village_id === v.id) ?? null;
@@ -73,6 +73,7 @@ function plainSnapshots(d: SqliteDatabase): VillageSnapshot[] {
         helperId: h.helper_id === null ? null : String(h.helper_id),
         batches: JSON.parse(h.batches) as string[],
         helpCardReturned: h.help_card_returned_at !== null,
+        helpCardStep: h.help_card_received_at !== null ? 'received' : h.help_card_returned_at !== null ? 'collected' : h.help_card_filled_at !== null ? 'filled' : 'none',
         members: all<{ batches: string }>('select batches from members where household_id = ?', h.id).map((m) => ({ batches: JSON.parse(m.batches) as string[] })),
       })),
       meetings: all<{ kind: MeetingKind; valid: number; date: string }>('select * from meetings where village_id = ?', v.id).map((m) => ({ kind: m.kind, valid: Boolean(m.valid), date: m.date })),
