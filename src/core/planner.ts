@@ -109,13 +109,15 @@ export interface EscalationData extends StageAlertData {
   daysSinceAck: number;
 }
 
-export type StageState = { state: 'done' } | { state: 'open'; daysLeft: number } | { state: 'overdue'; daysLate: number };
+export type StageState = { state: 'done'; daysLate?: number } | { state: 'open'; daysLeft: number } | { state: 'overdue'; daysLate: number };
 export interface VillageDigestRow {
   villageId: string;
   name: string;
   stages: Record<VillageStageKey, StageState>;
   coverage: DutyCoverage;
   hasChat: boolean;
+  /** 后补登记 of the village (meetings, notice), as the progress card shows them */
+  backfilled?: string[];
 }
 export interface DigestData {
   date: CalendarDate;
@@ -276,8 +278,9 @@ export const missingBlock = (missing: string[]): string =>
   missing.length === 0 ? '' : `\n尚缺：\n${missing.map((m, i) => `${i + 1}. ${m}`).join('\n')}`;
 export const namesOf = (people: Person[]): string => (people.length > 0 ? people.map((p) => p.name).join('、') : '未指定');
 
-export function stageState(done: boolean, today: CalendarDate, deadline: CalendarDate): StageState {
-  if (done) return { state: 'done' };
+/** `done`: the stage's completion (with the days it was late), or whether it is done. */
+export function stageState(done: boolean | { daysLate?: number } | undefined, today: CalendarDate, deadline: CalendarDate): StageState {
+  if (done) return typeof done === 'object' && done.daysLate ? { state: 'done', daysLate: done.daysLate } : { state: 'done' };
   const left = daysBetween(today, deadline);
   return left >= 0 ? { state: 'open', daysLeft: left } : { state: 'overdue', daysLate: -left };
 }

@@ -12,11 +12,13 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { auditLog, exclusionHits, helperVisits, households, meetings, members, people, townships, villages } from '../../db/schema/index';
+import { auditLog, exclusionHits, helperVisits, households, meetings, members, people, stageProgress, townships, villages } from '../../db/schema/index';
 import type { Database } from '../store/database';
 import { csvText, writeRosterXlsx } from '../import/roster';
 import { rosterOf } from '../township/roster-store';
 import { MEETING_NAMES, type MeetingKind } from '../core/meetings';
+import { STAGES, type StageKey } from '../core/campaign';
+import { cstDate } from '../core/dates';
 import { EXCLUSION_NAMES, describeEvidence, type Exclusion, type HitEvidence } from '../core/exclusions';
 import { cstDateTime, gatherCountyReport, writeCountyReport } from './county';
 import type { CountyReportSummary } from './service';
@@ -49,6 +51,34 @@ export interface Manifest {
   files: ManifestFile[];
   /** every evidence reference (meeting resolution photos, visit photos, cross-check sources), as in evidence.csv */
   evidence: ManifestEvidence[];
+  /** stages completed after their deadline, with the days late */
+  lateStages: LateStage[];
+}
+
+/** A stage completed after its deadline, as the manifest lists it. */
+export interface LateStage {
+  village: string;
+  stage: string;
+  stageName: string;
+  doneOn: string;
+  daysLate: number;
+}
+
+async function lateStagesOf(d: Database, townshipId: string, townshipName: string): Promise<LateStage[]> {
+  const [sp, vs] = await Promise.all([
+    d.db.select().from(stageProgress).where(eq(stageProgress.townshipId, townshipId)),
+    d.db.select({ id: villages.id, name: villages.name }).from(villages).where(eq(villages.townshipId, townshipId)),
+  ]);
+  const vName = new Map(vs.map((v) => [v.id, v.name]));
+  return sp
+    .filter((x) => x.daysLate > 0)
+    .map((x) => ({
+      village: x.villageId === 0 ? townshipName : (vName.get(x.villageId) ?? String(x.villageId)),
+      stage: x.stage,
+      stageName: STAGES[x.stage as StageKey]?.name ?? x.stage,
+      doneOn: cstDate(new Date(x.doneAt)),
+      daysLate: x.daysLate,
+    }));
 }
 
 export interface ManifestEvidence {
@@ -196,6 +226,8 @@ export async function writeArchive(d: Database, townshipId: string, dir: string,
       report: report.summary,
     },
     files: files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: sha256(f.bytes), description: f.description })),
+    // stages completed after their deadline (DESIGN §3.4: lateness shows wherever the stage shows)
+    lateStages: await lateStagesOf(d, townshipId, t.name),
     evidence: evidence
       .slice(1)
       .filter((r) => r[4])

@@ -390,7 +390,8 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
     return {
       village: vName.get(m.villageId) ?? '',
       kind: MEETING_NAMES[m.kind as MeetingKind] ?? m.kind,
-      date: m.date,
+      // 后补登记: entered more than backfillDays after it was held (DESIGN §3.4)
+      date: m.backfilled ? `${m.date}（后补登记，${cstDate(new Date(m.createdAt))}登记）` : m.date,
       eligible: m.eligible,
       present: m.present,
       attendance: m.eligible > 0 ? `${Math.round((m.present / m.eligible) * 1000) / 10}%` : '',
@@ -497,7 +498,8 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
   };
   const stageDate = (villageId: number, stage: string) => {
     const s = (spByV.get(villageId) ?? []).find((x) => x.stage === stage);
-    return s ? cstDate(new Date(s.doneAt)) : '';
+    if (!s) return '';
+    return `${cstDate(new Date(s.doneAt))}${s.daysLate > 0 ? `（逾期 ${s.daysLate} 天）` : ''}`;
   };
   const batchOf = (name: string, list: typeof hs): BatchLine => {
     const included = list.filter((h) => isIncluded(h.status));
@@ -540,7 +542,7 @@ export async function gatherCountyReport(d: Database, townshipId: string, now: D
       allAway: outreach[String(v.id)]?.away ?? 0,
       allAwayContacted: outreach[String(v.id)]?.contacted ?? 0,
       validMeetings: (mtsByV.get(v.id) ?? []).filter((m) => m.valid).length,
-      notice: n ? `${n.startDate} 至 ${n.endDate}` : '未公示',
+      notice: n ? `${n.startDate} 至 ${n.endDate}${n.backfilled ? `（后补登记，${cstDate(new Date(n.createdAt))}登记）` : ''}` : '未公示',
       objections: no.length,
       objectionsResolved: no.filter((o) => o.resolvedAt !== null).length,
       qualificationDone: stageDate(v.id, 'qualification_review'),

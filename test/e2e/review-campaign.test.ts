@@ -7,6 +7,13 @@ import { EX, exampleJson } from '../support/example';
 import { playVillageToNotice } from '../support/procedure';
 import { loadExample } from '../../src/township/seed';
 import { makeIdCard } from '../../src/core/idcard';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runJobs } from '../../src/jobs/run';
+import { memoryLogger } from '../../src/log';
+import { gatherCountyReport } from '../../src/report/county';
+import { writeArchive, type Manifest } from '../../src/report/archive';
 
 let h: Harness;
 let clock = new Date('2026-12-08T01:30:00Z'); // 09:30 CST
@@ -310,6 +317,24 @@ describe('the other villages, a late entry and a late stage', () => {
     expect(JSON.stringify(JSON.parse(pcard!.content))).toContain('🔴逾期 1 天完成');
     const [tcard] = await say('进度', EX.office, EX.leadersChat);
     expect(JSON.stringify(JSON.parse(tcard!.content))).toContain('✅逾期1天完成');
+  });
+  it('the digest, the county report and the archive show the late stage and the late entry', async () => {
+    // the digest at 18:05 CST on 12-18, from the scheduled jobs
+    at('2026-12-18T10:10:00Z');
+    const before = h.fake.messages.length;
+    await runJobs(h.server.d, clock, memoryLogger());
+    await h.settle();
+    const digest = h.fake.messages.slice(before).map((m) => m.content).join('\n');
+    expect(digest).toContain('每日复核进度');
+    expect(digest).toContain('评议公示 ✅逾期1天完成');
+    expect(digest).toContain('📝 后补登记：村民大会 12月9日（后补登记，12月12日登记）');
+    const report = await gatherCountyReport(h.server.d, 'qingshui', clock);
+    expect(report.villages.find((v) => v.village === '岩脚村')!.evaluationDone).toBe('2026-12-18（逾期 1 天）');
+    expect(report.meetings.find((m) => m.village === '岩脚村' && m.kind === '村民大会')!.date).toBe('2026-12-09（后补登记，2026-12-12登记）');
+    const dir = mkdtempSync(join(tmpdir(), 'late-archive-'));
+    await writeArchive(h.server.d, 'qingshui', join(dir, 'a'), { now: clock, actor: 'test' });
+    const manifest = JSON.parse(readFileSync(join(dir, 'a', 'manifest.json'), 'utf8')) as Manifest;
+    expect(manifest.lateStages).toEqual([{ village: '岩脚村', stage: 'village_evaluation', stageName: '村“两委”评议、审查复核、资料填报、复核公示', doneOn: '2026-12-18', daysLate: 1 }]);
   });
 });
 

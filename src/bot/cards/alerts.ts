@@ -86,6 +86,8 @@ export interface AlertCardInput {
   data: StageAlertData & { daysLate: number };
   /** the stage was completed since the alert */
   doneAt?: CalendarDate | null;
+  /** days after the deadline it was completed */
+  doneLate?: number;
   ack?: { by: string; at: number } | null;
   inspections?: { by: string; at: number; finding: string; action: string | null }[];
   /** show the 记录督查 form */
@@ -104,7 +106,7 @@ export function alertCard(a: AlertCardInput): Card {
   ];
   if (ref.k === 'escalation' && ref.ad) lines.splice(3, 0, `**督办**　${formatCn(ref.ad)} 已督办，${daysBetween(ref.ad, ref.d)} 天后仍未完成`);
   const els: Element[] = [md(lines.join('\n')), missingBlock(d.missing)];
-  if (a.doneAt) els.push(md(`✅ 该阶段已于 ${formatCn(a.doneAt)} 完成。`));
+  if (a.doneAt) els.push(md(`✅ 该阶段已于 ${formatCn(a.doneAt)} 完成${a.doneLate ? `，逾期 ${a.doneLate} 天` : ''}。`));
   const notes: string[] = [];
   if (a.ack) notes.push(`✅ **已督办**　${esc(a.ack.by)}，${cstClock(a.ack.at)}`);
   for (const i of a.inspections ?? []) {

@@ -22,7 +22,7 @@ const STATE_NAMES = { done: '已完成', open: '进行中', overdue: '逾期' } 
 const STATE_COLORS = ['#34C724', '#FFC60A', '#F54A45'];
 
 const cell = (st: StageState): string =>
-  st.state === 'done' ? '✅' : st.state === 'overdue' ? `🔴逾期${st.daysLate}天` : st.daysLeft === 0 ? '⏳今天截止' : `⏳剩${st.daysLeft}天`;
+  st.state === 'done' ? (st.daysLate ? `✅逾期${st.daysLate}天完成` : '✅') : st.state === 'overdue' ? `🔴逾期${st.daysLate}天` : st.daysLeft === 0 ? '⏳今天截止' : `⏳剩${st.daysLeft}天`;
 
 const maxLate = (r: VillageDigestRow): number =>
   Math.max(0, ...VILLAGE_STAGES.map((k) => (r.stages[k].state === 'overdue' ? (r.stages[k] as { daysLate: number }).daysLate : 0)));
@@ -43,7 +43,8 @@ function villageLine(r: VillageDigestRow): string {
   const stages = VILLAGE_STAGES.map((k) => `${STAGES[k].shortName} ${cell(r.stages[k])}`).join(' · ');
   const c = r.coverage;
   const duties = c.included > 0 ? `　帮扶 ${c.withHelper}/${c.included} · 分类 ${c.classified}/${c.included} · 帮扶卡 ${c.helpCardsReturned}/${c.included}` : '';
-  return `${icon} **${esc(r.name)}**　${stages}${duties}${r.hasChat ? '' : '（未绑定工作群）'}`;
+  const late = r.backfilled?.length ? `\n　📝 后补登记：${esc(r.backfilled.join('；'))}` : '';
+  return `${icon} **${esc(r.name)}**　${stages}${duties}${r.hasChat ? '' : '（未绑定工作群）'}${late}`;
 }
 
 /** VChart stacked bars: per village, how many of its stages are done, open and late. */
@@ -100,7 +101,7 @@ function stagesSummary(data: DigestData): string {
   }).join('；');
   const township = TOWNSHIP_STAGES.map((k) => {
     const st = data.township[k];
-    return `${STAGES[k].shortName} ${st.state === 'done' ? '✅已完成' : st.state === 'overdue' ? `🔴逾期 ${st.daysLate} 天` : '⏳未完成'}`;
+    return `${STAGES[k].shortName} ${st.state === 'done' ? `✅已完成${st.daysLate ? `（逾期 ${st.daysLate} 天）` : ''}` : st.state === 'overdue' ? `🔴逾期 ${st.daysLate} 天` : '⏳未完成'}`;
   }).join('；');
   return `**村级阶段**　${village}\n**乡级阶段**　${township}`;
 }

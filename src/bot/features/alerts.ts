@@ -53,12 +53,14 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
   let villageName: string;
   let missing: string[];
   let doneAt: string | null;
+  let doneLate = 0;
   if (vid === 0) {
     if (isVillageStage(ref.s)) return '这张通报卡片的数据不完整，请等待下一次通报。';
     const snap = await townshipSnapshot(ctx.d, t);
     villageName = '乡级';
     missing = townshipStageConditions(ref.s, snap).missing;
     doneAt = snap.stagesDone[ref.s]?.doneAt ?? null;
+    doneLate = snap.stagesDone[ref.s]?.daysLate ?? 0;
   } else {
     const v = await getVillage(ctx.d, vid);
     if (!v || v.townshipId !== t.id || !isVillageStage(ref.s)) return '找不到这条通报对应的村。';
@@ -66,6 +68,7 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
     villageName = v.name;
     missing = villageStageConditions(ref.s, snap!, config, today).missing;
     doneAt = snap!.stagesDone[ref.s]?.doneAt ?? null;
+    doneLate = snap!.stagesDone[ref.s]?.daysLate ?? 0;
   }
   const responsible = (await responsiblePeople(ctx.d, t.id, vid))[ref.v] ?? [];
   const deadline = config.deadlines[ref.s];
@@ -87,6 +90,7 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
       daysLate: Math.max(0, daysBetween(deadline, ref.d)),
     },
     doneAt,
+    doneLate,
     ack,
     inspections: shown,
   };

@@ -19,6 +19,7 @@ import {
   type VillageDigestRow,
 } from '../../core/planner';
 import { digestCards } from '../../bot/cards/digest';
+import { backfillLines } from '../../bot/cards/progress';
 import { areaLeaders, existingRunKeys } from '../../store/jobs';
 import { readOutreach } from '../../store/outreach';
 import type { Database } from '../../store/database';
@@ -43,15 +44,17 @@ function digestText(
 ): string {
   const stageLine = VILLAGE_STAGES.map((k) => `${stageShortName(k)} 完成 ${stats.villageStagesDone[k]}/${stats.villages} 村`).join('；');
   const late: string[] = [];
+  const lateDone: string[] = [];
   for (const r of rows) {
     for (const k of VILLAGE_STAGES) {
       const st = r.stages[k];
       if (st.state === 'overdue') late.push(`${r.name} ${stageShortName(k)} 逾期 ${st.daysLate} 天`);
+      if (st.state === 'done' && st.daysLate) lateDone.push(`${r.name} ${stageShortName(k)} 逾期 ${st.daysLate} 天完成`);
     }
   }
   const townshipLine = TOWNSHIP_STAGES.map((k) => {
     const st = township[k];
-    return `${stageShortName(k)} ${st.state === 'done' ? '已完成' : st.state === 'overdue' ? `逾期 ${st.daysLate} 天` : '未完成'}`;
+    return `${stageShortName(k)} ${st.state === 'done' ? `已完成${st.daysLate ? `（逾期 ${st.daysLate} 天）` : ''}` : st.state === 'overdue' ? `逾期 ${st.daysLate} 天` : '未完成'}`;
   }).join('；');
   const batches = (rec: Record<string, number>, unit: string): string =>
     Object.entries(rec).map(([k, n]) => `${BATCH_NAMES[k] ?? k} ${n} ${unit}`).join('、') || '无';
@@ -60,6 +63,8 @@ function digestText(
     `村级：${stageLine}`,
     `乡级：${townshipLine}`,
     `逾期：${late.length > 0 ? late.join('；') : '无'}`,
+    ...(lateDone.length ? [`逾期完成：${lateDone.join('；')}`] : []),
+    ...rows.filter((r) => r.backfilled?.length).map((r) => `后补登记：${r.name} ${r.backfilled!.join('；')}`),
     `农户：已复审 ${stats.reviewed} 户，保留 ${stats.kept} 户，清退 ${stats.removed} 户，新纳入 ${stats.newlyIncluded} 户；比对疑点待处理 ${stats.openExclusionHits} 条`,
     `帮扶：已落实 ${stats.withHelper}/${stats.included} 户，超过 ${helperMax} 户的帮扶人 ${stats.helpersOverLimit.length} 名；帮扶卡已回收 ${stats.helpCardsReturned}/${stats.included} 户`,
     `五个一批（户数）：${batches(stats.batchesByHousehold, '户')}`,
@@ -102,15 +107,16 @@ export const digestJob = defineJob<DigestMessage, Record<string, OutreachTotals>
       villageId: v.village.id,
       name: v.village.name,
       stages: {
-        qualification_review: stageState(Boolean(v.stagesDone.qualification_review), today, config.deadlines.qualification_review),
-        village_evaluation: stageState(Boolean(v.stagesDone.village_evaluation), today, config.deadlines.village_evaluation),
+        qualification_review: stageState(v.stagesDone.qualification_review, today, config.deadlines.qualification_review),
+        village_evaluation: stageState(v.stagesDone.village_evaluation, today, config.deadlines.village_evaluation),
       },
       coverage: dutyCoverage(v),
       hasChat: chats.villages[v.village.id] !== undefined,
+      ...(backfillLines(v).length ? { backfilled: backfillLines(v) } : {}),
     }));
     const townshipStates = {
-      township_review: stageState(Boolean(township.stagesDone.township_review), today, config.deadlines.township_review),
-      county_report: stageState(Boolean(township.stagesDone.county_report), today, config.deadlines.county_report),
+      township_review: stageState(township.stagesDone.township_review, today, config.deadlines.township_review),
+      county_report: stageState(township.stagesDone.county_report, today, config.deadlines.county_report),
     };
     const stats = digestStats(villages, config.helperMaxHouseholds);
     const outreachOf = (vs: typeof villages) => outreachTotals(extra ?? {}, vs.map((v) => v.village.id));
