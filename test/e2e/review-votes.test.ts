@@ -133,6 +133,13 @@ describe('per-applicant votes at the two voting meetings', () => {
     // the assembly becomes valid first (the representatives meeting follows it): overseers and the resolution's photo
     await validate('villagers_assembly');
     await refused('资格 李小花 通过 重新申请', '已因村民大会（12月9日）表决未通过');
+    // the progress card names the households that left the procedure
+    const [progress] = await say('进度', S.cadre);
+    const shown = JSON.parse(progress!.content) as { body: { elements: { tag: string; content?: string }[] } };
+    const line = shown.body.elements.find((e) => e.tag === 'markdown' && e.content?.includes('未通过'))?.content ?? '';
+    expect(line).toContain('**未通过**（已退出本次识别程序）：');
+    expect(line).toContain('李小花');
+    expect(line).not.toContain('张大山');
     await refused('会议 村民代表大会 应到30 实到28 李小花 同意20 反对2 张大山 同意20 反对2 王二 同意20 反对2', '“李小花”不是待村民代表大会表决的申请户。待表决：张大山（石门村-申01）、王二（石门村-申03）');
   });
 

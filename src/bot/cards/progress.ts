@@ -160,6 +160,9 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
   if (next) els.push(md(`👉 **下一步**：${esc(next.text)}\n${VILLAGE_ORDER_LINE}`));
   const late = backfillLines(s);
   if (late.length) els.push(md(`📝 **后补登记**：${esc(late.join('；'))}`));
+  // applicants that left the procedure (qualification refused or voted down): never carried forward
+  const out = s.households.filter((h) => h.isApplicant && h.status === 'rejected');
+  if (out.length) els.push(md(`❌ **未通过**（已退出本次识别程序）：${esc(out.map((h) => `${h.number} ${h.head}`).join('、'))}`));
   if (!s.notice && !s.stagesDone.village_evaluation) {
     els.push(md(`📅 村级公示最迟 **${formatCn(latestNoticeStart(config.deadlines.village_evaluation, config.noticeMinDays))}** 开始（须满 ${config.noticeMinDays} 天）。`));
   }
