@@ -123,4 +123,27 @@ describe('the post-campaign flag (chat)', () => {
     expect(card.content).toContain('已连同识别责任人报乡纪委');
     expect(h.server.d.sqlite.prepare('select count(*) as n from exclusion_hits where flagged_at is not null and department = ?').get('房管')).toEqual({ n: 1 });
   });
+
+  it('an included household removed by the office after the close goes to the committee with its 识别责任人, once; before the close it does not', async () => {
+    h = await startHarness();
+    await loadExample(h.server.d);
+    const roster = await exampleRoster();
+    // during the campaign: removed, nothing to the committee
+    await h.post(messageEnvelope({ text: '清退 01-003 有汽车', openId: EX.office, chatId: EX.leadersChat }));
+    await h.settle();
+    h.server.d.sqlite.prepare(CLOSE_IN_THE_PAST).run();
+    const m = roster.find((x) => x.householdNo === '02-001')!;
+    await h.post(messageEnvelope({ text: '清退 02-001 经暗访发现家有小汽车', openId: EX.office, chatId: EX.leadersChat }));
+    await h.settle();
+    const toInspectors = h.fake.messages.filter((x) => x.receiveId === EX.inspectorsChat).map((x) => JSON.parse(x.content).text as string);
+    expect(toInspectors).toHaveLength(1);
+    expect(toInspectors[0]).toContain('【届后清退 · 请乡纪委核查追责】');
+    expect(toInspectors[0]).toContain(`岩脚村 02-001 户（户主 ${m.headName}）已由乡扶贫办清退`);
+    expect(toInspectors[0]).toContain('理由：经暗访发现家有小汽车');
+    expect(toInspectors[0]).toContain(`识别责任人：${m.identifiedBy}`);
+    const reply = h.fake.messages.map((x) => JSON.parse(x.content).text as string).find((t) => t?.startsWith('02-001'));
+    expect(reply).toContain('已连同识别责任人报乡纪委');
+    const acc = h.server.d.sqlite.prepare('select source, finding, identification_owner from accountability').all();
+    expect(acc).toEqual([{ source: 'removal', finding: '经暗访发现家有小汽车', identification_owner: m.identifiedBy }]);
+  });
 });

@@ -14,6 +14,9 @@ import { checkMembers, type CheckedMember, type MemberInput } from '../../core/m
 import { RELATIONS, labelOf } from '../../core/roster-values';
 import { cleanName } from '../../sheet/cells';
 import { actorName } from '../household-info';
+import { campaignClosingDate } from '../../core/exclusions';
+import { recordAccountability } from '../../store/accountability';
+import { getVillage } from '../../store/township';
 
 import { APPLY_FORM_ROWS as APPLY_FORM_MEMBERS } from '../cards/progress';
 
@@ -45,6 +48,42 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
   if (!status) return `${h.number} ${h.headName} 已进入后续环节（${statusName(h.status, h.rejectedStep)}），不能再改资格结论。`;
   ctx.audit({ action: 'qualify', entity: 'household', entityId: h.number, before: { qualification: h.qualification, status: h.status }, after: { qualification: decision, reason, status } });
   return `${h.number} ${h.headName}：资格复审${decision === 'pass' ? '通过' : `不通过（${reason}）`}。`;
+}
+
+/**
+ * An included household removed after the campaign closed was wrongly identified (DESIGN §7):
+ * recorded for accountability and told to the discipline committee's chat with its 识别责任人.
+ * Returns what to add to the office's reply.
+ */
+async function flagRemovalAfterClose(ctx: BotContext, h: HouseholdRow, reason: string): Promise<string> {
+  const t = ctx.township!;
+  const closing = campaignClosingDate((t.campaign ?? {}) as { endDate?: string; deadlines?: Record<string, string> });
+  if (!closing || cstDate(ctx.now) <= closing) return '';
+  const village = await getVillage(ctx.d, h.villageId);
+  ctx.write(
+    recordAccountability(ctx.d, {
+      townshipId: t.id,
+      villageId: h.villageId,
+      householdId: h.id,
+      source: 'removal',
+      sourceId: h.id,
+      finding: reason,
+      identificationOwner: h.identificationOwner,
+      foundAt: ctx.now.getTime(),
+    }),
+  );
+  if (!t.inspectorsChatId) return '复核工作已结束，此户应报乡纪委追责，但纪委群尚未绑定：请在纪委群里发送“绑定 纪委群”，并把此事告知乡纪委。';
+  ctx.send(
+    { chatId: t.inspectorsChatId },
+    [
+      '【届后清退 · 请乡纪委核查追责】',
+      `${t.name} ${village?.name ?? ''} ${h.number} 户（户主 ${h.headName}）已由乡扶贫办清退`,
+      `理由：${reason}`,
+      `识别责任人：${h.identificationOwner ?? '（未填写）'}`,
+      `复核工作已于 ${formatCn(closing)} 结束，此户为结束后发现的识别错误。`,
+    ].join('\n'),
+  );
+  return '复核工作已结束：已连同识别责任人报乡纪委。';
 }
 
 export const APPLY_USAGE = '申请 <户主姓名> [身份证号] [说明]';
@@ -316,7 +355,8 @@ export const reviewHouseholds = (bot: Bot) =>
         const removed = moveHousehold(ctx, h, 'remove', { removalReason: reason });
         if (removed) {
           ctx.audit({ action: 'remove', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'removed', reason } });
-          return ctx.reply(`${h.number} ${h.headName} 已清退：${reason}。`);
+          const flagged = await flagRemovalAfterClose(ctx, h, reason);
+          return ctx.reply(`${h.number} ${h.headName} 已清退：${reason}。${flagged}`);
         }
         // an applicant still in the procedure is not newly included (不予纳入)
         const rejected = moveHousehold(ctx, h, 'reject', { rejectedStep: 'office', qualificationReason: reason });
