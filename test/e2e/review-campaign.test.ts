@@ -2,7 +2,8 @@
 // through the signed webhook, replies read back from the fake Feishu server, a moving CST clock.
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { messageEnvelope, cardEnvelope, postEnvelope, AT_BOT } from '../support/events';
+import { postEnvelope, AT_BOT } from '../support/events';
+import { chatDriver, textOf } from '../support/chat';
 import { EX, exampleJson } from '../support/example';
 import { playVillageToNotice } from '../support/procedure';
 import { loadExample } from '../../src/township/seed';
@@ -26,9 +27,7 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const sqlite = () => h.server.d.sqlite;
-const one = <T = Record<string, unknown>>(sql: string, ...args: unknown[]) => sqlite().prepare(sql).get(...args) as T;
-const n = (sql: string, ...args: unknown[]) => (sqlite().prepare(sql).get(...args) as { n: number }).n;
+const { say, sayText, press, one, n, sqlite } = chatDriver(() => h, S.chat);
 /** Everything that a refusal must leave alone. */
 const state = () => ({
   statuses: sqlite().prepare('select number, status from households order by id').all(),
@@ -41,25 +40,6 @@ const state = () => ({
   objections: n('select count(*) n from objections where resolved_at is null'),
 });
 
-async function say(text: string, openId: string, chatId = S.chat, extra: Partial<Parameters<typeof messageEnvelope>[0]> = {}) {
-  const before = h.fake.messages.length;
-  expect((await h.post(messageEnvelope({ text, openId, chatId, ...extra }))).status).toBe(200);
-  await h.settle();
-  return h.fake.messages.slice(before);
-}
-const textOf = (m: { msgType: string; content: string }) => (m.msgType === 'text' ? (JSON.parse(m.content).text as string) : m.content);
-async function sayText(text: string, openId: string, chatId = S.chat) {
-  const out = await say(text, openId, chatId);
-  expect(out).toHaveLength(1);
-  return textOf(out[0]!);
-}
-async function press(openId: string, value: Record<string, unknown>, form?: Record<string, unknown>, chatId = S.chat) {
-  const res = await h.post(cardEnvelope({ openId, chatId, value, form }), '/feishu/card');
-  expect(res.status).toBe(200);
-  const body = await res.json();
-  await h.settle();
-  return body as { toast?: { type: string; content: string }; card?: { type: string; data: Record<string, unknown> } };
-}
 async function refusedUnchanged(run: () => Promise<string>, expected: RegExp | string) {
   const before = state();
   const reply = await run();

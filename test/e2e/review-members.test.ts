@@ -4,7 +4,7 @@
 // changes it (责任人, audited); the cross-check finds a member of an applicant household.
 import { describe, it, expect, afterAll, beforeAll } from 'vitest';
 import { startHarness, type Harness } from '../support/harness';
-import { messageEnvelope, cardEnvelope } from '../support/events';
+import { chatDriver, textOf } from '../support/chat';
 import { EX } from '../support/example';
 import { loadExample } from '../../src/township/seed';
 import { makeIdCard, maskIdCard } from '../../src/core/idcard';
@@ -20,30 +20,9 @@ beforeAll(async () => {
 });
 afterAll(async () => h?.close());
 
-const sqlite = () => h.server.d.sqlite;
-const one = <T = Record<string, unknown>>(sql: string, ...args: unknown[]) => sqlite().prepare(sql).get(...args) as T;
-const n = (sql: string, ...args: unknown[]) => (sqlite().prepare(sql).get(...args) as { n: number }).n;
+const { say, sayText, press, one, n, sqlite } = chatDriver(() => h, S.chat);
 const state = () => ({ households: n('select count(*) n from households'), members: n('select count(*) n from members'), audit: n('select count(*) n from audit_log') });
 
-async function say(text: string, openId: string, chatId = S.chat) {
-  const before = h.fake.messages.length;
-  expect((await h.post(messageEnvelope({ text, openId, chatId }))).status).toBe(200);
-  await h.settle();
-  return h.fake.messages.slice(before);
-}
-const textOf = (m: { msgType: string; content: string }) => (m.msgType === 'text' ? (JSON.parse(m.content).text as string) : m.content);
-async function sayText(text: string, openId: string, chatId = S.chat) {
-  const out = await say(text, openId, chatId);
-  expect(out).toHaveLength(1);
-  return textOf(out[0]!);
-}
-async function press(openId: string, value: Record<string, unknown>, form: Record<string, unknown>) {
-  const res = await h.post(cardEnvelope({ openId, chatId: S.chat, value, form }), '/feishu/card');
-  expect(res.status).toBe(200);
-  const body = await res.json();
-  await h.settle();
-  return body as { toast?: { type: string; content: string } };
-}
 
 const HEAD = makeIdCard('522630', '19700101', '131');
 const WIFE = makeIdCard('522630', '19720305', '142');

@@ -5,25 +5,20 @@
 // dismissed, 乡会议, the township notice and 完成 乡审核. Every answer is checked.
 import { expect } from 'vitest';
 import type { Harness } from './harness';
-import { AT_BOT, cardEnvelope, messageEnvelope, postEnvelope } from './events';
+import { AT_BOT, cardEnvelope, postEnvelope } from './events';
 import { EX, exampleJson } from './example';
+import { chatDriver, textOf } from './chat';
 import { DEPARTMENTS } from '../../src/core/exclusions';
 
 const example = exampleJson();
 const openIdOf = (name: string | undefined) => (name ? example.people.find((p) => p.name === name)?.openId : undefined);
-const textOf = (m: { msgType: string; content: string }) => (m.msgType === 'text' ? (JSON.parse(m.content).text as string) : m.content);
 
 export interface ProcedureClock {
   /** moves the harness clock (the test's `now`); absent: every step happens at the current time */
   at?: (iso: string) => void;
 }
 
-async function say(h: Harness, text: string, openId: string, chatId: string) {
-  const before = h.fake.messages.length;
-  expect((await h.post(messageEnvelope({ text, openId, chatId }))).status).toBe(200);
-  await h.settle();
-  return h.fake.messages.slice(before);
-}
+const say = (h: Harness, text: string, openId: string, chatId: string) => chatDriver(() => h, chatId).say(text, openId);
 
 /** A post with a pasted photo and the command: how a photo comes with a command. */
 export async function sayWithPhoto(h: Harness, text: string, openId: string, chatId: string, imageKey: string) {
