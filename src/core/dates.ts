@@ -53,6 +53,12 @@ function cstShifted(now: Date): Date {
   return new Date(ms + CST_OFFSET_MS);
 }
 
+/** 2026-12-20 09:30 (China Standard Time) of an instant in ms; '' for none. */
+export function cstDateTime(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return '';
+  return cstShifted(new Date(ms)).toISOString().replace('T', ' ').slice(0, 16);
+}
+
 /** The CST calendar date of an instant (23:30 UTC is already the next day in China). */
 export function cstDate(now: Date): CalendarDate {
   return fromDayMs(cstShifted(now).getTime());

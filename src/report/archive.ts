@@ -20,7 +20,8 @@ import { MEETING_NAMES, type MeetingKind } from '../core/meetings';
 import { STAGES, type StageKey } from '../core/campaign';
 import { cstDate } from '../core/dates';
 import { EXCLUSION_NAMES, describeEvidence, type Exclusion, type HitEvidence } from '../core/exclusions';
-import { cstDateTime, gatherCountyReport, writeCountyReport } from './county';
+import { cstDateTime } from '../core/dates';
+import { gatherCountyReport, writeCountyReport } from './county';
 import type { CountyReportSummary } from './service';
 
 export const MANIFEST = 'manifest.json';

@@ -3,7 +3,7 @@
 import { cstDate, cstTime } from '../../core/dates';
 import { listAudit, type AuditEntry } from '../../store/audit';
 import { findVillageByName } from '../../store/township';
-import { STATUS_NAMES } from '../../report/county';
+import { FLOW, isHouseholdStatus } from '../../core/household-flow';
 import { HEALTH, HOUSING, LABOR, RELATIONS, ZONES, type EnumDef } from '../../core/roster-values';
 import { CliError, type CliContext } from '../context';
 
@@ -51,7 +51,7 @@ const label = (map: Map<string, string>, key: string) => map.get(key) ?? key;
 function value(key: string, v: unknown): string {
   if (v === null || v === undefined || v === '') return '（空）';
   if (typeof v === 'boolean') return v ? '是' : '否';
-  if (key === 'status' && typeof v === 'string') return Object.hasOwn(STATUS_NAMES, v) ? STATUS_NAMES[v]! : v;
+  if (key === 'status' && typeof v === 'string') return isHouseholdStatus(v) ? FLOW[v].name : v;
   const coded = CODED.get(key);
   if (coded && typeof v === 'string' && Object.hasOwn(coded.labels, v)) return (coded.labels as Record<string, string>)[v]!;
   if (typeof v === 'string' || typeof v === 'number') return String(v);
