@@ -13,32 +13,52 @@ import { writeWorkbook } from '../sheet/write';
 import { gatherCountyReport, type CountyReport } from './data';
 import { countyReportFileName, type CountyReportFile } from './service';
 import type { AnySheet, ReportSheet } from './sheets/common';
-import { summarySheet } from './sheets/summary';
+import { overviewSheet } from './sheets/overview';
+import { villagesSheet } from './sheets/villages';
 import { keptSheet } from './sheets/kept';
 import { removedSheet } from './sheets/removed';
 import { addedSheet } from './sheets/added';
 import { rejectedSheet } from './sheets/rejected';
 import { personsSheet } from './sheets/persons';
 import { meetingsSheet } from './sheets/meetings';
+import { votesSheet } from './sheets/votes';
 import { noticesSheet } from './sheets/notices';
 import { objectionsSheet } from './sheets/objections';
+import { stagesSheet } from './sheets/stages';
+import { coverageSheet } from './sheets/coverage';
+import { hitsSheet } from './sheets/hits';
 import { helpersSheet } from './sheets/helpers';
+import { helpCardsSheet } from './sheets/help-cards';
+import { visitsSheet } from './sheets/visits';
+import { exitPlansSheet } from './sheets/exit-plans';
+import { publicitySheet } from './sheets/publicity';
+import { contactsSheet } from './sheets/contacts';
 import { batchesSheet } from './sheets/batches';
 
 export { buildCountyReport, gatherCountyReport, type CountyReport } from './data';
 
 /** The sheets of the county report, in order: the county's template and the tests rely on it. */
 export const COUNTY_SHEETS: readonly ReportSheet[] = [
-  summarySheet,
+  overviewSheet,
+  villagesSheet,
   keptSheet,
   removedSheet,
   addedSheet,
   rejectedSheet,
   personsSheet,
   meetingsSheet,
+  votesSheet,
   noticesSheet,
   objectionsSheet,
+  stagesSheet,
+  coverageSheet,
+  hitsSheet,
   helpersSheet,
+  helpCardsSheet,
+  visitsSheet,
+  exitPlansSheet,
+  publicitySheet,
+  contactsSheet,
   batchesSheet,
 ];
 

@@ -14,6 +14,7 @@ import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, ZONES, labelOf as label 
 import type { Database } from '../store/database';
 import { readCountyReportRows, type CountyReportRows, type ReportHousehold } from '../store/report';
 import type { CountyReportSummary, HeadCount } from './service';
+import { buildRecordLines, type RecordLines } from './record';
 
 const batchNames = (list: readonly string[]) => sortBatches(list).map((k) => BATCHES[k].name).join('、');
 
@@ -107,8 +108,8 @@ export interface MeetingLine {
   village: string;
   kind: string;
   date: string;
-  eligible: number;
-  present: number;
+  eligible: number | '';
+  present: number | '';
   attendance: string;
   votesFor: number | '';
   votesAgainst: number | '';
@@ -192,6 +193,8 @@ export interface CountyReport {
   batches: BatchLine[];
   batchTotal: BatchLine;
   summary: CountyReportSummary;
+  /** exit plans, visits, help cards, publicity, contacts, cross-check, votes, stages, the township-wide figures */
+  record: RecordLines;
 }
 
 // ---------------------------------------------------------------------------
@@ -223,7 +226,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
   const nameByOpenId = new Map(ps.filter((p) => p.openId).map((p) => [p.openId!, p.name]));
   const membersOf = group(ms, (m) => m.householdId);
   const memberById = new Map(ms.map((m) => [m.id, m]));
-  const hitsOf = group(hits, (h) => h.householdId);
+  const hitsOf = group(hits.filter((x) => x.status === 'confirmed'), (h) => h.householdId);
   const assignmentOf = new Map(asg.map((a) => [a.householdId, a]));
   /** 帮扶卡 by its three steps (DESIGN §5): 已填写 <date>；已回收 <date>；已存档 <date>, or 未填写 */
   const helpCard = (h: ReportHousehold) => {
@@ -337,6 +340,31 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
       recordedAt: cstDateTime(m.createdAt),
     };
   });
+
+  // the township meeting (乡政府办公会审核, 乡会议 <日期>)
+  if (t.townshipMeetingDate) {
+    meetingLines.push({
+      village: `${t.name}（乡级）`,
+      kind: '乡政府办公会',
+      date: t.townshipMeetingBackfilled ? `${t.townshipMeetingDate}（后补登记，${cstDate(new Date(t.townshipMeetingAt ?? 0))}登记）` : t.townshipMeetingDate,
+      eligible: '',
+      present: '',
+      attendance: '',
+      votesFor: '',
+      votesAgainst: '',
+      votesAbstain: '',
+      absentees: '',
+      firstSecretary: '',
+      packageCadre: '',
+      packageCadreSign: '',
+      townshipSigners: '',
+      valid: '已登记',
+      evidenceCount: t.townshipMeetingEvidence.length,
+      evidence: t.townshipMeetingEvidence.join('\n'),
+      recordedBy: '',
+      recordedAt: cstDateTime(t.townshipMeetingAt),
+    });
+  }
 
   // notices and objections
   const scope = (villageId: number) => (villageId === 0 ? `${t.name}（乡级）` : (vName.get(villageId) ?? String(villageId)));
@@ -523,6 +551,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
   };
 
   const campaign = t.campaign as Partial<CampaignConfig> | null;
+  const batchTotal = batchOf('合计', hs);
   return {
     township: { id: t.id, name: t.name, county: t.county, year: typeof campaign?.year === 'number' ? campaign.year : null },
     generatedAt: now,
@@ -535,8 +564,9 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
     objections: objectionLines,
     helpers: helperLines,
     batches: vs.map((v) => batchOf(v.name, hsByV.get(v.id) ?? [])),
-    batchTotal: batchOf('合计', hs),
+    batchTotal,
     summary,
+    record: buildRecordLines(rows, { now, household: (id) => { const l = lineById.get(id); return l && { village: l.village, number: l.number, head: l.head, categoryName: l.categoryName, helper: l.helper }; }, batchTotal }),
   };
 }
 

@@ -2,14 +2,20 @@
 // The report builds its lines from these and imports no table itself.
 import { and, eq, isNull } from 'drizzle-orm';
 import {
+  contacts,
+  departmentLists,
   exclusionHits,
+  exitPlans,
+  helpCards,
   helperAssignments,
+  helperVisits,
   households,
   meetings,
   members,
   notices,
   objections,
   people,
+  publicity,
   stageProgress,
   townships,
   villages,
@@ -21,13 +27,13 @@ import { readOutreach } from './outreach';
 export async function readCountyReportRows(d: Database, townshipId: string) {
   const [t] = await d.db.select().from(townships).where(eq(townships.id, townshipId));
   if (!t) return null;
-  const [outreach, vs, hs, ms, ps, hits, mts, ns, sp, asg, obj] = await Promise.all([
+  const [outreach, vs, hs, ms, ps, hits, mts, ns, sp, asg, obj, lists, visits, plans, cards, pub, cts] = await Promise.all([
     readOutreach(d, townshipId),
     d.db.select().from(villages).where(eq(villages.townshipId, townshipId)).orderBy(villages.id),
     d.db.select().from(households).where(eq(households.townshipId, townshipId)).orderBy(households.villageId, households.number),
     d.db.select().from(members).where(eq(members.townshipId, townshipId)).orderBy(members.id),
     d.db.select().from(people).where(eq(people.townshipId, townshipId)),
-    d.db.select().from(exclusionHits).where(and(eq(exclusionHits.townshipId, townshipId), eq(exclusionHits.status, 'confirmed'))).orderBy(exclusionHits.id),
+    d.db.select().from(exclusionHits).where(eq(exclusionHits.townshipId, townshipId)).orderBy(exclusionHits.id),
     d.db.select().from(meetings).where(eq(meetings.townshipId, townshipId)).orderBy(meetings.villageId, meetings.date, meetings.id),
     d.db.select().from(notices).where(eq(notices.townshipId, townshipId)).orderBy(notices.villageId),
     d.db.select().from(stageProgress).where(eq(stageProgress.townshipId, townshipId)),
@@ -40,6 +46,12 @@ export async function readCountyReportRows(d: Database, townshipId: string) {
       .where(eq(notices.townshipId, townshipId))
       .orderBy(objections.noticeId, objections.no)
       .then((rows) => rows.map((r) => r.o)),
+    d.db.select().from(departmentLists).where(eq(departmentLists.townshipId, townshipId)).orderBy(departmentLists.importedAt, departmentLists.id),
+    d.db.select().from(helperVisits).where(eq(helperVisits.townshipId, townshipId)).orderBy(helperVisits.date, helperVisits.id),
+    d.db.select().from(exitPlans).where(eq(exitPlans.townshipId, townshipId)),
+    d.db.select().from(helpCards).where(eq(helpCards.townshipId, townshipId)),
+    d.db.select().from(publicity).where(eq(publicity.townshipId, townshipId)).orderBy(publicity.villageId, publicity.at, publicity.id),
+    d.db.select().from(contacts).where(eq(contacts.townshipId, townshipId)).orderBy(contacts.at, contacts.id),
   ]);
   return {
     township: t,
@@ -48,7 +60,7 @@ export async function readCountyReportRows(d: Database, townshipId: string) {
     households: hs,
     members: ms,
     people: ps,
-    /** confirmed exclusion hits */
+    /** every exclusion hit: open, confirmed and dismissed */
     hits,
     meetings: mts,
     notices: ns,
@@ -56,6 +68,13 @@ export async function readCountyReportRows(d: Database, townshipId: string) {
     /** current helper assignments */
     assignments: asg,
     objections: obj,
+    /** every import of a department list, the replaced ones too (active = the one in use) */
+    departmentLists: lists,
+    visits,
+    exitPlans: plans,
+    helpCards: cards,
+    publicity: pub,
+    contacts: cts,
   };
 }
 

@@ -99,5 +99,34 @@ export function populate(d: SqliteDatabase, tid: string) {
     "insert into helper_visits (township_id, household_id, helper_id, date, content, evidence, at) values (?, ?, ?, '2026-12-12', '入户走访，了解就医情况', ?, ?)",
   ).run(tid, hid('01-001'), helper, JSON.stringify(['image:img_visit_1#om_visit_1']), AT - 8 * 86400_000);
   db.prepare("insert into stage_progress (township_id, village_id, stage, done_at, done_by, source) values (?, ?, 'qualification_review', ?, '杨光明', 'test')").run(tid, shimen, AT - 10 * 86400_000);
+  // the whole record (DESIGN §2–§5): an exit plan, a filled help card, a department list, the
+  // cross-check after it, per-applicant votes, the township meeting, a stage done late
+  db.prepare(
+    "insert into exit_plans (household_id, township_id, measures, owner, start_date, end_date, updated_by, updated_at) values (?, ?, '发展养殖，申请小额信贷', '冯志刚', '2027-01-01', '2027-12-31', '冯志刚', ?)",
+  ).run(hid('01-001'), tid, AT - 6 * 86400_000);
+  db.prepare(
+    "insert into help_cards (household_id, township_id, situation, causes, measures, contact, photos, filled_by, filled_at) values (?, ?, '三口人，房屋安全', '缺技术', '技能培训', '13800001111', ?, '冯志刚', ?)",
+  ).run(hid('01-002'), tid, JSON.stringify(['image:img_card_1#om_card_1']), AT - 4 * 86400_000);
+  db.prepare("insert into department_lists (township_id, department, file_name, rows, active, imported_by, imported_at) values (?, '交管', 'jiaoguan-old.xlsx', 40, 0, '周建华', ?)").run(tid, AT - 6 * 86400_000);
+  db.prepare("insert into department_lists (township_id, department, file_name, rows, active, imported_by, imported_at) values (?, '交管', 'jiaoguan.xlsx', 52, 1, '周建华', ?)").run(tid, AT - 3 * 86400_000);
+  db.prepare("insert into department_lists (township_id, department, file_name, rows, active, imported_by, imported_at) values (?, '工商', 'gongshang.xlsx', 9, 1, '周建华', ?)").run(tid, AT - 2.5 * 86400_000);
+  db.prepare('update townships set crosscheck_run_at = ?, township_meeting_date = ?, township_meeting_at = ?, township_meeting_evidence = ? where id = ?').run(
+    AT - 2.5 * 86400_000 + 60_000,
+    '2026-12-18',
+    AT - 2 * 86400_000,
+    JSON.stringify(['image:img_township_1#om_township_1']),
+    tid,
+  );
+  const applicant = one<{ id: number; number: string; head_name: string }>("select id, number, head_name from households where number = '01-012'");
+  db.prepare(
+    `insert into meetings (township_id, village_id, kind, date, eligible, present, votes, confirmations, evidence, valid, recorded_by, created_at)
+     values (?, ?, 'representatives', '2026-12-11', 30, 25, ?, '{}', '[]', 1, '杨光明', ?)`,
+  ).run(
+    tid,
+    shimen,
+    JSON.stringify([{ householdId: applicant.id, number: applicant.number, head: applicant.head_name, for: 20, against: 3, abstain: 2, passed: true, objection: '有人称其家有小汽车，经说明后单独表决' }]),
+    AT - 9 * 86400_000,
+  );
+  db.prepare("insert into stage_progress (township_id, village_id, stage, done_at, done_by, source, days_late) values (?, ?, 'village_evaluation', ?, '杨光明', 'test', 2)").run(tid, shimen, AT - 86400_000);
   return { car, shimen };
 }

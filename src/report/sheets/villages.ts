@@ -1,11 +1,11 @@
-// 汇总: the figures per village and the 合计 row (报县扶贫移民局).
+// 分村汇总: the figures per village and the 合计 row (报县扶贫移民局).
 import { col, sheet } from '../../sheet/write';
 import type { VillageLine } from '../data';
 import type { ReportSheet } from './common';
 
-export const summarySheet: ReportSheet = (r, title) =>
+export const villagesSheet: ReportSheet = (r, title) =>
   sheet<VillageLine>(
-    '汇总',
+    '分村汇总',
     title('分村汇总（报县扶贫移民局）'),
     [
       col('村', 10, (v) => v.village),
