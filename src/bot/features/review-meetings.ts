@@ -87,7 +87,8 @@ export function parseMeetingText(rest: string, year: number, today: string): Mee
   const whole: Partial<VoteTally> = {};
   const applicants: Partial<ApplicantTally>[] = [];
   let dateWord: string | null = null;
-  for (const tok of text.split(/\s+/).filter(Boolean)) {
+  const tokens = text.split(/\s+/).filter(Boolean);
+  for (const [i, tok] of tokens.entries()) {
     const current = applicants.at(-1);
     const m = /^(应到|实到|同意|反对|弃权)(\d+)$/.exec(tok);
     if (m) {
@@ -119,7 +120,8 @@ export function parseMeetingText(rest: string, year: number, today: string): Mee
       absent = '无缺席';
       continue;
     }
-    if (/\d+[-/.月]\d+/.test(tok)) {
+    // A date, unless it is a household number like 01-012: a household's votes follow it.
+    if (/\d+[-/.月]\d+/.test(tok) && !/^(同意|反对|弃权)\d+$/.test(tokens[i + 1] ?? '')) {
       if (dateWord !== null) return `写了两个日期（${dateWord}、${tok}），请只写会议召开的日期。`;
       dateWord = tok;
       continue;
