@@ -5,33 +5,32 @@ import { shortWord, tooLong } from '../core/limits';
 import type { BotContext } from './context';
 import type { ParsedText } from './parse';
 import { own } from '../core/lookup';
+import type { ActionDef, ActionRun, ContextFor, Where } from './action';
 
-/** Where a command makes sense: in a village's chat, in any bound chat, or anywhere. */
-export type Where = 'village' | 'bound' | 'any';
+export type { Where } from './action';
 
-export interface CommandSpec {
+export interface CommandSpec<W extends Where = Where, R extends readonly Role[] | undefined = readonly Role[] | undefined> {
   name: string;
   aliases?: string[];
   /** e.g. `完成 <阶段>` */
   usage: string;
   summary: string;
   /** roles that may use it; undefined means anyone */
-  roles?: readonly Role[];
-  where?: Where;
-  run(ctx: BotContext, p: ParsedText): unknown;
+  roles?: R;
+  where?: W;
+  /** gets a context whose township / person / village are not null where `roles` / `where` guarantee them */
+  run(ctx: ContextFor<W, R>, p: ParsedText): unknown;
 }
 
-export interface ActionInput {
+/** A card callback as it arrives: the button's value and the form's values, unchecked. */
+export interface RawActionInput {
   value: Record<string, unknown>;
   form: Record<string, unknown>;
 }
 
-export interface ActionSpec {
-  /** the `a` field of the button's value */
-  name: string;
-  roles?: readonly Role[];
-  where?: Where;
-  run(ctx: BotContext, input: ActionInput): unknown;
+interface ActionEntry {
+  def: ActionDef;
+  run(ctx: BotContext, input: { value: unknown; form: unknown }): unknown;
 }
 
 /**
@@ -95,11 +94,13 @@ const EVIDENCE_KINDS = new Set(['image', 'file', 'media']);
 export class Bot {
   private media: MediaSpec[] = [];
   private commands = new Map<string, CommandSpec>();
-  private actions = new Map<string, ActionSpec>();
+  private actions = new Map<string, ActionEntry>();
   private ordered: CommandSpec[] = [];
   private chatEvents = new Map<string, ChatEventSpec[]>();
 
-  command(spec: CommandSpec): this {
+  command<const R extends readonly Role[] | undefined = undefined, W extends Where = 'any'>(typed: CommandSpec<W, R>): this {
+    // the gate runs before `run`, so the context is what ContextFor<W, R> says
+    const spec = typed as unknown as CommandSpec;
     for (const key of [spec.name, ...(spec.aliases ?? [])]) {
       if (this.commands.has(key)) throw new Error(`command ${key} registered twice`);
       this.commands.set(key, spec);
@@ -108,9 +109,11 @@ export class Bot {
     return this;
   }
 
-  action(spec: ActionSpec): this {
-    if (this.actions.has(spec.name)) throw new Error(`action ${spec.name} registered twice`);
-    this.actions.set(spec.name, spec);
+  /** The handler of a card action declared with `defineAction` (src/bot/action.ts). */
+  action<D extends ActionDef>(def: D, run: ActionRun<D>): this {
+    if (this.actions.has(def.name)) throw new Error(`action ${def.name} registered twice`);
+    // the gate and the schemas below make the context and the input what ActionRun<D> says
+    this.actions.set(def.name, { def, run: run as ActionEntry['run'] });
     return this;
   }
 
@@ -165,11 +168,11 @@ export class Bot {
 
   /** Refusal text, or null when the person may go on. */
   private gate(ctx: BotContext, name: string, roles: readonly Role[] | undefined, where: Where = 'any'): string | null {
-    if (roles && !ctx.actor.person) return '你还不在本乡的人员名单里，请联系乡扶贫办登记后再用。';
-    if (where === 'village' && !ctx.village) {
+    if (roles && (!ctx.actor.person || !ctx.township)) return '你还不在本乡的人员名单里，请联系乡扶贫办登记后再用。';
+    if (where === 'village' && (!ctx.village || !ctx.township)) {
       return `请在村工作群里使用“${name}”。本群还没有绑定村，乡扶贫办可发送：绑定 <村名>。`;
     }
-    if (where === 'bound' && !ctx.chat) return `本群还没有绑定。乡扶贫办可发送：绑定 <村名> / 绑定 领导群 / 绑定 纪委群。`;
+    if (where === 'bound' && (!ctx.chat || !ctx.township)) return `本群还没有绑定。乡扶贫办可发送：绑定 <村名> / 绑定 领导群 / 绑定 纪委群。`;
     if (roles && !allows(ctx.actor.grants, roles, ctx.village?.id)) {
       const here = ctx.village ? `（${ctx.village.name}）` : '';
       return `只有${roleList(roles)}${here}可以使用“${name}”。如需开通，请联系乡扶贫办。`;
@@ -195,16 +198,21 @@ export class Bot {
     await spec.run(ctx, p);
   }
 
-  async onAction(ctx: BotContext, input: ActionInput): Promise<void> {
+  async onAction(ctx: BotContext, input: RawActionInput): Promise<void> {
     const name = String(input.value.a ?? '');
-    const spec = this.actions.get(name);
-    if (!spec) return ctx.toast('error', '这个按钮已失效，请发送“进度”获取新卡片。');
+    const entry = this.actions.get(name);
+    if (!entry) return ctx.toast('error', '这个按钮已失效，请发送“进度”获取新卡片。');
+    const { def } = entry;
     for (const v of Object.values(input.form)) {
       const long = tooLong('message', '填写的内容', Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : null);
       if (long) return ctx.toast('error', long);
     }
-    const refusal = this.gate(ctx, '此操作', spec.roles, spec.where);
+    const refusal = this.gate(ctx, '此操作', def.roles, def.where);
     if (refusal) return ctx.toast('error', refusal);
-    await spec.run(ctx, input);
+    // an old or tampered card: nothing runs
+    const value = def.value.safeParse(input.value);
+    const form = def.form.safeParse(input.form);
+    if (!value.success || !form.success) return ctx.toast('error', def.stale);
+    await entry.run(ctx, { value: value.data, form: form.data });
   }
 }

@@ -55,10 +55,10 @@ export function householdSummary(h: HouseholdRow, v: Pick<VillageRow, 'name'>, m
 }
 
 /** The household a card button names (`h`: its id), checked to be of the actor's township. */
-export async function householdFromValue(ctx: BotContext, value: Record<string, unknown>): Promise<FoundHousehold> {
+export async function householdFromValue(ctx: BotContext, value: { h: number }): Promise<FoundHousehold> {
   const t = ctx.township;
-  const id = Number(value.h);
-  if (!t || !Number.isInteger(id)) return { ok: false, message: '这个按钮已失效，请重新发送命令获取新卡片。' };
+  const id = value.h;
+  if (!t) return { ok: false, message: '这个按钮已失效，请重新发送命令获取新卡片。' };
   const h = await getHousehold(ctx.d, t.id, id);
   if (!h) return { ok: false, message: '找不到这一户，可能已被删除。请重新发送命令获取新卡片。' };
   const village = await getVillage(ctx.d, h.villageId);
@@ -70,5 +70,4 @@ export async function householdFromValue(ctx: BotContext, value: Record<string, 
 export const actorLabel = (ctx: BotContext) => (ctx.actor.person ? `${ctx.actor.person.name}(${ctx.actor.openId})` : ctx.actor.openId);
 export const actorName = (ctx: BotContext) => ctx.actor.person?.name ?? ctx.actor.openId;
 
-/** Card form values arrive as strings or arrays; this gives a trimmed string. */
-export const formText = (v: unknown): string => (Array.isArray(v) ? v.join(' ') : typeof v === 'string' ? v : v == null ? '' : String(v)).trim();
+export { formText } from './action';

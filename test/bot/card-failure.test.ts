@@ -3,6 +3,7 @@
 import { describe, it, expect } from 'vitest';
 import { openSqlite } from '../../src/store/sqlite';
 import { createBot } from '../../src/bot/index';
+import { defineAction } from '../../src/bot/action';
 import { ingestEvent, type IngestDeps } from '../../src/ingest';
 import { readEvent } from '../../src/feishu/events';
 import { processPending } from '../../src/bot/dispatch';
@@ -17,7 +18,7 @@ function setup(run: () => unknown, cardTimeoutMs?: number) {
   const d = openSqlite(tempDbPath());
   const log = memoryLogger();
   const deferred: Promise<unknown>[] = [];
-  const bot = createBot().use((b) => b.action({ name: 'test_boom', run }));
+  const bot = createBot().use((b) => b.action(defineAction({ name: 'test_boom' }), run));
   const deps: IngestDeps = { d, bot, log, defer: (w) => void deferred.push(w()), ...(cardTimeoutMs ? { cardTimeoutMs } : {}) };
   const press = async () => {
     const env = cardEnvelope({ openId: 'ou_a', chatId: 'oc_x', value: { a: 'test_boom' } });

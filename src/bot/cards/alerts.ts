@@ -1,11 +1,13 @@
 // Cards of the scheduled alerts (DESIGN §7): the deadline reminder and the overdue notice in a
 // village chat, and the overdue / escalation alert in the discipline committee's chat with its
 // 已督办 and 记录督查 buttons (and the inspection form).
-import { card, md, hr, button, buttons, form, input, type Card, type Element } from '../../feishu/card';
+import { card, md, hr, buttons, form, input, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
 import { STAGES, deadlinePhrase, isVillageStage, type StageKey } from '../../core/campaign';
 import { cstTime, daysBetween, formatCn, type CalendarDate } from '../../core/dates';
 import type { EscalationData, OverdueData, Person, ReminderData, StageAlertData } from '../../core/planner';
+import { alertAck, alertInspect, alertInspectForm, alertShow } from '../actions/alerts';
+import { stageComplete } from '../actions/review';
 
 /** An @-mention inside card markdown (FEISHU.md: `<at id=ou_xxx></at>`). */
 export const cardMention = (p: Person): string => botMention(p.openId);
@@ -29,7 +31,7 @@ function headBlock(d: StageAlertData, today: CalendarDate, extra = ''): Element 
 
 function completeButton(stage: StageKey, met: boolean): Element[] {
   if (!isVillageStage(stage)) return [];
-  return [buttons(button(`标记完成：${STAGES[stage].shortName}`, { a: 'stage.complete', stage }, met ? 'primary' : 'default'))];
+  return [buttons(stageComplete.button(`标记完成：${STAGES[stage].shortName}`, { stage }, met ? 'primary' : 'default'))];
 }
 
 /** Deadline reminder to a village chat (D-2, D-1, D). */
@@ -123,14 +125,14 @@ export function alertCard(a: AlertCardInput): Card {
           input('action', '采取的措施', { placeholder: '如：限 12月12日 前完成（可不填）' }),
         ],
         '提交督查记录',
-        { a: 'alert.inspect', ...value },
+        alertInspect.submit(value),
       ),
     );
-    els.push(buttons(button('取消', { a: 'alert.view', ...value })));
+    els.push(buttons(alertShow.button('取消', value)));
   } else {
     const btns: Element[] = [];
-    if (!a.ack) btns.push(button('已督办', { a: 'alert.ack', ...value }, 'primary'));
-    btns.push(button('记录督查', { a: 'alert.inspect_form', ...value }));
+    if (!a.ack) btns.push(alertAck.button('已督办', value, 'primary'));
+    btns.push(alertInspectForm.button('记录督查', value));
     els.push(buttons(...btns));
   }
   const title = `${ref.k === 'escalation' ? '再次督办' : '逾期通报'}：${d.villageName}「${short}」逾期 ${d.daysLate} 天`;

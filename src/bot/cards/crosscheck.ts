@@ -1,11 +1,12 @@
 // Cards of the six-exclusions cross-check: the result of 比对, and the 核查 list where the office
 // confirms (确认清退) or dismisses (排除) each open hit with a reason typed into the card.
-import { card, md, hr, button, buttons, input, type Card, type Element, submitButton } from '../../feishu/card';
+import { card, md, hr, buttons, input, type Card, type Element, submitButton } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
 import { EXCLUSIONS, EXCLUSION_NAMES, describeEvidence } from '../../core/exclusions';
 import { maskIdCard } from '../../core/idcard';
 import { formatCn } from '../../core/dates';
 import type { CrosscheckPlan, HitTotals, HitView } from '../../store/crosscheck';
+import { crosscheckRun, hitDecide, hitList } from '../actions/crosscheck';
 
 /** Hits per 核查 card: each carries a form; 8 keep the card far below Feishu's 30 KB. */
 export const HITS_PER_PAGE = 8;
@@ -30,12 +31,12 @@ export function crosscheckResultCard(townshipName: string, plan: CrosscheckPlan,
   for (const w of plan.warnings.slice(0, 10)) els.push(md(`⚠️ ${esc(w)}`));
   if (plan.warnings.length > 10) els.push(md(`还有 ${plan.warnings.length - 10} 条提示，发送“核查”查看线索明细。`));
   els.push(hr());
-  els.push(buttons(button('核查线索', { a: 'hit.list', offset: 0 }, 'primary'), button('重新比对', { a: 'crosscheck.run' })));
+  els.push(buttons(hitList.button('核查线索', { offset: 0 }, 'primary'), crosscheckRun.button('重新比对', {})));
   return card(`${townshipName} 六个不纳入比对结果`, els, added ? 'orange' : 'green');
 }
 
 function hitForm(h: HitView, offset: number): Element {
-  const value = (decision: 'confirm' | 'dismiss') => ({ a: 'hit.decide', id: h.id, decision, offset });
+  const value = (decision: 'confirm' | 'dismiss') => hitDecide.submit({ id: h.id, decision, offset });
   return {
     tag: 'form',
     name: `hit_${h.id}`,
@@ -62,7 +63,7 @@ export function hitListCard(total: number, hits: HitView[], offset: number): Car
   const els: Element[] = [];
   if (total === 0) {
     els.push(md('没有待处理的比对线索。'));
-    els.push(buttons(button('比对', { a: 'crosscheck.run' }, 'primary')));
+    els.push(buttons(crosscheckRun.button('比对', {}, 'primary')));
     return card('比对线索核查', els, 'green');
   }
   els.push(md(`待处理 **${total}** 条，第 ${offset + 1}–${offset + hits.length} 条。确认清退：该户清退；排除：线索不属实。都要写理由，结果通知所在村工作群。`));
@@ -72,9 +73,9 @@ export function hitListCard(total: number, hits: HitView[], offset: number): Car
     els.push(hitForm(h, offset));
   }
   const nav: Element[] = [];
-  if (offset > 0) nav.push(button('上一页', { a: 'hit.list', offset: Math.max(0, offset - HITS_PER_PAGE) }));
-  if (offset + hits.length < total) nav.push(button('下一页', { a: 'hit.list', offset: offset + HITS_PER_PAGE }));
-  nav.push(button('刷新', { a: 'hit.list', offset }));
+  if (offset > 0) nav.push(hitList.button('上一页', { offset: Math.max(0, offset - HITS_PER_PAGE) }));
+  if (offset + hits.length < total) nav.push(hitList.button('下一页', { offset: offset + HITS_PER_PAGE }));
+  nav.push(hitList.button('刷新', { offset }));
   els.push(hr());
   els.push(buttons(...nav));
   return card(`比对线索核查（待处理 ${total} 条）`, els, 'orange');

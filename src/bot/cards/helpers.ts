@@ -1,6 +1,6 @@
 // Cards of the helper features: assigning a helper, help cards to collect, the five-batches
 // classification with its suggestions, the poverty-exit plan, and per-helper activity.
-import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element } from '../../feishu/card';
+import { card, md, hr, buttons, form, input, select, datePicker, type Card, type Element } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
 import { BATCHES, BATCH_KEYS, batchShortNames, type Suggestions } from '../../core/batches';
 import { formatCn, type CalendarDate } from '../../core/dates';
@@ -8,6 +8,10 @@ import type { VillageRow } from '../../store/township';
 import type { ExitPlanRow, HelpCardRow, HelperActivity, HelperCoverage, HouseholdRef, HouseholdRow, MemberRow } from '../../store/helpers';
 import { householdLabel, householdSummary } from '../household-info';
 import { HELP_CARD_STEP_NAMES, type HelpCardStep } from '../../core/duties';
+import { helperAssign, helperPick } from '../actions/helpers';
+import { helpcardFill, helpcardReceive, helpcardReturn } from '../actions/helpcards';
+import { batchesApply, batchesSet } from '../actions/batches';
+import { planSave } from '../actions/plans';
 
 const MAX_ROWS = 30;
 
@@ -56,7 +60,7 @@ export function assignCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], help
         'helper_form',
         [select('helper', helperName ? '更换为' : '选择帮扶责任人', options), input('reason', '超限理由（仅乡扶贫办超过上限时填写）')],
         helperName ? '更换帮扶责任人' : '安排帮扶责任人',
-        { a: 'helper.assign', h: h.id, fields: ['helper', 'reason'] },
+        helperAssign.submit({ h: h.id }, ['helper', 'reason']),
       ),
     );
   }
@@ -66,7 +70,7 @@ export function assignCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], help
 /** The village's included households without a helper, each with a button to assign one. */
 export function unassignedCard(v: VillageRow, list: HouseholdRef[], included: number): Card {
   const els: Element[] = [md(`已落实帮扶 ${included - list.length}/${included} 户。${list.length ? `未安排 ${list.length} 户：` : '全部已安排。'}`)];
-  for (const h of list.slice(0, MAX_ROWS)) els.push(buttons(button(`安排：${h.number} ${h.head}`, { a: 'helper.pick', h: h.id })));
+  for (const h of list.slice(0, MAX_ROWS)) els.push(buttons(helperPick.button(`安排：${h.number} ${h.head}`, { h: h.id })));
   if (list.length > MAX_ROWS) els.push(md(`另有 ${list.length - MAX_ROWS} 户，可发送：帮扶 <户> @某人`));
   return card(`${v.name} 帮扶安排`, els, list.length ? 'orange' : 'green');
 }
@@ -87,7 +91,7 @@ export function helpCardsCard(
   for (const h of missing.slice(0, MAX_ROWS)) {
     const who = h.helper ? `帮扶人 ${h.helper}` : '未安排帮扶人';
     els.push(md(esc(`${h.number} ${h.head}（${who}）：${HELP_CARD_STEP_NAMES[h.step]}`)));
-    if (h.step === 'filled') els.push(buttons(button(`已回收：${h.number} ${h.head}`, { a: 'helpcard.return', h: h.id }, 'primary')));
+    if (h.step === 'filled') els.push(buttons(helpcardReturn.button(`已回收：${h.number} ${h.head}`, { h: h.id }, 'primary')));
   }
   if (missing.length > MAX_ROWS) els.push(md(`另有 ${missing.length - MAX_ROWS} 户，可发送：帮扶卡 <户> 已回收`));
   return card(`${v.name} 帮扶卡回收`, els, missing.length ? 'orange' : 'green');
@@ -134,14 +138,14 @@ export function helpCardCard(h: HouseholdRow, v: VillageRow, c: HelpCardView, ma
           { ...input('contact', '帮扶人联系方式', { required: true, ...(k?.contact ? { value: k.contact } : {}) }) },
         ],
         k ? '更新帮扶卡' : '提交帮扶卡',
-        { a: 'helpcard.fill', h: h.id, fields: ['situation', 'causes', 'measures', 'contact'] },
+        helpcardFill.submit({ h: h.id }, ['situation', 'causes', 'measures', 'contact']),
       ),
       md(`或拍下纸质帮扶卡，在同一条消息里发送：帮扶卡 ${esc(h.number)} 照片`),
     );
   }
   const next: Element[] = [];
-  if (may.collect) next.push(button('村两委已回收', { a: 'helpcard.return', h: h.id }, 'primary'));
-  if (may.receive) next.push(button('乡扶贫办已存档', { a: 'helpcard.receive', h: h.id }, 'primary'));
+  if (may.collect) next.push(helpcardReturn.button('村两委已回收', { h: h.id }, 'primary'));
+  if (may.receive) next.push(helpcardReceive.button('乡扶贫办已存档', { h: h.id }, 'primary'));
   if (next.length) els.push(buttons(...next));
   return card(`帮扶卡 · ${householdLabel(h, v)}`, els, c.step === 'received' ? 'green' : c.step === 'none' ? 'orange' : 'blue');
 }
@@ -162,7 +166,7 @@ export function batchesCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], s: 
           s.household.map((x) => `• ${BATCHES[x.batch].short}：${esc(x.reasons.join('；'))}`).join('\n'),
       ),
     );
-    els.push(buttons(button('采用建议（到户到人）', { a: 'batches.apply', h: h.id }, 'primary')));
+    els.push(buttons(batchesApply.button('采用建议（到户到人）', { h: h.id }, 'primary')));
   } else {
     els.push(md('花名册中没有可供建议的信号，请按实际情况选择。'));
   }
@@ -171,7 +175,7 @@ export function batchesCard(h: HouseholdRow, v: VillageRow, ms: MemberRow[], s: 
       'batches_form',
       [multiSelect('batches', '本户类别（可多选）', h.batches), ...ms.map((m) => multiSelect(`m${m.id}`, `${m.name}（不选则同户）`, m.batches))],
       '保存分类',
-      { a: 'batches.set', h: h.id, fields: ['batches', ...ms.map((m) => `m${m.id}`)] },
+      batchesSet.submit({ h: h.id }, ['batches', ...ms.map((m) => `m${m.id}`)]),
     ),
   );
   return card(`五个一批分类 · ${householdLabel(h, v)}`, els, h.batches.length ? 'green' : 'orange');
@@ -195,7 +199,7 @@ export function planCard(h: HouseholdRow, v: VillageRow, plan: ExitPlanRow | nul
         datePicker('end', '完成日期', plan?.endDate ?? undefined),
       ],
       '保存规划',
-      { a: 'plan.save', h: h.id, fields: ['measures', 'owner', 'start', 'end'] },
+      planSave.submit({ h: h.id }, ['measures', 'owner', 'start', 'end']),
     ),
   ];
   return card(`脱贫规划 · ${householdLabel(h, v)}`, els, plan ? 'blue' : 'orange');

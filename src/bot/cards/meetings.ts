@@ -1,10 +1,11 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
-import { card, md, button, buttons, type Card, type Element } from '../../feishu/card';
+import { card, md, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
 import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
 import { cstDate, formatCn } from '../../core/dates';
 import { backfillMark } from '../../core/procedure';
 import type { meetings } from '../../../db/schema/index';
+import { meetingConfirm, meetingTownshipSign } from '../actions/review';
 
 export type MeetingRow = typeof meetings.$inferSelect;
 
@@ -47,10 +48,14 @@ export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRe
   if (validity.ok) els.push(md('✅ **记录有效**'));
   else els.push(md(`⚠️ **尚未生效**：\n${validity.problems.map((p) => `• ${esc(p)}`).join('\n')}`));
   const bs: Element[] = [];
-  if (firstSecretaryRequired && !m.confirmations.first_secretary) bs.push(button('第一书记确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'first_secretary' }, 'primary'));
-  if (!m.confirmations.package_cadre) bs.push(button('驻村干部确认到场', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre' }, 'primary'));
-  if (kind === 'two_committees' && !m.confirmations.package_cadre_sign) bs.push(button('驻村干部签字', { a: 'meeting.confirm', m: m.cardMessageId, as: 'package_cadre_sign' }));
-  if (kind === 'two_committees') bs.push(button('乡干部签署意见', { a: 'meeting.township_sign', m: m.cardMessageId }));
+  // the buttons find the meeting by its card's message id (every meeting recorded in a chat has one)
+  const key = m.cardMessageId;
+  if (key) {
+    if (firstSecretaryRequired && !m.confirmations.first_secretary) bs.push(meetingConfirm.button('第一书记确认到场', { m: key, as: 'first_secretary' }, 'primary'));
+    if (!m.confirmations.package_cadre) bs.push(meetingConfirm.button('驻村干部确认到场', { m: key, as: 'package_cadre' }, 'primary'));
+    if (kind === 'two_committees' && !m.confirmations.package_cadre_sign) bs.push(meetingConfirm.button('驻村干部签字', { m: key, as: 'package_cadre_sign' }));
+    if (kind === 'two_committees') bs.push(meetingTownshipSign.button('乡干部签署意见', { m: key }));
+  }
   if (bs.length) els.push(buttons(...bs));
   const state = validity.ok ? '' : pending.length ? '（待确认）' : incomplete.length ? '（记录不完整）' : '';
   return card(`${MEETING_NAMES[kind]}记录${state}`, els, validity.ok ? 'green' : 'orange');

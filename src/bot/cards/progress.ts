@@ -1,6 +1,6 @@
 // The 进度 card: a village's stages with deadlines, days left and what is missing, its duties,
 // and buttons for the next steps; or the township's villages at a glance.
-import { card, md, hr, button, buttons, form, input, select, datePicker, type Card, type Element, type Template } from '../../feishu/card';
+import { card, md, hr, buttons, form, input, select, datePicker, type Card, type Element, type Template } from '../../feishu/card';
 import { esc, escCell } from '../../feishu/escape';
 import { MEETING_KINDS, MEETING_NAMES, type MeetingKind } from '../../core/meetings';
 import { RELATIONS } from '../../core/roster-values';
@@ -10,6 +10,8 @@ import { VILLAGE_ORDER_LINE, backfillMark, villageNextStep } from '../../core/pr
 import { formatCn, daysBetween, type CalendarDate } from '../../core/dates';
 import type { HelperCoverage } from '../../store/helpers';
 import { helperCoverageLine } from './helpers';
+import { applyForm, dataFiled, meetingForm, noticeForm, objectionResolve, qualifyForm, stageComplete } from '../actions/review';
+import { progressRefresh, reportExport } from '../actions/progress';
 
 const doneLine = (name: string, done: StageDone) =>
   `✅ **${name}**　已完成（${formatCn(done.doneAt)}，${esc(done.by)}）${done.daysLate ? `　🔴逾期 ${done.daysLate} 天完成` : ''}`;
@@ -64,23 +66,21 @@ function nextStepForms(s: VillageSnapshot, today: CalendarDate) {
             ...(next === 'villagers_assembly' ? [input('absentees', '缺席人员意见（或填“无缺席”）')] : []),
           ],
           `登记${name}`,
-          {
-            a: 'meeting.form',
-            kind: next,
-            hs: awaiting.map((h) => h.number),
-            fields: ['eligible', 'present', ...awaiting.flatMap((_h, i) => [`for_${i}`, `against_${i}`, `objection_${i}`]), ...(noApplicants.length ? ['for', 'against'] : []), ...(next === 'villagers_assembly' ? ['absentees'] : [])],
-          },
+          meetingForm.submit(
+            { kind: next, hs: awaiting.map((h) => h.number) },
+            ['eligible', 'present', ...awaiting.flatMap((_h, i) => [`for_${i}`, `against_${i}`, `objection_${i}`]), ...(noApplicants.length ? ['for', 'against'] : []), ...(next === 'villagers_assembly' ? ['absentees'] : [])],
+          ),
         ),
       );
     }
   }
-  if (step?.step === 'village_notice') els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', { a: 'notice.form', fields: ['start'] }));
+  if (step?.step === 'village_notice') els.push(form('notice_form', [datePicker('start', '公示开始日期', today)], '开始公示', noticeForm.submit({}, ['start'])));
   const openObjections = s.objections.filter((x) => !x.resolved);
   for (const o of openObjections.slice(0, MAX_FORMS)) {
-    els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, { a: 'objection.resolve', no: o.no, fields: ['result'] }));
+    els.push(form(`objection_${o.no}`, [input('result', `第 ${o.no} 号异议的处理结果`, { required: true })], `处理第 ${o.no} 号异议`, objectionResolve.submit({ no: o.no }, ['result'])));
   }
   if (openObjections.length > MAX_FORMS) els.push(md(`还有 ${openObjections.length - MAX_FORMS} 条异议待处理，发送“公示 处理 <编号> <处理结果>”处理。`));
-  if (!s.dataFiled) els.push(buttons(button('复核资料已填报', { a: 'data.filed' })));
+  if (!s.dataFiled) els.push(buttons(dataFiled.button('复核资料已填报', {})));
   return els;
 }
 
@@ -99,7 +99,7 @@ function applicationForm(): Element {
     'apply_form',
     [md('**登记申请**（户主和家庭成员，身份证号与花名册一样核对；成员多于 5 人的，登记后发“成员 <户> <姓名> <关系> <身份证号>”补登）'), input('head', '户主姓名', { required: true }), input('head_id', '户主身份证号', { required: true }), input('note', '说明（如：家中无劳力）'), ...rows],
     '登记申请',
-    { a: 'apply.form', fields: ['head', 'head_id', 'note', ...Array.from({ length: APPLY_FORM_ROWS }, (_x, i) => [`m${i}_name`, `m${i}_relation`, `m${i}_id`]).flat()] },
+    applyForm.submit({}, ['head', 'head_id', 'note', ...Array.from({ length: APPLY_FORM_ROWS }, (_x, i) => [`m${i}_name`, `m${i}_relation`, `m${i}_id`]).flat()]),
   );
 }
 
@@ -121,7 +121,7 @@ function qualificationForms(s: VillageSnapshot) {
           input('reason', '理由（不通过必填）'),
         ],
         '提交复审结论',
-        { a: 'qualify.form', h: h.number, fields: ['verdict', 'reason'] },
+        qualifyForm.submit({ h: h.number }, ['verdict', 'reason']),
       ),
     )
     .concat(more);
@@ -154,7 +154,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
     if (cond.met) lines.push('　条件已满足，可以标记完成。');
     else lines.push(...cond.missing.map((m) => `　• ${esc(m)}`));
     els.push(md(lines.join('\n')));
-    els.push(buttons(button(`标记完成：${info.shortName}`, { a: 'stage.complete', stage }, cond.met ? 'primary' : 'default')));
+    els.push(buttons(stageComplete.button(`标记完成：${info.shortName}`, { stage }, cond.met ? 'primary' : 'default')));
   }
   const next = villageNextStep(factsOf(s));
   if (next) els.push(md(`👉 **下一步**：${esc(next.text)}\n${VILLAGE_ORDER_LINE}`));
@@ -188,7 +188,7 @@ export function villageProgressCard(s: VillageSnapshot & { helpers?: HelperCover
   }
   if (!s.stagesDone.qualification_review) els.push(...qualificationForms(s), applicationForm());
   if (!s.stagesDone.village_evaluation) els.push(...nextStepForms(s, today));
-  els.push(buttons(button('刷新', { a: 'progress.refresh' })));
+  els.push(buttons(progressRefresh.button('刷新', {})));
   return card(`${s.village.name} 复核进度`, els, worst);
 }
 
@@ -224,6 +224,6 @@ export function townshipProgressCard(
     }
   }
   // 导出报表 (office only, src/bot/features/report.ts) until the county report stage is done
-  els.push(buttons(button('刷新', { a: 'progress.refresh' }), ...(t.stagesDone.county_report ? [] : [button('导出报表', { a: 'report.export' })])));
+  els.push(buttons(progressRefresh.button('刷新', {}), ...(t.stagesDone.county_report ? [] : [reportExport.button('导出报表', {})])));
   return card(`${townshipName} 复核进度`, els, lateCount ? 'red' : 'blue');
 }

@@ -6,38 +6,22 @@ import { and, inArray, isNull } from 'drizzle-orm';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { alerts, inspections } from '../../../db/schema/index';
-import { STAGE_KEYS, isVillageStage, stageName, stageShortName, type CampaignConfig, type StageKey } from '../../core/campaign';
-import { cstDate, cstMidnightUtc, daysBetween, formatCn, isValidCalendarDate } from '../../core/dates';
+import { isVillageStage, stageName, stageShortName, type CampaignConfig, type StageKey } from '../../core/campaign';
+import { cstDate, cstMidnightUtc, daysBetween, formatCn, } from '../../core/dates';
 import { townshipStageConditions, villageStageConditions } from '../../core/stages';
-import { TOWNSHIP_ID } from '../../core/planner';
 import { townshipSnapshot } from '../../store/progress';
 import { villageSnapshots } from '../../store/helpers';
 import { findVillageByName, getVillage, listVillages } from '../../store/township';
 import { dbVillageId, getAlert, nameOfOpenId, recentInspections, responsiblePeople, unacknowledgedAlerts } from '../../store/jobs';
 import { alertCard, cstClock, type AlertCardInput, type AlertRef } from '../cards/alerts';
 import { tooLong } from '../../core/limits';
+import { alertAck, alertInspectForm, alertShow, alertInspect } from '../actions/alerts';
 
 const USAGE = '督办 <村名> <内容>';
 
-/** The alert a button points at, validated; or a Chinese reason. */
-function parseRef(value: Record<string, unknown>): AlertRef | string {
-  const { k, v, s, d, ad } = value;
-  const ok =
-    (k === 'overdue' || k === 'escalation') &&
-    typeof v === 'string' &&
-    (v === TOWNSHIP_ID || /^\d+$/.test(v)) &&
-    typeof s === 'string' &&
-    (STAGE_KEYS as readonly string[]).includes(s) &&
-    isValidCalendarDate(d) &&
-    (ad === undefined || isValidCalendarDate(ad));
-  if (!ok) return '这张通报卡片的数据不完整，请等待下一次通报。';
-  return { k, v, s: s as StageKey, d, ...(ad !== undefined ? { ad: ad as string } : {}) };
-}
-
 /** What a card button's alert shows, read now; or null, with the reason toasted. */
-async function buttonView(ctx: BotContext, value: Record<string, unknown>): Promise<AlertCardInput | null> {
-  const ref = parseRef(value);
-  const view = typeof ref === 'string' ? ref : await alertView(ctx, ref);
+async function buttonView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput | null> {
+  const view = await alertView(ctx, ref);
   if (typeof view !== 'string') return view;
   ctx.toast('error', view);
   return null;
@@ -158,10 +142,7 @@ export const overdueAlerts = (bot: Bot) =>
         ctx.reply(lines.join('\n'));
       },
     })
-    .action({
-      name: 'alert.ack',
-      roles: ['inspector'],
-      async run(ctx, { value }) {
+    .action(alertAck, async (ctx, { value }) => {
         const view = await buttonView(ctx, value);
         if (!view) return;
         const { ref } = view;
@@ -169,7 +150,7 @@ export const overdueAlerts = (bot: Bot) =>
           ctx.answer.card = alertCard(view);
           return ctx.toast('info', `已由 ${view.ack.by} 于 ${cstClock(view.ack.at)} 督办。`);
         }
-        const t = ctx.township!;
+        const t = ctx.township;
         const vid = dbVillageId(ref.v);
         const at = ctx.now.getTime();
         const ackDate = cstDate(ctx.now);
@@ -183,36 +164,24 @@ export const overdueAlerts = (bot: Bot) =>
         ctx.audit({ action: 'acknowledge', entity: 'alert', entityId: `${ref.v}:${ref.s}:${ref.d}`, villageId: auditVillage(vid), after: { ackDate, via: 'card' } });
         view.ack = { by: actorName(ctx), at };
         ctx.answer.card = alertCard(view);
-        ctx.toast('success', `已督办。${(ctx.township!.campaign as CampaignConfig).escalateAfterDays} 天后仍未完成的，将再次督办。`);
-      },
-    })
-    .action({
-      name: 'alert.inspect_form',
-      roles: ['inspector'],
-      async run(ctx, { value }) {
+        ctx.toast('success', `已督办。${(t.campaign as CampaignConfig).escalateAfterDays} 天后仍未完成的，将再次督办。`);
+      })
+    .action(alertInspectForm, async (ctx, { value }) => {
         const view = await buttonView(ctx, value);
         if (!view) return;
         ctx.answer.card = alertCard({ ...view, showForm: true });
-      },
-    })
-    .action({
-      name: 'alert.view',
-      roles: ['inspector'],
-      async run(ctx, { value }) {
+      })
+    .action(alertShow, async (ctx, { value }) => {
         const view = await buttonView(ctx, value);
         if (!view) return;
         ctx.answer.card = alertCard(view);
-      },
-    })
-    .action({
-      name: 'alert.inspect',
-      roles: ['inspector'],
-      async run(ctx, { value, form }) {
+      })
+    .action(alertInspect, async (ctx, { value, form }) => {
         const view = await buttonView(ctx, value);
         if (!view) return;
         const { ref } = view;
-        const finding = typeof form.finding === 'string' ? form.finding.trim() : '';
-        const action = typeof form.action === 'string' && form.action.trim() ? form.action.trim() : null;
+        const { finding } = form;
+        const action = form.action || null;
         if (!finding) {
           ctx.answer.card = alertCard({ ...view, showForm: true });
           return ctx.toast('error', '请填写督查发现。');
@@ -226,5 +195,4 @@ export const overdueAlerts = (bot: Bot) =>
         view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding, action }].slice(-3);
         ctx.answer.card = alertCard(view);
         ctx.toast('success', '已记录督查。');
-      },
-    });
+      });

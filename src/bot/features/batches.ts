@@ -23,9 +23,8 @@ import {
   type BatchCounts,
   type BatchKey,
 } from '../../core/batches';
-import type { Role } from '../../core/roles';
+import { batchesApply, batchesSet, CLASSIFIERS } from '../actions/batches';
 
-const CLASSIFIERS = ['office', 'village_cadre', 'helper'] as const satisfies readonly Role[];
 const USAGE = '分类 <户> <类别…> 或 分类 <户> <成员名> <类别…>（只写 分类 <户> 则发卡片并给出建议）';
 const WHO = '乡扶贫办、本村村干部或该户的帮扶责任人';
 
@@ -150,10 +149,7 @@ export const batches = (bot: Bot) =>
         ctx.reply(countsText(t.name, total));
       },
     })
-    .action({
-      name: 'batches.apply',
-      roles: CLASSIFIERS,
-      async run(ctx, { value }) {
+    .action(batchesApply, async (ctx, { value }) => {
         const target = await cardTarget(ctx, value);
         if (!target) return;
         const { h, v, ms } = target;
@@ -161,16 +157,12 @@ export const batches = (bot: Bot) =>
         if (s.household.length === 0) return ctx.toast('error', '没有可采用的建议，请在下方选择类别。');
         const text = classify(ctx, h, v, ms, s.household.map((x) => x.batch), new Map(s.members.map((x) => [ms.find((m) => m.name === x.name)!.id, x.batches])), 'suggestion');
         classified(ctx, value, text);
-      },
-    })
-    .action({
-      name: 'batches.set',
-      roles: CLASSIFIERS,
-      async run(ctx, { value, form }) {
+      })
+    .action(batchesSet, async (ctx, { value, form }) => {
         const target = await cardTarget(ctx, value);
         if (!target) return;
         const { h, v, ms } = target;
-        const read = (x: unknown) => parseBatchList(Array.isArray(x) ? x.map(String) : typeof x === 'string' ? x : '');
+        const read = (x: string | string[] | undefined) => parseBatchList(x ?? '');
         const hh = read(form.batches);
         const per = new Map<number, BatchKey[]>();
         const unknown = [...hh.unknown];
@@ -183,11 +175,10 @@ export const batches = (bot: Bot) =>
         if (hh.batches.length === 0 && [...per.values()].every((b) => b.length === 0)) return ctx.toast('error', '请至少选择一个类别。');
         const text = classify(ctx, h, v, ms, hh.batches, per, 'card');
         classified(ctx, value, text);
-      },
-    });
+      });
 
 /** The household of a card's button with its village and members, when this person may classify it now; else null, the reason toasted. */
-async function cardTarget(ctx: BotContext, value: Record<string, unknown>): Promise<{ h: HouseholdRow; v: VillageRow; ms: MemberRow[] } | null> {
+async function cardTarget(ctx: BotContext, value: { h: number }): Promise<{ h: HouseholdRow; v: VillageRow; ms: MemberRow[] } | null> {
   const found = await householdFromValue(ctx, value);
   const refused = found.ok ? refusal(ctx, found.household, found.village) : found.message;
   if (refused !== null) ctx.toast('error', refused);
@@ -195,13 +186,13 @@ async function cardTarget(ctx: BotContext, value: Record<string, unknown>): Prom
 }
 
 /** A card's classification done: the summary in the chat and the toast, the card refreshed once written. */
-function classified(ctx: BotContext, value: Record<string, unknown>, text: string) {
+function classified(ctx: BotContext, value: { h: number }, text: string) {
   ctx.reply(text);
   ctx.toast('success', text.split('\n')[0]!);
   ctx.whenCommitted(async () => refreshCard(ctx, value));
 }
 
-async function refreshCard(ctx: BotContext, value: Record<string, unknown>) {
+async function refreshCard(ctx: BotContext, value: { h: number }) {
   const fresh = await householdFromValue(ctx, value);
   if (!fresh.ok) return;
   const ms = await membersOf(ctx.d, fresh.household.id);

@@ -6,6 +6,7 @@ import { own } from '../../core/lookup';
 import type { BotContext } from '../context';
 import { decideHit, getHit, hitTotals, listHits, planCrosscheck, type Decision, type HitView } from '../../store/crosscheck';
 import { crosscheckResultCard, hitListCard, HITS_PER_PAGE } from '../cards/crosscheck';
+import { crosscheckRun, hitList, hitDecide } from '../actions/crosscheck';
 
 const HIT_USAGE = '核查 / 核查 确认 <编号> <理由> / 核查 排除 <编号> <理由>';
 const DECISION_WORDS: Record<string, Decision> = { 确认: 'confirm', 确认清退: 'confirm', 清退: 'confirm', 排除: 'dismiss', 不属实: 'dismiss' };
@@ -59,15 +60,11 @@ export const crosscheck = (bot: Bot) =>
         ctx.reply({ card: r.card });
       },
     })
-    .action({
-      name: 'crosscheck.run',
-      roles: ['office'],
-      async run(ctx) {
+    .action(crosscheckRun, async (ctx) => {
         const r = await crosscheckNow(ctx);
         ctx.reply({ card: r.card });
         ctx.toast('success', `比对完成，新发现线索 ${r.added} 条。`);
-      },
-    })
+      })
     .command({
       name: '核查',
       usage: HIT_USAGE,
@@ -83,25 +80,14 @@ export const crosscheck = (bot: Bot) =>
         ctx.reply(r.ok ? r.text : `${r.text}\n用法：${HIT_USAGE}`);
       },
     })
-    .action({
-      name: 'hit.list',
-      roles: ['office'],
-      async run(ctx, { value }) {
-        ctx.answer.card = await listCard(ctx, Math.max(0, Number(value.offset ?? 0) || 0));
-      },
-    })
-    .action({
-      name: 'hit.decide',
-      roles: ['office'],
-      async run(ctx, { value, form }) {
-        const id = Number(value.id);
-        const decision: Decision | null = value.decision === 'confirm' || value.decision === 'dismiss' ? value.decision : null;
-        if (!Number.isInteger(id) || !decision) return ctx.toast('error', '这个按钮已失效，请发送“核查”获取新卡片。');
-        const typed = form[`reason_${id}`] ?? form.reason;
-        const reason = typeof typed === 'string' ? typed : '';
-        const r = await decide(ctx, await getHit(ctx.d, ctx.township!.id, id), String(id), decision, reason);
+    .action(hitList, async (ctx, { value }) => {
+        ctx.answer.card = await listCard(ctx, value.offset);
+      })
+    .action(hitDecide, async (ctx, { value, form }) => {
+        const { id, decision } = value;
+        const reason = form[`reason_${id}`] ?? form.reason ?? '';
+        const r = await decide(ctx, await getHit(ctx.d, ctx.township.id, id), String(id), decision, reason);
         if (!r.ok) return ctx.toast('error', r.text);
         ctx.toast('success', r.text);
-        ctx.answer.card = await listCard(ctx, Math.max(0, Number(value.offset ?? 0) || 0), id);
-      },
-    });
+        ctx.answer.card = await listCard(ctx, value.offset, id);
+      });

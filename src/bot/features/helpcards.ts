@@ -9,16 +9,15 @@ import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import type { VillageRow } from '../../store/township';
 import { getPerson, helpCardOf, helpCardStepOf, helperCoverage, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
-import { actorLabel, formText, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
+import { actorLabel, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { helpCardCard, helpCardsCard } from '../cards/helpers';
-import { roleList, type Role } from '../../core/roles';
+import { roleList, } from '../../core/roles';
 import { formatCn, cstDate } from '../../core/dates';
 import { HELP_CARD_STEP_NAMES, type HelpCardStep } from '../../core/duties';
 import { tooLong } from '../../core/limits';
 import { evidenceEntries, evidenceNoun } from '../evidence';
+import { helpcardFill, helpcardReturn, helpcardReceive, COLLECTORS, RECEIVERS } from '../actions/helpcards';
 
-const COLLECTORS = ['village_cadre', 'office'] as const satisfies readonly Role[];
-const RECEIVERS = ['office'] as const satisfies readonly Role[];
 const USAGE = '帮扶卡 <户>（查看、填写）｜帮扶卡 <户> 照片｜帮扶卡 <户> 已回收｜帮扶卡 <户> 已存档（撤销：帮扶卡 <户> 未回收）';
 
 const stepOf = helpCardStepOf;
@@ -203,15 +202,12 @@ export const helpcards = (bot: Bot) =>
         ctx.reply(text);
       },
     })
-    .action({
-      name: 'helpcard.fill',
-      roles: ['helper'],
-      async run(ctx, { value, form }) {
+    .action(helpcardFill, async (ctx, { value, form }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const c: Record<string, string> = {};
         for (const [k, label] of FIELDS) {
-          const t = formText(form[k]);
+          const t = form[k] ?? '';
           if (!t) return ctx.toast('error', `请填写${label}。`);
           const long = tooLong('helpCard', label, t);
           if (long) return ctx.toast('error', long);
@@ -223,12 +219,8 @@ export const helpcards = (bot: Bot) =>
             const fresh = await householdFromValue(ctx, value);
             if (fresh.ok) ctx.answer.card = await detailCard(ctx, fresh.household, fresh.village);
           });
-      },
-    })
-    .action({
-      name: 'helpcard.return',
-      roles: COLLECTORS,
-      async run(ctx, { value }) {
+      })
+    .action(helpcardReturn, async (ctx, { value }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const [ok, text] = await setReturned(ctx, found.household, found.village, true);
@@ -236,12 +228,8 @@ export const helpcards = (bot: Bot) =>
         if (ok) ctx.whenCommitted(async () => {
             ctx.answer.card = await listCard(ctx, found.village);
           });
-      },
-    })
-    .action({
-      name: 'helpcard.receive',
-      roles: RECEIVERS,
-      async run(ctx, { value }) {
+      })
+    .action(helpcardReceive, async (ctx, { value }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const [ok, text] = setReceived(ctx, found.household, found.village);
@@ -250,5 +238,4 @@ export const helpcards = (bot: Bot) =>
             const fresh = await householdFromValue(ctx, value);
             if (fresh.ok) ctx.answer.card = await detailCard(ctx, fresh.household, fresh.village);
           });
-      },
-    });
+      });

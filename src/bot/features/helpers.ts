@@ -23,15 +23,15 @@ import {
   visitsOf,
   type HouseholdRow,
 } from '../../store/helpers';
-import { actorLabel, actorName, formText, householdFromValue, householdLabel, householdSummary, householdWithVillage, mayActIn } from '../household-info';
+import { actorLabel, actorName, householdFromValue, householdLabel, householdSummary, householdWithVillage, mayActIn } from '../household-info';
 import { assignCard, helperActivityCard, unassignedCard, type HelperCandidate } from '../cards/helpers';
-import { allows, roleList, type Role } from '../../core/roles';
+import { allows, roleList, } from '../../core/roles';
 import { batchShortNames } from '../../core/batches';
 import { cstDate, formatCn } from '../../core/dates';
 import { tooLong } from '../../core/limits';
 import { HELP_CARD_STEP_NAMES } from '../../core/duties';
+import { helperPick, helperAssign, ASSIGNERS } from '../actions/helpers';
 
-export const ASSIGNERS = ['office', 'package_cadre'] as const satisfies readonly Role[];
 const USAGE = '帮扶 <户> @某人 [超限理由：…]';
 /** Roles that make someone one of "the village's cadres" for the poor-village rule. */
 const VILLAGE_CADRE_ROLES = ['village_cadre', 'first_secretary'];
@@ -221,10 +221,7 @@ export const helpers = (bot: Bot) =>
         ctx.reply(r.text);
       },
     })
-    .action({
-      name: 'helper.pick',
-      roles: ASSIGNERS,
-      async run(ctx, { value }) {
+    .action(helperPick, async (ctx, { value }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const { household: h, village: v } = found;
@@ -232,19 +229,15 @@ export const helpers = (bot: Bot) =>
         // a new card in the chat, so the list stays for the next household
         ctx.reply({ card: await assignCardFor(ctx, h, v) });
         ctx.toast('info', `已发出 ${householdLabel(h, v)} 的帮扶安排卡片。`);
-      },
-    })
-    .action({
-      name: 'helper.assign',
-      roles: ASSIGNERS,
-      async run(ctx, { value, form }) {
+      })
+    .action(helperAssign, async (ctx, { value, form }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const { household: h, village: v } = found;
-        const id = Number(formText(form.helper));
-        const helper = Number.isInteger(id) && id > 0 ? await getPerson(ctx.d, ctx.township!.id, id) : null;
+        const id = Number(form.helper);
+        const helper = Number.isInteger(id) && id > 0 ? await getPerson(ctx.d, ctx.township.id, id) : null;
         if (!helper) return ctx.toast('error', '请先选择帮扶责任人。');
-        const r = await assignHelper(ctx, h, v, helper, formText(form.reason) || null);
+        const r = await assignHelper(ctx, h, v, helper, form.reason || null);
         if (!r.ok) return ctx.toast('error', r.text);
         ctx.reply(r.text);
         ctx.toast('success', r.text.split('\n')[0]!);
@@ -252,8 +245,7 @@ export const helpers = (bot: Bot) =>
           const fresh = await householdFromValue(ctx, value);
           if (fresh.ok) ctx.answer.card = await assignCardFor(ctx, fresh.household, fresh.village);
         });
-      },
-    })
+      })
     .command({
       name: '我的帮扶',
       usage: '我的帮扶',

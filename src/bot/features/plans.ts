@@ -8,10 +8,9 @@ import type { VillageRow } from '../../store/township';
 import { actorLabel, actorName, formText, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { planCard } from '../cards/helpers';
 import { formatCn, parseCalendarDate, type CalendarDate } from '../../core/dates';
-import type { Role } from '../../core/roles';
 import { tooLong } from '../../core/limits';
+import { planSave, PLANNERS } from '../actions/plans';
 
-const PLANNERS = ['office', 'package_cadre', 'first_secretary', 'village_cadre', 'helper'] as const satisfies readonly Role[];
 const WHO = '乡扶贫办、驻村干部、第一书记、本村村干部或该户的帮扶责任人';
 
 const mayPlan = (ctx: BotContext, h: HouseholdRow) =>
@@ -48,18 +47,14 @@ export const plans = (bot: Bot) =>
         ctx.reply({ card: await cardFor(ctx, h, v) });
       },
     })
-    .action({
-      name: 'plan.save',
-      roles: PLANNERS,
-      async run(ctx, { value, form }) {
+    .action(planSave, async (ctx, { value, form }) => {
         const found = await householdFromValue(ctx, value);
         if (!found.ok) return ctx.toast('error', found.message);
         const { household: h, village: v } = found;
         const label = householdLabel(h, v);
         if (!mayPlan(ctx, h)) return ctx.toast('error', `只有${WHO}可以填写 ${label} 的脱贫规划。`);
         if (!isCurrentHousehold(h)) return ctx.toast('error', `${label} 不是已纳入的贫困户，不需要脱贫规划。`);
-        const measures = formText(form.measures);
-        const owner = formText(form.owner);
+        const { measures, owner } = form;
         if (!measures) return ctx.toast('error', '请填写脱贫措施。');
         const long = tooLong('measures', '脱贫措施', measures) ?? tooLong('name', '责任人', owner);
         if (long) return ctx.toast('error', long);
@@ -91,5 +86,4 @@ export const plans = (bot: Bot) =>
         ctx.whenCommitted(async () => {
           ctx.answer.card = await cardFor(ctx, h, v);
         });
-      },
-    });
+      });

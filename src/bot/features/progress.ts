@@ -12,6 +12,7 @@ import type { Card } from '../../feishu/card';
 import { and, eq } from 'drizzle-orm';
 import { households } from '../../../db/schema/index';
 import { outreachOf } from './outreach';
+import { progressRefresh } from '../actions/progress';
 
 /** The progress card for where the person is, or a Chinese explanation. */
 export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
@@ -50,14 +51,11 @@ export const progress = (bot: Bot) =>
         ctx.reply(typeof c === 'string' ? c : { card: c });
       },
     })
-    .action({
-      name: 'progress.refresh',
-      async run(ctx) {
+    .action(progressRefresh, async (ctx) => {
         const c = await progressCardFor(ctx);
         if (typeof c === 'string') ctx.toast('error', c);
         else {
           ctx.answer.card = c;
           ctx.toast('info', '已刷新');
         }
-      },
-    });
+      });

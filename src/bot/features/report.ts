@@ -8,6 +8,7 @@ import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import { cstDate, formatCn } from '../../core/dates';
 import { markReportExported, summaryText } from '../../report/service';
+import { reportExport } from '../actions/progress';
 
 export const REPORT_UNAVAILABLE =
   '这个部署（Cloudflare Workers）不能生成 Excel 报表。请在安装了本程序的电脑或服务器上运行：npm run cli -- export report <文件.xlsx>';
@@ -83,11 +84,7 @@ export const countyReport = (bot: Bot) =>
         await exportReportInChat(ctx, arg === '私发');
       },
     })
-    .action({
-      name: 'report.export',
-      roles: ['office'],
-      async run(ctx) {
+    .action(reportExport, async (ctx) => {
         const r = await exportReportInChat(ctx, false);
         ctx.toast(r.ok ? 'success' : 'error', r.toast);
-      },
-    });
+      });

@@ -19,6 +19,7 @@ import { recordAccountability } from '../../store/accountability';
 import { getVillage } from '../../store/township';
 
 import { APPLY_FORM_ROWS as APPLY_FORM_MEMBERS } from '../cards/progress';
+import { applyForm, qualifyForm } from '../actions/review';
 
 const REVIEWERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 
@@ -250,13 +251,9 @@ export const reviewHouseholds = (bot: Bot) =>
         ctx.reply((await registerApplication(ctx, { head, headId, note, members: [] })).text);
       },
     })
-    .action({
-      // The progress card's application form: the head, then up to APPLY_FORM_MEMBERS members.
-      name: 'apply.form',
-      roles: REVIEWERS,
-      where: 'village',
-      async run(ctx, { form }) {
-        const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string).trim() : '');
+    // The progress card's application form: the head, then up to APPLY_FORM_MEMBERS members.
+    .action(applyForm, async (ctx, { form }) => {
+        const str = (k: string) => form[k] ?? '';
         const rows: MemberInput[] = [];
         for (let i = 0; i < APPLY_FORM_MEMBERS; i++) {
           const row = { name: str(`m${i}_name`), relation: str(`m${i}_relation`), idCard: str(`m${i}_id`) };
@@ -266,8 +263,7 @@ export const reviewHouseholds = (bot: Bot) =>
         const r = await registerApplication(ctx, { head: str('head'), headId: headId || null, note: str('note'), members: rows });
         ctx.toast(r.ok ? 'success' : 'error', r.ok ? '已登记申请。' : r.text);
         if (r.ok) ctx.reply(r.text);
-      },
-    })
+      })
     .command({
       name: '成员',
       usage: MEMBER_USAGE,
@@ -310,17 +306,12 @@ export const reviewHouseholds = (bot: Bot) =>
         ctx.reply(await decideQualification(ctx, ref, verdict, why.join(' ')));
       },
     })
-    .action({
-      name: 'qualify.form',
-      roles: REVIEWERS,
-      where: 'village',
-      async run(ctx, { value, form }) {
-        const text = await decideQualification(ctx, String(value.h ?? ''), String(form.verdict ?? ''), String(form.reason ?? '').trim());
+    .action(qualifyForm, async (ctx, { value, form }) => {
+        const text = await decideQualification(ctx, value.h, form.verdict, form.reason);
         const ok = text.includes('资格复审通过') || text.includes('资格复审不通过');
         ctx.toast(ok ? 'success' : 'error', text);
         if (ok) ctx.reply(text);
-      },
-    })
+      })
     .command({
       name: '县批准',
       usage: '县批准 <户>',

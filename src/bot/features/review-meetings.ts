@@ -34,6 +34,7 @@ import { tooLong } from '../../core/limits';
 import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill, villageOrder } from '../../core/procedure';
 import { villageFacts } from '../../store/progress';
 import { moveAll, moveHousehold } from '../households';
+import { meetingForm, meetingConfirm, meetingTownshipSign } from '../actions/review';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 export const MEETING_USAGE =
@@ -408,8 +409,7 @@ async function advanceIfAllValid(ctx: BotContext, villageId: number, justValid: 
   moveAll(ctx, villageId, 'two_committees_pass');
 }
 
-async function loadMeeting(ctx: BotContext, key: unknown): Promise<MeetingRow | null> {
-  if (typeof key !== 'string' || !key) return null;
+async function loadMeeting(ctx: BotContext, key: string): Promise<MeetingRow | null> {
   const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, key));
   return m && m.townshipId === ctx.township?.id ? m : null;
 }
@@ -454,22 +454,18 @@ export const reviewMeetings = (bot: Bot) =>
         ctx.reply(`已登记村民大会（${formatCn(m.date)}）缺席人员意见：${text}\n${validityLine('villagers_assembly', saved.validity)}`);
       },
     })
-    .action({
-      // The progress card's meeting form: the kind and the applicants it lists are in the button's
-      // value; attendance once, then 同意 / 反对 (and an objector's speech) per applicant.
-      name: 'meeting.form',
-      roles: REPORTERS,
-      where: 'village',
-      async run(ctx, { value, form }) {
-        const kind = parseMeetingKind(String(value.kind ?? form.kind ?? ''));
-        const str = (k: string) => (form[k] === undefined || form[k] === null ? '' : String(form[k]).trim());
+    // The progress card's meeting form: the kind and the applicants it lists are in the button's
+    // value; attendance once, then 同意 / 反对 (and an objector's speech) per applicant.
+    .action(meetingForm, async (ctx, { value, form }) => {
+        const kind = parseMeetingKind(value.kind ?? form.kind ?? '');
+        const str = (k: string) => form[k] ?? '';
         const n = (k: string) => (str(k) === '' ? null : /^\d+$/.test(str(k)) ? Number(str(k)) : Number.NaN);
         const eligible = n('eligible');
         const present = n('present');
         if (!kind || eligible === null || present === null || Number.isNaN(eligible) || Number.isNaN(present)) {
           return ctx.toast('error', '请选择会议类型并填写应到、实到人数（整数）。');
         }
-        const refs = Array.isArray(value.hs) ? value.hs.map(String) : [];
+        const refs = value.hs;
         const applicants: ApplicantTally[] = [];
         for (const [i, ref] of refs.entries()) {
           const f = n(`for_${i}`);
@@ -497,25 +493,19 @@ export const reviewMeetings = (bot: Bot) =>
         };
         const ok = await recordMeeting(ctx, draft);
         ctx.toast(ok ? 'info' : 'error', ok ? '已提交，结果见群消息。' : '未登记，原因见群消息。');
-      },
-    })
-    .action({
-      name: 'meeting.confirm',
-      roles: ['first_secretary', 'package_cadre'],
-      where: 'village',
-      async run(ctx, { value }) {
+      })
+    .action(meetingConfirm, async (ctx, { value }) => {
         const m = await loadMeeting(ctx, value.m);
-        if (!m || m.villageId !== ctx.village!.id) return ctx.toast('error', '找不到这次会议记录。');
-        const as = String(value.as);
+        if (!m || m.villageId !== ctx.village.id) return ctx.toast('error', '找不到这次会议记录。');
+        const { as } = value;
         const sign = as === 'package_cadre_sign';
         const role = sign ? 'package_cadre' : as;
-        if (role !== 'first_secretary' && role !== 'package_cadre') return ctx.toast('error', '无效的操作。');
         if (!allows(ctx.actor.grants.filter((g) => g.role !== 'office'), [role], m.villageId)) {
           return ctx.toast('error', `只有本村${role === 'first_secretary' ? '第一书记' : '驻村干部'}本人可以确认。`);
         }
         if (m.confirmations[as]) {
           const o = await overseerState(ctx, m.villageId);
-          ctx.answer.card = meetingCard(m, ctx.village!.name, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired, rulesOf(ctx)));
+          ctx.answer.card = meetingCard(m, ctx.village.name, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired, rulesOf(ctx)));
           return ctx.toast('info', '已确认过。');
         }
         const confirmations = { ...m.confirmations, [as]: ctx.actor.openId };
@@ -523,14 +513,10 @@ export const reviewMeetings = (bot: Bot) =>
         ctx.audit({ action: sign ? 'sign' : 'confirm', entity: 'meeting', entityId: String(m.id), before: m.confirmations, after: confirmations });
         ctx.answer.card = saved.card;
         ctx.toast('success', saved.validity.ok ? `已确认，${MEETING_NAMES[m.kind as MeetingKind]}记录有效。` : '已确认。');
-      },
-    })
-    .action({
-      // Other township cadres (the office, the area leader) sign their opinion in the two-committees
-      // minutes from their own accounts; recorded on the meeting beside the package cadre's.
-      name: 'meeting.township_sign',
-      roles: ['office', 'leader'],
-      async run(ctx, { value }) {
+      })
+    // Other township cadres (the office, the area leader) sign their opinion in the two-committees
+    // minutes from their own accounts; recorded on the meeting beside the package cadre's.
+    .action(meetingTownshipSign, async (ctx, { value }) => {
         const m = await loadMeeting(ctx, value.m);
         if (m?.kind !== 'two_committees') return ctx.toast('error', '找不到这次两委会议记录。');
         const key = `township_sign:${ctx.actor.openId}`;
@@ -545,8 +531,7 @@ export const reviewMeetings = (bot: Bot) =>
         ctx.audit({ action: 'sign', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, before: m.confirmations, after: confirmations });
         ctx.answer.card = saved.card;
         ctx.toast('success', saved.validity.ok && !m.valid ? '已签字，两委会议记录有效。' : '已签字。');
-      },
-    })
+      })
     .onReplyMedia({
       name: 'meeting.evidence',
       async run(ctx, media) {

@@ -15,6 +15,7 @@ import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill, vill
 import { villageFacts } from '../../store/progress';
 import { evidenceEntries } from '../evidence';
 import type { Attachment } from '../parse';
+import { objectionResolve, noticeForm } from '../actions/review';
 
 const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 const USAGE = '用法：公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>';
@@ -134,21 +135,13 @@ export const reviewNotice = (bot: Bot) =>
         ctx.reply(USAGE);
       },
     })
-    .action({
-      name: 'objection.resolve',
-      roles: REPORTERS,
-      async run(ctx, { value, form }) {
-        const text = await resolveObjection(ctx, Number(value.no), String(form.result ?? '').trim());
+    .action(objectionResolve, async (ctx, { value, form }) => {
+        const text = await resolveObjection(ctx, value.no, form.result);
         const ok = text.includes('异议已处理：') && !text.includes('此前');
         ctx.toast(ok ? 'success' : 'error', text);
         if (ok) ctx.reply(text);
-      },
-    })
-    .action({
-      name: 'notice.form',
-      roles: REPORTERS,
-      async run(ctx, { form }) {
-        await startNotice(ctx, form.start ? String(form.start) : undefined);
+      })
+    .action(noticeForm, async (ctx, { form }) => {
+        await startNotice(ctx, form.start || undefined);
         ctx.toast('info', '已提交，结果见群消息。');
-      },
-    });
+      });

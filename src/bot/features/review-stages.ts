@@ -15,6 +15,7 @@ import { allows } from '../../core/roles';
 import { townshipSnapshot } from '../../store/progress';
 import { villageSnapshots } from '../../store/helpers';
 import { progressCardFor } from './progress';
+import { stageComplete, dataFiled } from '../actions/review';
 
 const VILLAGE_REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 const STAGE_LIST = '资格复审、评议公示、乡审核、上报存档';
@@ -127,13 +128,8 @@ export const reviewStages = (bot: Bot) =>
         ctx.reply((await completeStage(ctx, stage)).text);
       },
     })
-    .action({
-      name: 'stage.complete',
-      roles: VILLAGE_REPORTERS,
-      async run(ctx, { value }) {
-        const stage = parseStageKey(String(value.stage ?? ''));
-        if (!stage) return ctx.toast('error', '无效的阶段。');
-        const r = await completeStage(ctx, stage);
+    .action(stageComplete, async (ctx, { value }) => {
+        const r = await completeStage(ctx, value.stage);
         if (!r.ok) return ctx.toast('error', r.text);
         ctx.reply(r.text);
         ctx.toast('success', '已标记完成');
@@ -141,8 +137,7 @@ export const reviewStages = (bot: Bot) =>
           const c = await progressCardFor(ctx);
           if (typeof c !== 'string') ctx.answer.card = c;
         });
-      },
-    })
+      })
     .command({
       name: '资料',
       usage: '资料 已填报',
@@ -154,16 +149,11 @@ export const reviewStages = (bot: Bot) =>
         ctx.reply(fileData(ctx));
       },
     })
-    .action({
-      name: 'data.filed',
-      roles: VILLAGE_REPORTERS,
-      where: 'village',
-      run(ctx) {
+    .action(dataFiled, (ctx) => {
         const text = fileData(ctx);
         ctx.toast(text.startsWith('已登记') ? 'success' : 'info', text);
         if (text.startsWith('已登记')) ctx.reply(text);
-      },
-    })
+      })
     .command({
       name: '乡会议',
       usage: '乡会议 [日期]',

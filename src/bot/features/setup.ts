@@ -6,12 +6,13 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { chats, people, roles, townships, villages } from '../../../db/schema/index';
 import { findVillageByName, getChat, getVillage, listVillages, type ChatRow, type TownshipRow } from '../../store/township';
 import { parseRole, ROLE_NAMES, VILLAGE_ROLES, ROLES } from '../../core/roles';
-import { card, md, button, buttons, type Card } from '../../feishu/card';
+import { card, md, buttons, type Card } from '../../feishu/card';
 import type { Database, Statement } from '../../store/database';
 import type { BotContext } from '../context';
 import { esc } from '../../feishu/escape';
-import { isOwnKey, own } from '../../core/lookup';
+import { own } from '../../core/lookup';
 import type { Bot } from '../bot';
+import { bindConfirm, bindCancel } from '../actions/setup';
 
 const CHAT_KINDS: Partial<Record<string, 'leaders' | 'inspectors'>> = { 领导群: 'leaders', 纪委群: 'inspectors' };
 export const KIND_NAMES = { village: '村工作群', leaders: '领导群', inspectors: '纪委群' } as const;
@@ -121,7 +122,6 @@ async function confirmCard(d: Database, plan: BindPlan): Promise<Card> {
   // no nulls in a button's value: what is absent is left out (sameTarget reads absent as null)
   const target = (x: Target) => (x.villageId === null ? { kind: x.kind } : { kind: x.kind, villageId: x.villageId });
   const value = {
-    a: 'bind.confirm',
     chat: plan.chatId,
     t: plan.townshipId,
     k: plan.kind,
@@ -129,7 +129,7 @@ async function confirmCard(d: Database, plan: BindPlan): Promise<Card> {
     ...(plan.from ? { from: target(plan.from) } : {}),
     had: plan.displaced,
   };
-  return card('确认更改群绑定', [md(lines.join('\n')), buttons(button('确认', value, 'danger'), button('取消', { a: 'bind.cancel' }))], 'orange');
+  return card('确认更改群绑定', [md(lines.join('\n')), buttons(bindConfirm.button('确认', value, 'danger'), bindCancel.button('取消', {}))], 'orange');
 }
 
 export const setup = (bot: Bot) =>
@@ -168,25 +168,21 @@ export const setup = (bot: Bot) =>
         ctx.reply(await boundText(ctx.d, plan));
       },
     })
-    .action({
-      name: 'bind.confirm',
-      roles: ['office'],
-      async run(ctx, { value }) {
-        const chatId = String(value.chat ?? '');
+    .action(bindConfirm, async (ctx, { value }) => {
+        const chatId = value.chat;
         const t = ctx.township;
-        if (!t || !chatId || value.t !== t.id || (ctx.chatId && ctx.chatId !== chatId)) {
+        if (value.t !== t.id || (ctx.chatId && ctx.chatId !== chatId)) {
           return ctx.toast('error', '这张卡片已失效，请在要绑定的群里重新发送“绑定”。');
         }
         const kind = value.k;
-        if (!isOwnKey(KIND_NAMES, kind)) return ctx.toast('error', '这张卡片已失效，请重新发送“绑定”。');
-        const villageId = kind === 'village' ? Number(value.v) : null;
+        const villageId = kind === 'village' ? (value.v ?? null) : null;
         if (kind === 'village' && !(villageId && (await getVillage(ctx.d, villageId))?.townshipId === t.id)) {
           return ctx.toast('error', '这个村已不在本乡，请重新发送“绑定”。');
         }
         const existing = await getChat(ctx.d, chatId);
         if (existing && existing.townshipId !== t.id) return ctx.toast('error', '本群已绑定到其他乡镇，不能重复绑定。');
         const plan = await planBind(ctx.d, t, chatId, existing, { kind, villageId });
-        const shown = { from: (value.from ?? null) as Target | null, had: Array.isArray(value.had) ? value.had.map(String) : [] };
+        const shown = { from: value.from ? { kind: value.from.kind, villageId: value.from.villageId ?? null } : null, had: value.had };
         if (!sameTarget(plan.from, shown.from) || plan.displaced.join() !== [...shown.had].sort().join()) {
           ctx.answer.card = await confirmCard(ctx.d, plan);
           return ctx.toast('warning', '绑定情况已有变化，请核对后重新确认。');
@@ -199,16 +195,11 @@ export const setup = (bot: Bot) =>
         const text = await boundText(ctx.d, plan);
         ctx.answer.card = card('群绑定', [md(esc(text))], 'green');
         ctx.toast('success', text);
-      },
-    })
-    .action({
-      name: 'bind.cancel',
-      roles: ['office'],
-      run(ctx) {
+      })
+    .action(bindCancel, (ctx) => {
         ctx.answer.card = card('群绑定', [md('已取消，绑定没有改动。')], 'grey');
         ctx.toast('info', '已取消。');
-      },
-    })
+      })
     .command({
       name: '角色',
       usage: '角色 @某人 <角色> [村名]',
