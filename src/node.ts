@@ -65,6 +65,7 @@ export async function startNodeServer(
     accept: (e, at) => writer.accept(e, at),
     onAccepted: () => loop?.kick(),
     health: websocket ? () => connection?.health() ?? { ok: true, connection: 'websocket', connected: false } : undefined,
+    pause: () => new Promise<void>((r) => setImmediate(r)),
   });
   loop = new InboxLoop(services.deps);
   // Learn the bot's own open_id before the first event when it is not configured (online only).
@@ -84,6 +85,8 @@ export async function startNodeServer(
   const recovered = await services.sweep();
   if (recovered) log.info(`启动时补处理了 ${recovered} 条未处理的事件`);
   services.sender.start();
+  // Chat imports the last stop left half-way go on from where they stopped (src/chat-import/run.ts).
+  services.deps.imports?.kick();
   // Retries and leftovers go through the same yielding loop; the sweep never blocks acks.
   const sweepTimer = setInterval(() => {
     loop?.kick();

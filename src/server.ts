@@ -14,6 +14,7 @@ import { runJobs, type JobsOptions, type JobsResult } from './jobs/run';
 import type { ReportService } from './report/service';
 import { receiveEvent, type Received } from './receive';
 import type { Envelope } from './feishu/events';
+import { runChatImports, type ImportRunOptions, type ImportRunResult } from './chat-import/run';
 
 export interface Services {
   app: ReturnType<typeof createApp>;
@@ -28,6 +29,8 @@ export interface Services {
   tick(now: Date): Promise<void>;
   /** plans and queues the scheduled jobs due at `now` (DESIGN §7); runs in this process one at a time */
   jobs(now: Date): Promise<JobsResult>;
+  /** the chat imports' pieces (src/chat-import/run.ts): runs what has work, one run at a time in this process */
+  imports(): Promise<ImportRunResult>;
 }
 
 /** What the bot learned about itself from Feishu, per app; module-level so that Workers, which build services per request, ask once per isolate. */
@@ -86,6 +89,12 @@ export function buildServices(
     jobs?: Pick<JobsOptions, 'statementBudget' | 'chunkStatements'>;
     /** /healthz's report on the event connection (the long connection's state) */
     health?: AppDeps['health'];
+    /** the chat imports' limits per run (Workers: a statement budget per invocation) */
+    imports?: Pick<ImportRunOptions, 'statementBudget' | 'maxBytes'>;
+    /** how new import work is started: Workers hand it to the imports object; default a deferred run here */
+    kickImports?: () => void;
+    /** Node: gives the event loop a turn between staged batches of an import (acknowledgements first) */
+    pause?: () => Promise<void>;
   } = {},
 ): Services {
   const api = isOnline(config)
@@ -93,6 +102,24 @@ export function buildServices(
     : null;
   const sender = new OutboxSender({ d, api, log, pacer: opts.pacer });
   const identify = api && !config.FEISHU_BOT_OPEN_ID ? learnIdentity(api, `${config.FEISHU_DOMAIN} ${config.FEISHU_APP_ID}`, log) : undefined;
+  let importsRunning: Promise<ImportRunResult> | null = null;
+  let importsAgain = false;
+  const imports = (): Promise<ImportRunResult> => {
+    if (importsRunning) {
+      importsAgain = true;
+      return importsRunning;
+    }
+    importsRunning = (async () => {
+      let r: ImportRunResult;
+      do {
+        importsAgain = false;
+        r = await runChatImports({ d, api, log, onOutbox: () => sender.kick(), pause: opts.pause }, opts.imports);
+      } while (importsAgain && !r.more);
+      return r;
+    })().finally(() => (importsRunning = null));
+    return importsRunning;
+  };
+  const kickImports = opts.kickImports ?? (() => defer(imports));
   const deps: BotDeps = {
     d,
     bot: createBot(),
@@ -103,6 +130,7 @@ export function buildServices(
     now: opts.now,
     api,
     reports: opts.reports ?? null,
+    imports: { kick: kickImports },
   };
   const appDeps: AppDeps = { ...deps, webhook: webhookConfig(config), defer, accept: opts.accept, onAccepted: opts.onAccepted, health: opts.health };
   const app = createApp(appDeps);
@@ -128,8 +156,11 @@ export function buildServices(
       () => null,
       (e: Error) => e,
     );
+    // chat imports left half-way (a restart, an invocation that ended) go on
+    if (opts.kickImports) opts.kickImports();
+    else await imports().catch((e: Error) => log.error('chat imports failed', { error: e.message }));
     await (opts.drain ? opts.drain() : sender.drainAll());
     if (failure) throw failure;
   };
-  return { app, deps, sender, api, receive, sweep, tick, jobs };
+  return { app, deps, sender, api, receive, sweep, tick, jobs, imports };
 }

@@ -140,7 +140,9 @@ export class Bot {
   /** A message of a kind no handler reads (a sticker, a voice message, a picture sent on its own…). */
   onOtherKind(ctx: BotContext, messageType: string): void {
     const kind = own(KIND_NAMES, messageType) ?? '这类消息';
-    if (EVIDENCE_KINDS.has(messageType)) {
+    if (messageType === 'file') {
+      ctx.reply('收到文件。要导入花名册或部门名单，请“回复”该文件发送：导入 花名册，或 导入 <部门>（例如 导入 公安）。要作为会议记录或走访的佐证，请“回复”那条会议记录卡片或走访登记消息再发送。');
+    } else if (EVIDENCE_KINDS.has(messageType)) {
       ctx.reply(`收到${kind}。要作为会议记录或走访的佐证，请在飞书里“回复”那条会议记录卡片或走访登记消息再发送；发送“帮助”查看可用命令。`);
     } else {
       ctx.reply(`我读不懂${kind}，请用文字发送命令，例如：进度。发送“帮助”查看可用命令。`);

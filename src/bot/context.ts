@@ -44,6 +44,10 @@ export class BotContext {
   reports: ReportService | null = null;
   /** `p2p` or `group` for a message; null for a card press */
   chatType: string | null = null;
+  /** the message this message replies to, if any */
+  parentId: string | null = null;
+  /** the chat import's runner (src/chat-import/run.ts): wake it after this handler's writes are committed */
+  imports: { kick(): void } | null = null;
 
   constructor(
     readonly d: Database,

@@ -36,12 +36,15 @@ export interface BotDeps {
   api?: FeishuApi | null;
   /** Node-only: builds the county report workbook (src/report/node.ts); absent on Workers */
   reports?: ReportService | null;
+  /** wakes the chat import's runner (src/chat-import/run.ts) */
+  imports?: { kick(): void } | null;
 }
 
 /** Hands the handler what the deployment provides beyond the store. */
 function equip(deps: BotDeps, ctx: BotContext): BotContext {
   ctx.api = deps.api ?? null;
   ctx.reports = deps.reports ?? null;
+  ctx.imports = deps.imports ?? null;
   return ctx;
 }
 
@@ -100,6 +103,7 @@ export async function runMessage(deps: BotDeps, envelope: Envelope, rowId: numbe
     deps.d, now, `message:${message.message_id}`, where.actor, where.township, where.chat, message.chat_id, where.village, message.message_id,
   ));
   ctx.chatType = message.chat_type;
+  ctx.parentId = message.parent_id ?? null;
   const botOpenId = await botOpenIdOf(deps);
   const type = message.message_type;
   const body = readMessage(type, message.content);

@@ -2,6 +2,7 @@
 import { Bot } from './bot';
 import { help } from './features/help';
 import { setup } from './features/setup';
+import { imports } from './features/imports';
 import { progress } from './features/progress';
 import { crosscheck } from './features/crosscheck';
 import { reviewHouseholds } from './features/review-households';
@@ -22,6 +23,7 @@ export function createBot(): Bot {
   return new Bot()
     .use(help)
     .use(setup)
+    .use(imports)
     .use(progress)
     .use(crosscheck)
     .use(reviewHouseholds)

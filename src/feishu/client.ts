@@ -35,6 +35,55 @@ export interface FeishuApi {
   uploadFile(name: string, bytes: Uint8Array, fileType?: string): Promise<string>;
   /** the bot's own identity (GET /open-apis/bot/v3/info) */
   botInfo(): Promise<{ openId: string; name: string }>;
+  /**
+   * The bytes of a file someone sent (GET /open-apis/im/v1/messages/:id/resources/:key?type=file,
+   * the SDK's messageResource.get); over `maxBytes` it stops reading and throws FileTooLarge.
+   */
+  downloadFile(messageId: string, fileKey: string, maxBytes: number): Promise<Uint8Array>;
+  /** One message (GET /open-apis/im/v1/messages/:id): its kind and content, null when Feishu has none. */
+  getMessage(messageId: string): Promise<{ messageType: string; content: string; chatId: string | null } | null>;
+}
+
+/** A download stopped at its cap. */
+export class FileTooLarge extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`file larger than ${maxBytes} bytes`);
+    this.name = 'FileTooLarge';
+  }
+}
+
+/** Reads a web stream (or a Node Readable) to its end, refusing more than `maxBytes`. */
+async function readCapped(stream: unknown, maxBytes: number): Promise<Uint8Array> {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  const take = (c: Uint8Array) => {
+    total += c.byteLength;
+    if (total > maxBytes) throw new FileTooLarge(maxBytes);
+    parts.push(c);
+  };
+  const s = stream as { getReader?: () => ReadableStreamDefaultReader<Uint8Array>; cancel?: () => Promise<void> } & AsyncIterable<Uint8Array>;
+  if (typeof s.getReader === 'function') {
+    const reader = s.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        take(value);
+      }
+    } catch (e) {
+      await reader.cancel().catch(() => {});
+      throw e;
+    }
+  } else {
+    for await (const c of s) take(c);
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.byteLength;
+  }
+  return out;
 }
 
 export interface FeishuClientOptions {
@@ -175,6 +224,36 @@ export function createFeishuClient(opts: FeishuClientOptions): FeishuApi {
       const bot = ((res ?? {}) as { bot?: { open_id?: unknown; app_name?: unknown } }).bot;
       if (typeof bot?.open_id !== 'string' || !bot.open_id) throw new FeishuError('bot info without open_id', true, null);
       return { openId: bot.open_id, name: typeof bot.app_name === 'string' ? bot.app_name : '' };
+    },
+
+    async downloadFile(messageId, fileKey, maxBytes) {
+      await prepare();
+      const client = await sdk();
+      try {
+        const res = await client.im.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type: 'file' } });
+        const declared = Number((res.headers as Record<string, unknown> | undefined)?.['content-length']);
+        if (Number.isFinite(declared) && declared > maxBytes) {
+          await (res.getReadableStream() as unknown as ReadableStream).cancel?.().catch(() => {});
+          throw new FileTooLarge(maxBytes);
+        }
+        return await readCapped(res.getReadableStream(), maxBytes);
+      } catch (e) {
+        if (e instanceof FileTooLarge) throw e;
+        throw classifyError(e);
+      }
+    },
+
+    async getMessage(messageId) {
+      await prepare();
+      const client = await sdk();
+      const data = await call(() => client.im.message.get({ path: { message_id: messageId } }));
+      const item = ((data.items ?? []) as { msg_type?: unknown; body?: { content?: unknown }; chat_id?: unknown; deleted?: unknown }[])[0];
+      if (!item || item.deleted === true || typeof item.msg_type !== 'string') return null;
+      return {
+        messageType: item.msg_type,
+        content: typeof item.body?.content === 'string' ? item.body.content : '',
+        chatId: typeof item.chat_id === 'string' ? item.chat_id : null,
+      };
     },
 
     async uploadFile(name, bytes, fileType = 'stream') {

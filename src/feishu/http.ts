@@ -48,7 +48,9 @@ export function createFetchHttp({ timeoutMs = 10_000 } = {}) {
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers ?? {})) if (v !== undefined && v !== null) headers.set(k, String(v));
     let body: BodyInit | undefined;
-    if (req.data !== undefined && req.data !== null) {
+    const method = (req.method ?? 'GET').toUpperCase();
+    // the SDK hands GETs an empty `data` too (a download): fetch refuses a GET with a body
+    if (req.data !== undefined && req.data !== null && method !== 'GET' && method !== 'HEAD') {
       if (typeof FormData !== 'undefined' && req.data instanceof FormData) {
         body = req.data;
         headers.delete('content-type'); // let fetch set the multipart boundary
@@ -61,7 +63,7 @@ export function createFetchHttp({ timeoutMs = 10_000 } = {}) {
     let res: Response;
     try {
       res = await fetch(url, {
-        method: (req.method ?? 'GET').toUpperCase(),
+        method,
         headers,
         body,
         signal: AbortSignal.timeout(req.timeout ?? timeoutMs),
@@ -75,6 +77,12 @@ export function createFetchHttp({ timeoutMs = 10_000 } = {}) {
     res.headers.forEach((v, k) => {
       respHeaders[k] = v;
     });
+    if (req.responseType === 'stream' && res.status >= 200 && res.status < 300) {
+      // A download (the SDK's messageResource.get): the body unread, for the caller to read
+      // within its own size cap. The SDK checks `readable` before handing it out.
+      const body = Object.assign(res.body ?? new ReadableStream<Uint8Array>({ start: (c) => c.close() }), { readable: true });
+      return req.$return_headers ? { data: body, headers: respHeaders } : body;
+    }
     const text = await res.text();
     let data: unknown = text;
     try {

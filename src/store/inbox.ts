@@ -2,7 +2,7 @@
 // Its unique indexes on event_id and message_id are the deduplication store.
 import { maskIdsInText } from '../core/idcard';
 import { and, asc, desc, eq, isNotNull, lt, or, inArray, sql } from 'drizzle-orm';
-import { inbox, outbox } from '../../db/schema/index';
+import { chatImports, inbox, outbox } from '../../db/schema/index';
 import type { Database, Statement } from './database';
 
 export type InboxRow = typeof inbox.$inferSelect;
@@ -126,4 +126,6 @@ export async function countInbox(d: Database) {
 export async function releaseLeases(d: Database): Promise<void> {
   await d.db.update(inbox).set({ leaseUntil: 0 }).where(eq(inbox.status, 'pending'));
   await d.db.update(outbox).set({ leaseUntil: 0 }).where(eq(outbox.status, 'pending'));
+  // a chat import whose piece was running when the process stopped (src/chat-import/run.ts)
+  await d.db.update(chatImports).set({ leaseUntil: 0 }).where(inArray(chatImports.state, ['downloading', 'validating', 'importing', 'cancelling']));
 }

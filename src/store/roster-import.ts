@@ -99,6 +99,8 @@ export async function stageRosterBatch(
   importId: string,
   batch: { households: readonly RosterHousehold[]; members: readonly { householdNo: string; member: RosterMember }[] },
   villageIds?: ReadonlyMap<string, number>,
+  /** written in the same atomic write (the chat import's resume point) */
+  extra: Statement[] = [],
 ): Promise<void> {
   const imp = await importOf(d, importId);
   const ids = villageIds ?? (await villageIdsOf(d, imp.townshipId));
@@ -106,8 +108,8 @@ export async function stageRosterBatch(
   if (unknown.length) throw new Error(`花名册里的村不在本乡名单中：${unknown.join('、')}。请先在 township.json 中添加并运行 init。`);
   const hs = batch.households.map((h) => householdRow(importId, ids.get(h.village)!, h));
   const ms = batch.members.map((m) => memberRow(importId, m.householdNo, m.member));
-  if ('sqlite' in d) return stageFast(d as SqliteDatabase, hs, ms);
-  const w: Statement[] = [];
+  if ('sqlite' in d) return stageFast(d as SqliteDatabase, hs, ms, extra);
+  const w: Statement[] = [...extra];
   for (const part of slices(hs, rowsPer(11))) w.push(d.db.insert(rosterStageHouseholds).values(part));
   for (const part of slices(ms, rowsPer(9))) w.push(d.db.insert(rosterStageMembers).values(part));
   await d.atomic(w);
@@ -134,7 +136,7 @@ function stageStatements(db: BetterSqlite3.Database) {
   return st;
 }
 
-function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms: ReturnType<typeof memberRow>[]): void {
+function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms: ReturnType<typeof memberRow>[], extra: Statement[]): void {
   const st = stageStatements(d.sqlite);
   // parameters written straight into one reused array (no array per row, no flattening)
   const insert = <T>(rows: readonly T[], width: number, one: BetterSqlite3.Statement, many: BetterSqlite3.Statement, put: (p: unknown[], at: number, r: T) => void) => {
@@ -151,6 +153,7 @@ function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms:
     }
   };
   d.sqlite.transaction(() => {
+    for (const x of extra) x.run();
     insert(hs, H_WIDTH, st.h1, st.h64, (p, a, h) => {
       p[a] = h.importId;
       p[a + 1] = h.number;
@@ -240,7 +243,7 @@ const maskedEntity = (number: string, id: string) => sql.raw(`${number} || '/' |
 export async function commitRosterImport(
   d: Database,
   importId: string,
-  o: { actor: string; source: string; now: Date },
+  o: { actor: string; source: string; now: Date; with?: (r: RosterImportResult) => Statement[] },
 ): Promise<RosterImportResult> {
   const imp = await importOf(d, importId);
   const T = imp.townshipId;
@@ -270,7 +273,13 @@ export async function commitRosterImport(
 
   const audit = (select: SQL) =>
     raw(d, sql`insert into audit_log (township_id, village_id, at, actor, action, entity, entity_id, before, after, source) ${select}`);
+  const result: RosterImportResult = {
+    households: { created: counts.hc, updated: counts.hu, unchanged: counts.hold - counts.hu },
+    members: { created: counts.mc, updated: counts.mu, removed: counts.mr },
+  };
   const w: Statement[] = [
+    // the caller's own rows (the chat import's state and answer), in the same write
+    ...(o.with?.(result) ?? []),
     // the audit trail first, while the old rows are still there
     audit(sql`select ${T}, s.village_id, ${at}, ${o.actor}, 'create', 'household', s.number, null,
       json_insert(${householdJson('s')}, '$.status', s.status), ${o.source}
@@ -308,8 +317,5 @@ export async function commitRosterImport(
     d.db.delete(rosterImports).where(eq(rosterImports.id, I)),
   ];
   await d.atomic(w);
-  return {
-    households: { created: counts.hc, updated: counts.hu, unchanged: counts.hold - counts.hu },
-    members: { created: counts.mc, updated: counts.mu, removed: counts.mr },
-  };
+  return result;
 }

@@ -38,6 +38,14 @@ export interface FakeFeishu {
   goneChats: Map<string, 'removed' | 'disbanded'>;
   /** extra unauthenticated routes (path → answer), e.g. the long connection's endpoint */
   routes: Map<string, (body: Buffer) => { status: number; body: unknown }>;
+  /**
+   * Files people sent, by message id (what GET .../messages/:id/resources/:key serves and
+   * GET .../messages/:id describes); `denyResources`: downloads refused as without permission.
+   */
+  files: Map<string, { fileKey: string; name: string; bytes: Uint8Array; chatId: string; messageType?: string }>;
+  denyResources: boolean;
+  /** downloads served (message id, bytes) */
+  downloads: { messageId: string; bytes: number }[];
   texts(chatId?: string): string[];
   /** stop listening (connection refused) and listen again on the same port */
   down(): Promise<void>;
@@ -131,6 +139,48 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
       record(200);
       return json(res, 200, { code: 0, msg: 'success', data: { file_key: `file_${uploads.length}` } });
     }
+    // FEISHU.md "Downloading a file someone sent"
+    const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(p);
+    if (resource && req.method === 'GET') {
+      if (fake.denyResources) {
+        return refuse(400, { code: 99991672, msg: 'Access denied. One of the following scopes is required: [im:message, im:message:readonly, im:resource].' });
+      }
+      const f = fake.files.get(decodeURIComponent(resource[1]!));
+      if (!f || f.fileKey !== decodeURIComponent(resource[2]!) || url.searchParams.get('type') !== 'file') {
+        return refuse(400, { code: 234003, msg: 'File not in msg.' });
+      }
+      record(200);
+      fake.downloads.push({ messageId: resource[1]!, bytes: f.bytes.length });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(f.bytes.length) });
+      return res.end(Buffer.from(f.bytes));
+    }
+    const oneMessage = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(p);
+    if (oneMessage && req.method === 'GET') {
+      const id = decodeURIComponent(oneMessage[1]!);
+      const f = fake.files.get(id);
+      if (!f) return refuse(400, { code: 230001, msg: 'invalid message_id' });
+      record(200);
+      const content = f.messageType && f.messageType !== 'file' ? JSON.stringify({ image_key: f.fileKey }) : JSON.stringify({ file_key: f.fileKey, file_name: f.name });
+      return json(res, 200, {
+        code: 0,
+        msg: 'success',
+        data: {
+          items: [
+            {
+              message_id: id,
+              msg_type: f.messageType ?? 'file',
+              create_time: String(Date.now()),
+              update_time: String(Date.now()),
+              deleted: false,
+              updated: false,
+              chat_id: f.chatId,
+              sender: { id: 'ou_sender', id_type: 'open_id', sender_type: 'user', tenant_key: 'tk' },
+              body: { content },
+            },
+          ],
+        },
+      });
+    }
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(p);
     if (p === '/open-apis/im/v1/messages' || reply) {
       const f = shouldFail();
@@ -193,6 +243,9 @@ export async function startFakeFeishu(opts: { botOpenId?: string | null } = {}):
     bot: { openId: opts.botOpenId === undefined ? BOT_OPEN_ID : opts.botOpenId, appName: '复核助手' },
     goneChats: new Map(),
     routes,
+    files: new Map(),
+    denyResources: false,
+    downloads: [],
     fail(mode, { times = 0, until = 0, resetSeconds = 1 }) {
       failure = { mode, times, until, resetSeconds };
     },

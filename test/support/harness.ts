@@ -9,6 +9,7 @@ import { startNodeServer, type NodeServer } from '../../src/node';
 import { memoryLogger } from '../../src/log';
 import { countInbox } from '../../src/store/inbox';
 import { outboxCounts } from '../../src/store/outbox';
+import { importsPending } from '../../src/store/chat-imports';
 import { startFakeFeishu, type FakeFeishu } from './fake-feishu';
 import { startFakeGateway, type ClientConfig, type FakeGateway } from './fake-gateway';
 import { BOT_OPEN_ID, ENCRYPT_KEY, LC_APP_ID, VERIFICATION_TOKEN, signedRequest } from './events';
@@ -81,13 +82,15 @@ export async function startHarness(
       let idleSince = Date.now();
       while (Date.now() - idleSince < 4000) {
         await server.sweep();
+        // chat imports run after the acknowledgement, in pieces (src/chat-import/run.ts)
+        const imported = await server.imports();
         await server.sender.drainAll();
         const inbox = await countInbox(server.d);
         const out = await outboxCounts(server.d);
-        if (inbox.pending === 0 && out.pending === 0) return;
+        if (inbox.pending === 0 && out.pending === 0 && !(await importsPending(server.d))) return;
         const failed = log.lines.find((l) => l.includes('event handler failed'));
         if (failed) throw new Error(failed);
-        const handled = inbox.done + inbox.failed + out.sent + out.failed + out.offline;
+        const handled = inbox.done + inbox.failed + out.sent + out.failed + out.offline + imported.statements;
         if (handled !== done) {
           done = handled;
           idleSince = Date.now();
@@ -95,7 +98,8 @@ export async function startHarness(
         await new Promise((r) => setTimeout(r, 20));
       }
       const stuck = server.d.sqlite.prepare("select receive_id, attempts, last_error, next_attempt_at from outbox where status = 'pending' limit 3").all();
-      throw new Error(`harness did not settle: ${JSON.stringify(stuck)}`);
+      const imports = server.d.sqlite.prepare("select state, cursor, attempts, lease_until, error from chat_imports where state in ('downloading', 'validating', 'importing', 'cancelling') limit 3").all();
+      throw new Error(`harness did not settle: ${JSON.stringify(stuck)} ${imports.length ? `chat imports: ${JSON.stringify(imports)}` : ''}`);
     },
     async close() {
       await server.close();
