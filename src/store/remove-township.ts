@@ -11,6 +11,9 @@ export const CHILD_TABLES: Record<string, { column: string; parent: string }> = 
   // a roster import's staged rows (src/store/roster-import.ts), by their import
   roster_stage_households: { column: 'import_id', parent: 'roster_imports' },
   roster_stage_members: { column: 'import_id', parent: 'roster_imports' },
+  // a chat import's file and staged department rows (src/store/chat-imports.ts), by their import
+  chat_import_chunks: { column: 'import_id', parent: 'chat_imports' },
+  department_stage_rows: { column: 'import_id', parent: 'chat_imports' },
 };
 /** Tables that belong to no township: delivery bookkeeping of incoming events, and Feishu chats the bot can no longer reach. */
 export const GLOBAL_TABLES = new Set(['inbox', 'gone_chats']);
