@@ -65,7 +65,7 @@ describe('a chat import killed half-way', () => {
     const dbPath = tempDbPath();
     const setup = openSqlite(dbPath);
     await loadTownship(setup, exampleJson(), { api: null, actor: 'test', source: 'test' });
-    setup.close();
+    setup.sqlite.close();
     const villages = exampleJson().villages.map((v, i) => ({ name: v.name, poor: i < 2, identifiers: ['王磊'], households: 1500 }));
     const roster = generateRoster({ seed: 5, villages });
     const members = roster.reduce((n, h) => n + h.members.length, 0);

@@ -44,7 +44,7 @@ export function wranglerToml() {
 
 const NODE_ONLY = [
   /(^|\/)node_modules\/(better-sqlite3|@hono\/node-server|node-cron)\//,
-  /^src\/(node\.ts|store\/sqlite\.ts|cli\/|import\/)/,
+  /^src\/(node\.ts|store\/sqlite\.ts|cli\/|import\/(roster|department)\.ts|sheet\/file\.ts)/,
 ];
 
 /**
