@@ -2,7 +2,8 @@
 // 确认导入 / 取消), the refusal of a file with errors, and the result. Every text from the file
 // (its name, village names, a column header, a reason) is escaped; reasons never hold an ID
 // number and the exit masks any that slipped in (src/feishu/safe-out.ts).
-import { button, buttons, card, hr, md, type Card } from '../feishu/card';
+import { buttons, card, hr, md, type Card } from '../feishu/card';
+import { importCancel, importConfirm } from '../bot/actions/imports';
 import { esc } from '../feishu/escape';
 import type { RosterImportResult } from '../store/roster-import';
 
@@ -76,7 +77,7 @@ export function previewCard(importId: string, fileName: string, p: Preview): Car
     md(`文件：${esc(fileName)}\n${counts(p)}`),
     hr(),
     md('核对无误后按“确认导入”：全部写入，或者一条也不写。按之前不会改动任何数据。'),
-    buttons(button('确认导入', { a: 'import.confirm', id: importId }, 'primary'), button('取消', { a: 'import.cancel', id: importId })),
+    buttons(importConfirm.button('确认导入', { id: importId }, 'primary'), importCancel.button('取消', { id: importId })),
   ]);
 }
 

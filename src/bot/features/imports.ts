@@ -11,6 +11,7 @@ import { shortWord } from '../../core/limits';
 import { awaitingImportFor, createChatImport, getChatImport, updateChatImport, type ChatImportRow } from '../../store/chat-imports';
 import { cancelledCard, importingCard, type Preview } from '../../chat-import/cards';
 import type { Bot } from '../bot';
+import { importCancel, importConfirm } from '../actions/imports';
 import type { BotContext } from '../context';
 
 const USAGE = `用法：导入 花名册，或 导入 <部门>（${DEPARTMENTS.join('、')}）。先发送文件，再“回复”该文件发送命令；或先发命令，再“回复”命令发送文件。`;
@@ -146,10 +147,7 @@ export const imports = (bot: Bot) =>
         return true;
       },
     })
-    .action({
-      name: 'import.confirm',
-      roles: ['office'],
-      async run(ctx, { value }) {
+    .action(importConfirm, async (ctx, { value }) => {
         const row = await pressed(ctx, value);
         if (!row) return;
         if (row.state !== 'ready') return ctx.toast(row.state === 'importing' || row.state === 'done' ? 'info' : 'warning', stateText(row));
@@ -157,12 +155,8 @@ export const imports = (bot: Bot) =>
         ctx.whenCommitted(async () => ctx.imports?.kick());
         ctx.answer.card = importingCard(row.fileName ?? '', row.preview as Preview);
         ctx.toast('success', `已确认，正在导入${what(row)}。`);
-      },
     })
-    .action({
-      name: 'import.cancel',
-      roles: ['office'],
-      async run(ctx, { value }) {
+    .action(importCancel, async (ctx, { value }) => {
         const row = await pressed(ctx, value);
         if (!row) return;
         if (row.state !== 'ready') return ctx.toast(row.state === 'cancelling' || row.state === 'cancelled' ? 'info' : 'warning', stateText(row));
@@ -170,14 +164,12 @@ export const imports = (bot: Bot) =>
         ctx.whenCommitted(async () => ctx.imports?.kick());
         ctx.answer.card = cancelledCard(row.fileName ?? '', row.preview as Preview);
         ctx.toast('info', '已取消，没有写入任何数据。');
-      },
     });
 
 const decider = (ctx: BotContext) => (ctx.actor.person ? `${ctx.actor.person.name}(${ctx.actor.openId})` : ctx.actor.openId);
 
-async function pressed(ctx: BotContext, value: Record<string, unknown>): Promise<ChatImportRow | null> {
-  const id = typeof value.id === 'string' ? value.id : '';
-  const row = id ? await getChatImport(ctx.d, id) : null;
+async function pressed(ctx: BotContext, value: { id: string }): Promise<ChatImportRow | null> {
+  const row = await getChatImport(ctx.d, value.id);
   if (!row || !ctx.township || row.townshipId !== ctx.township.id) {
     ctx.toast('error', '这张卡片已失效，请重新发送文件并回复“导入”。');
     return null;
