@@ -8,20 +8,22 @@ import { move, singleSource, type FlowEvent, type HouseholdStatus } from '../cor
 
 export type HouseholdRow = typeof households.$inferSelect;
 
-export type HouseholdLookup = { ok: true; household: HouseholdRow } | { ok: false; message: string };
+export type HouseholdLookup = { ok: true; household: HouseholdRow } | { ok: false; message: string; ambiguous?: boolean };
 
 /**
  * Looks in the chat's village (or, for township-wide people outside a village chat, the whole
- * township by number only). An ambiguous name gets the list to choose from.
+ * township by number only), or in the village given (`in`: its id and name, e.g. the village a
+ * 督查 names). An ambiguous name gets the list to choose from.
  */
-export async function findHousehold(ctx: BotContext, ref: string | undefined): Promise<HouseholdLookup> {
+export async function findHousehold(ctx: BotContext, ref: string | undefined, inVillage?: { id: number; name: string }): Promise<HouseholdLookup> {
   if (!ref) return { ok: false, message: '请写明户编号或户主姓名。' };
   const long = tooLong('ref', '户编号或户主姓名', ref);
   if (long) return { ok: false, message: long };
   const t = ctx.township;
   if (!t) return { ok: false, message: '本群还没有绑定乡镇。' };
-  const scope = ctx.village
-    ? and(eq(households.townshipId, t.id), eq(households.villageId, ctx.village.id))
+  const village = inVillage ?? ctx.village;
+  const scope = village
+    ? and(eq(households.townshipId, t.id), eq(households.villageId, village.id))
     : eq(households.townshipId, t.id);
   const rows = await ctx.d.db
     .select()
@@ -31,10 +33,11 @@ export async function findHousehold(ctx: BotContext, ref: string | undefined): P
   const byNumber = rows.find((r) => r.number === ref);
   if (byNumber) return { ok: true, household: byNumber };
   if (rows.length === 1) return { ok: true, household: rows[0]! };
-  const where = ctx.village ? ctx.village.name : '本乡';
+  const where = village ? village.name : '本乡';
   if (rows.length === 0) return { ok: false, message: `${where}没有户编号或户主为“${ref}”的户。发送“进度”可查看本村情况。` };
   return {
     ok: false,
+    ambiguous: true,
     message: `${where}有 ${rows.length} 户户主叫“${ref}”，请改用户编号：${rows.map((r) => r.number).join('、')}`,
   };
 }

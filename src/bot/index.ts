@@ -11,6 +11,7 @@ import { reviewNotice } from './features/review-notice';
 import { reviewStages } from './features/review-stages';
 import { countyReport } from './features/report';
 import { outreach } from './features/outreach';
+import { accountabilityFeature } from './features/accountability';
 import { overdueAlerts } from './features/alerts';
 import { helpers } from './features/helpers';
 import { batches } from './features/batches';
@@ -33,6 +34,7 @@ export function createBot(): Bot {
     .use(countyReport)
     .use(outreach)
     .use(overdueAlerts)
+    .use(accountabilityFeature)
     .use(helpers)
     .use(batches)
     .use(helpcards)

@@ -83,6 +83,14 @@ export function peopleFor(list: SimPerson[], chat: SimChat): (SimPerson & { labe
 async function askField(f: RenderedField, ask: (prompt: string) => Promise<string>, print: (s?: string) => void): Promise<unknown> {
   const initial = Array.isArray(f.initial) ? f.initial.join(',') : f.initial;
   const hint = initial ? `，回车保留“${f.kind === 'input' || f.kind === 'date' ? initial : f.options.filter((o) => f.initial!.includes(o.value)).map((o) => o.text).join('、')}”` : f.required ? '' : '，可回车跳过';
+  if (f.kind === 'check') {
+    for (;;) {
+      const a = (await ask(`  ${f.label}（是/否，回车为否）：`)).trim();
+      if (!a || a === '否') return false;
+      if (a === '是') return true;
+      print('  请输入“是”或“否”。');
+    }
+  }
   if (f.kind === 'select' || f.kind === 'multi') {
     print(`  ${f.label}${f.kind === 'multi' ? '（可多选，用空格或逗号分开）' : ''}：`);
     f.options.forEach((o, i) => print(`    ${i + 1}. ${o.text}`));

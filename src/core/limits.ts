@@ -19,6 +19,10 @@ export const INPUT_LIMITS = {
   finding: 500,
   /** 记录督查: the action taken */
   action: 200,
+  /** 督查: the person concerned (name, or post and name) */
+  person: 40,
+  /** 追责 处理结果: the note (required for 其他) */
+  outcome: 300,
   /** reasons: 资格 不通过, 清退, 核查, 帮扶 超限理由 */
   reason: 300,
   /** notes: 申请 说明, 联系 情况 */

@@ -50,6 +50,11 @@ export function select(name: string, label: string, options: { text: string; val
   };
 }
 
+/** A checkbox (in a form its value arrives as true / false). */
+export function checker(name: string, label: string, checked = false): Element {
+  return { tag: 'checker', name, checked, text: { tag: 'plain_text', content: label } };
+}
+
 export function datePicker(name: string, label: string, initial?: string): Element {
   return { tag: 'date_picker', name, placeholder: { tag: 'plain_text', content: label }, ...(initial ? { initial_date: initial } : {}) };
 }

@@ -6,7 +6,7 @@ type Json = Record<string, unknown>;
 export interface RenderedField {
   name: string;
   label: string;
-  kind: 'input' | 'select' | 'multi' | 'date';
+  kind: 'input' | 'select' | 'multi' | 'date' | 'check';
   required: boolean;
   options: { text: string; value: string }[];
   /** the value the card starts with (input default, date, selected options) */
@@ -41,8 +41,10 @@ const plain = (x: unknown) => ((x as Json | undefined)?.content as string | unde
 
 function fieldOf(e: Json): RenderedField | null {
   if (typeof e.name !== 'string') return null;
-  const kind = e.tag === 'input' ? 'input' : e.tag === 'select_static' ? 'select' : e.tag === 'multi_select_static' ? 'multi' : e.tag === 'date_picker' ? 'date' : null;
+  const kind =
+    e.tag === 'input' ? 'input' : e.tag === 'select_static' ? 'select' : e.tag === 'multi_select_static' ? 'multi' : e.tag === 'date_picker' ? 'date' : e.tag === 'checker' ? 'check' : null;
   if (!kind) return null;
+  if (kind === 'check') return { name: e.name, label: plain(e.text) ?? e.name, kind, required: false, options: [] };
   const options = ((e.options as Json[] | undefined) ?? []).map((o) => ({ text: plain(o.text) ?? String(o.value), value: String(o.value) }));
   const initial =
     kind === 'input'
@@ -100,7 +102,8 @@ function walk(el: unknown, out: Rendered, lines: string[], nameOf?: NameOf, form
     case 'input':
     case 'select_static':
     case 'multi_select_static':
-    case 'date_picker': {
+    case 'date_picker':
+    case 'checker': {
       const f = fieldOf(e);
       if (f) {
         out.formFields.push(f.name);

@@ -3,13 +3,13 @@
 // shared input alone.
 import type { PlanInput } from '../core/planner';
 import { JOBS, jobOf, type PlannedMessage } from './kinds/index';
-import type { CardContext } from './job';
+import type { AnyJobKind, CardContext } from './job';
 import type { Card } from '../feishu/card';
 
 export type { PlannedMessage } from './kinds/index';
 
-export function planJobs(input: PlanInput, extras: Partial<Record<string, unknown>> = {}): PlannedMessage[] {
-  return JOBS.flatMap((j): PlannedMessage[] => j.plan(input, extras[j.kind] as never));
+export function planJobs(input: PlanInput, extras: Partial<Record<string, unknown>> = {}, kinds: readonly AnyJobKind[] = JOBS): PlannedMessage[] {
+  return kinds.flatMap((j): PlannedMessage[] => j.plan(input, extras[j.kind] as never));
 }
 
 /** The cards a planned message is sent as (several for a large digest). */

@@ -64,6 +64,8 @@ export interface JobsOptions {
    * resume where this one stopped, and nothing is queued twice.
    */
   statementBudget?: number;
+  /** only these kinds (e.g. the 追责 cards right after a finding is recorded); default all */
+  kinds?: readonly string[];
 }
 
 /** Groups items into runs of at most `max` statements (an item larger than `max` stands alone). */
@@ -137,7 +139,7 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
     return;
   }
   const due = jobsDue(config, now);
-  const kinds = JOBS.filter((j) => j.due(due));
+  const kinds = JOBS.filter((j) => j.due(due) && (opts.kinds === undefined || opts.kinds.includes(j.kind)));
   if (kinds.length === 0) return; // nothing can be due: skip the reads
   let members = false;
   for (const j of kinds) if (!members && j.needsMembers) members = await j.needsMembers(d, t, due);
@@ -150,7 +152,7 @@ async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, 
     if (!reads.has(j.read)) reads.set(j.read, j.read(d, t, now));
     extras[j.kind] = await reads.get(j.read);
   }
-  const planned = planJobs(input, extras);
+  const planned = planJobs(input, extras, opts.kinds === undefined ? JOBS : kinds);
   res.townships++;
   res.planned += planned.length;
   if (planned.length === 0) return;

@@ -48,7 +48,17 @@ export interface Manifest {
   createdBy: string;
   reportExportedAt: string | null;
   reportSubmittedAt: string | null;
-  counts: { auditEntries: number; evidenceReferences: number; households: number; members: number } & { report: CountyReportSummary };
+  counts: {
+    auditEntries: number;
+    evidenceReferences: number;
+    households: number;
+    members: number;
+    /** 督查 records (明察, 暗访, 督办) */
+    inspections: number;
+    /** 追责: findings after the close, and those without an outcome yet */
+    accountability: number;
+    accountabilityOpen: number;
+  } & { report: CountyReportSummary };
   files: ManifestFile[];
   /** every evidence reference (meeting resolution photos, visit photos, cross-check sources), as in evidence.csv */
   evidence: ManifestEvidence[];
@@ -224,6 +234,9 @@ export async function writeArchive(d: Database, townshipId: string, dir: string,
       evidenceReferences: evidence.length - 1,
       households: report.households.length,
       members: report.persons.length,
+      inspections: report.inspections.length,
+      accountability: report.accountability.length,
+      accountabilityOpen: report.accountability.filter((a) => a.outcome === '未处理').length,
       report: report.summary,
     },
     files: files.map((f) => ({ path: f.path, bytes: f.bytes.length, sha256: sha256(f.bytes), description: f.description })),

@@ -34,6 +34,8 @@ import { exitPlansSheet } from './sheets/exit-plans';
 import { publicitySheet } from './sheets/publicity';
 import { contactsSheet } from './sheets/contacts';
 import { batchesSheet } from './sheets/batches';
+import { accountabilitySheet } from './sheets/accountability';
+import { inspectionsSheet } from './sheets/inspections';
 
 export { buildCountyReport, gatherCountyReport, type CountyReport } from './data';
 
@@ -60,6 +62,8 @@ export const COUNTY_SHEETS: readonly ReportSheet[] = [
   publicitySheet,
   contactsSheet,
   batchesSheet,
+  inspectionsSheet,
+  accountabilitySheet,
 ];
 
 /** The sheets of the county report, in order, each with its title row. */

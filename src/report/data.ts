@@ -15,6 +15,7 @@ import type { Database } from '../store/database';
 import { readCountyReportRows, type CountyReportRows, type ReportHousehold } from '../store/report';
 import type { CountyReportSummary, HeadCount } from './service';
 import { buildRecordLines, type RecordLines } from './record';
+import { accountabilityLines, inspectionLines, type AccountabilityLine, type InspectionLine } from './accountability';
 
 const batchNames = (list: readonly string[]) => sortBatches(list).map((k) => BATCHES[k].name).join('、');
 
@@ -195,6 +196,10 @@ export interface CountyReport {
   summary: CountyReportSummary;
   /** exit plans, visits, help cards, publicity, contacts, cross-check, votes, stages, the township-wide figures */
   record: RecordLines;
+  /** 追责 after the close, with the committee's outcomes */
+  accountability: AccountabilityLine[];
+  /** 督查 (明察暗访) */
+  inspections: InspectionLine[];
 }
 
 // ---------------------------------------------------------------------------
@@ -566,6 +571,8 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
     batches: vs.map((v) => batchOf(v.name, hsByV.get(v.id) ?? [])),
     batchTotal,
     summary,
+    accountability: accountabilityLines(rows.accountability),
+    inspections: inspectionLines(rows.inspections),
     record: buildRecordLines(rows, { now, household: (id) => { const l = lineById.get(id); return l && { village: l.village, number: l.number, head: l.head, categoryName: l.categoryName, helper: l.helper }; }, batchTotal }),
   };
 }

@@ -18,8 +18,8 @@ import { createHash } from 'node:crypto';
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import { auditLog, exclusionHits, households, townships } from '../../db/schema/index';
 import type { Database, Statement } from './database';
-import { enqueue } from './outbox';
 import type { TownshipRow } from './township';
+import { hitFinding, recordAccountability } from './accountability';
 import {
   DEPARTMENTS,
   EXCLUSIONS,
@@ -106,7 +106,7 @@ export interface NewHitCount {
 }
 
 export interface FlagItem {
-  uuid: string;
+  /** the finding recorded for the discipline committee (src/store/accountability.ts) */
   text: string;
 }
 
@@ -130,10 +130,9 @@ export interface CrosscheckPlan {
 const dayAfterCst = (date: string) =>
   Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + 1) - 8 * 3600_000;
 
-export const flagUuid = (townshipId: string, memberId: number, exclusion: string, department: string, evidenceKey: string) =>
-  `xflag-${createHash('sha256').update(`${townshipId}|${memberId}|${exclusion}|${department}|${evidenceKey}`).digest('hex').slice(0, 40)}`;
-
 interface FlagRow {
+  household_id: number;
+  village_id: number;
   member_id: number;
   exclusion: Exclusion;
   department: string;
@@ -218,7 +217,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
       ? await all<FlagRow>(
           d,
           sql`${cte} select c.member_id, c.exclusion, c.department, c.evidence_key, min(c.evidence) as evidence,
-                     h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
+                     h.id as household_id, h.village_id, h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
                 from ${cand} c
                 join households h on h.id = c.household_id
                 left join members m on m.id = c.member_id
@@ -231,7 +230,7 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
     // hits found after the close but never flagged (e.g. the committee's chat was not bound then)
     const older = await all<FlagRow>(
       d,
-      sql`select e.member_id, e.exclusion, e.department, e.evidence_key, e.evidence,
+      sql`select h.id as household_id, h.village_id, e.member_id, e.exclusion, e.department, e.evidence_key, e.evidence,
                  h.number, h.head_name, h.status, h.identification_owner, v.name as village, m.name as member_name, m.id_card
             from exclusion_hits e
             join households h on h.id = e.household_id
@@ -243,18 +242,24 @@ export async function planCrosscheck(d: Database, township: TownshipRow, now: Da
     );
     const rows = [...older, ...fresh];
     if (rows.length && !township.inspectorsChatId) {
-      warnings.push(`有 ${rows.length} 条届后发现的线索应报乡纪委，但纪委群尚未绑定（在纪委群里发送“绑定 纪委群”后重新比对即可补报）。`);
-    } else if (rows.length) {
+      warnings.push(`有 ${rows.length} 条届后发现的线索应报乡纪委，但纪委群尚未绑定：已记下，在纪委群里发送“绑定 纪委群”后自动补报。`);
+    }
+    if (rows.length) {
+      // recorded for accountability; the committee's card goes out once the row exists (src/jobs/kinds/accountability.ts)
       for (const r of rows) {
-        const uuid = flagUuid(t, r.member_id, r.exclusion, r.department, r.evidence_key);
-        const text = flagText(township, closingDate, r);
-        flags.push({ uuid, text });
+        flags.push({ text: flagText(township, closingDate, r) });
         statements.push(
-          enqueue(
-            d,
-            { uuid, townshipId: t, receiveIdType: 'chat_id', receiveId: township.inspectorsChatId!, msgType: 'text', content: JSON.stringify({ text }) },
-            Date.now(),
-          ),
+          recordAccountability(d, {
+            townshipId: t,
+            villageId: r.village_id,
+            householdId: r.household_id,
+            source: 'hit',
+            sourceId: sql`(select id from exclusion_hits where township_id = ${t} and member_id = ${r.member_id} and exclusion = ${r.exclusion}
+                              and department = ${r.department} and evidence_key = ${r.evidence_key})`,
+            finding: hitFinding(r.exclusion, r.department, JSON.parse(r.evidence) as HitEvidence, r.member_name, r.id_card),
+            identificationOwner: r.identification_owner,
+            foundAt: at,
+          }),
         );
       }
       statements.push(

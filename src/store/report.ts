@@ -1,5 +1,7 @@
 // What the county report reads (src/report/): every row of one township it shows, as plain rows.
 // The report builds its lines from these and imports no table itself.
+import { listAccountability } from './accountability';
+import { listInspections } from './inspections';
 import { and, eq, isNull } from 'drizzle-orm';
 import {
   contacts,
@@ -27,7 +29,7 @@ import { readOutreach } from './outreach';
 export async function readCountyReportRows(d: Database, townshipId: string) {
   const [t] = await d.db.select().from(townships).where(eq(townships.id, townshipId));
   if (!t) return null;
-  const [outreach, vs, hs, ms, ps, hits, mts, ns, sp, asg, obj, lists, visits, plans, cards, pub, cts] = await Promise.all([
+  const [outreach, vs, hs, ms, ps, hits, mts, ns, sp, asg, obj, lists, visits, plans, cards, pub, cts, acc, insp] = await Promise.all([
     readOutreach(d, townshipId),
     d.db.select().from(villages).where(eq(villages.townshipId, townshipId)).orderBy(villages.id),
     d.db.select().from(households).where(eq(households.townshipId, townshipId)).orderBy(households.villageId, households.number),
@@ -52,6 +54,8 @@ export async function readCountyReportRows(d: Database, townshipId: string) {
     d.db.select().from(helpCards).where(eq(helpCards.townshipId, townshipId)),
     d.db.select().from(publicity).where(eq(publicity.townshipId, townshipId)).orderBy(publicity.villageId, publicity.at, publicity.id),
     d.db.select().from(contacts).where(eq(contacts.townshipId, townshipId)).orderBy(contacts.at, contacts.id),
+    listAccountability(d, townshipId),
+    listInspections(d, townshipId),
   ]);
   return {
     township: t,
@@ -75,6 +79,10 @@ export async function readCountyReportRows(d: Database, townshipId: string) {
     helpCards: cards,
     publicity: pub,
     contacts: cts,
+    /** 追责: the findings after the close and their outcomes */
+    accountability: acc,
+    /** 督查: the committee's inspections */
+    inspections: insp,
   };
 }
 

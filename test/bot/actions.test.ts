@@ -50,7 +50,7 @@ describe('a card action declaration', () => {
   it('every action the bot answers is declared once and registered once', () => {
     const { actions } = bot.names();
     expect(new Set(actions).size).toBe(actions.length);
-    expect(actions).toHaveLength(28);
+    expect(actions).toHaveLength(33);
   });
 });
 
@@ -75,6 +75,9 @@ describe('a value or form that does not fit', () => {
     ['qualify.form: a verdict that is a list of objects', cadre, { a: 'qualify.form', h: '01-001' }, { verdict: [{}], reason: '' }, STALE_CARD],
     ['bind.confirm: no chat', office, { a: 'bind.confirm', t: 'x', k: 'village', v: 1 }, undefined, '这张卡片已失效，请在要绑定的群里重新发送“绑定”。'],
     ['alert.ack: a day that does not exist', inspector, { a: 'alert.ack', ...alert, d: '2026-02-30' }, undefined, '这张通报卡片的数据不完整，请等待下一次通报。'],
+    ['acc.outcome: an unknown source', inspector, { a: 'acc.outcome', s: 'rumour', sid: 1 }, { outcome: '约谈' }, '这张追责卡片已失效，请发送“追责”查看待处理的事项。'],
+    ['acc.form: a source id as text', inspector, { a: 'acc.form', s: 'removal', sid: '1' }, undefined, '这张追责卡片已失效，请发送“追责”查看待处理的事项。'],
+    ['alert.inspect: 确认识别错误 as an object', inspector, { a: 'alert.inspect', k: 'overdue', v: '1', s: 'qualification_review', d: '2026-12-09' }, { finding: '约谈', wrong: { x: 1 } }, '这张通报卡片的数据不完整，请等待下一次通报。'],
     ['alert.inspect: a finding that is an object', inspector, { a: 'alert.inspect', ...alert }, { finding: { x: '约谈' } }, '这张通报卡片的数据不完整，请等待下一次通报。'],
   ];
   for (const [what, [openId, chatId], value, form, toast] of cases) {

@@ -181,7 +181,7 @@ describe('alert cards', () => {
     expect((c.header as { template: string }).template).toBe('red');
   });
 
-  it('once acknowledged it says by whom and when and drops the button; the form has the two fields', () => {
+  it('once acknowledged it says by whom and when and drops the button; the form has the inspection’s fields', () => {
     const ref = { k: 'escalation' as const, v: '3', s: 'qualification_review' as const, d: '2026-12-14', ad: '2026-12-11' };
     const acked = alertCard({ ref, data, ack: { by: '陈静', at: at('2026-12-14', '10:20').getTime() } });
     const text = renderMessage('interactive', JSON.stringify(acked)).text;
@@ -190,7 +190,7 @@ describe('alert cards', () => {
     expect(text).toContain('✅ 已督办　陈静，12月14日 10:20');
     expect(JSON.stringify(acked)).not.toContain('alert.ack');
     const withForm = renderMessage('interactive', JSON.stringify(alertCard({ ref, data, showForm: true })));
-    expect(withForm.formFields).toEqual(['finding', 'action']);
+    expect(withForm.formFields).toEqual(['kind', 'household', 'person', 'finding', 'action', 'wrong']);
     expect(withForm.buttons.map((b) => b.label)).toEqual(['提交督查记录', '取消']);
   });
 

@@ -71,7 +71,7 @@ describe('export report', () => {
   it('has the sheets in order, a title and Chinese headers frozen on top, and column widths', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       '汇总', '分村汇总', '保留户', '清退户', '新纳入户', '申请未通过', '人员明细', '会议记录', '逐户表决', '公示', '公示异议', '环节进度',
-      '比对覆盖', '比对线索', '帮扶责任人', '帮扶卡', '帮扶走访', '脱贫规划', '政策宣讲', '全家外出联系', '五个一批统计',
+      '比对覆盖', '比对线索', '帮扶责任人', '帮扶卡', '帮扶走访', '脱贫规划', '政策宣讲', '全家外出联系', '五个一批统计', '督查', '追责',
     ]);
     for (const ws of wb.worksheets) {
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 2 });

@@ -23,4 +23,18 @@ const alert = (name: string) => defineAction({ name, roles: ['inspector'], value
 export const alertAck = alert('alert.ack');
 export const alertInspectForm = alert('alert.inspect_form');
 export const alertShow = alert('alert.view');
-export const alertInspect = defineAction({ name: 'alert.inspect', roles: ['inspector'], value: alertRef, form: z.object({ finding: field, action: field }), stale });
+/** The 记录督查 form: 方式 (明察 / 暗访, optional), 户, 涉及人员, 督查发现, 采取的措施, 确认识别错误 (a checker: true / false). */
+export const alertInspect = defineAction({
+  name: 'alert.inspect',
+  roles: ['inspector'],
+  value: alertRef,
+  form: z.object({
+    kind: field,
+    household: field,
+    person: field,
+    finding: field,
+    action: field,
+    wrong: z.union([z.boolean(), z.literal('true'), z.literal('false'), z.null()]).optional().transform((v) => v === true || v === 'true'),
+  }),
+  stale,
+});

@@ -1,7 +1,8 @@
 // Cards of the scheduled alerts (DESIGN §7): the deadline reminder and the overdue notice in a
 // village chat, and the overdue / escalation alert in the discipline committee's chat with its
 // 已督办 and 记录督查 buttons (and the inspection form).
-import { card, md, hr, buttons, form, input, type Card, type Element } from '../../feishu/card';
+import { card, md, hr, buttons, checker, form, input, select, type Card, type Element } from '../../feishu/card';
+import { INSPECTION_KINDS } from '../../core/accountability';
 import { botMention, esc } from '../../feishu/escape';
 import { STAGES, deadlinePhrase, isVillageStage, type StageKey } from '../../core/campaign';
 import { cstTime, daysBetween, formatCn, type CalendarDate } from '../../core/dates';
@@ -121,8 +122,12 @@ export function alertCard(a: AlertCardInput): Card {
       form(
         'inspection',
         [
+          select('kind', '督查方式：明察 / 暗访（可不选）', INSPECTION_KINDS.map((k) => ({ text: k, value: k })), false),
+          input('household', '户（户编号或户主姓名，可不填）', { placeholder: '如：01-004' }),
+          input('person', '涉及人员（可不填）', { placeholder: '如：王磊（识别责任人）' }),
           input('finding', '督查发现', { placeholder: '如：资格复审未开展，已约谈村支书', required: true }),
           input('action', '采取的措施', { placeholder: '如：限 12月12日 前完成（可不填）' }),
+          checker('wrong', '确认识别错误（须填写户；复核结束后报追责）'),
         ],
         '提交督查记录',
         alertInspect.submit(value),

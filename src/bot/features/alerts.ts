@@ -5,7 +5,10 @@
 import { and, inArray, isNull } from 'drizzle-orm';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
-import { alerts, inspections } from '../../../db/schema/index';
+import { alerts } from '../../../db/schema/index';
+import { saveInspection, inspectionTooLong } from '../inspect';
+import { findHousehold, type HouseholdRow } from '../households';
+import { isInspectionKind } from '../../core/accountability';
 import { isVillageStage, stageName, stageShortName, type CampaignConfig, type StageKey } from '../../core/campaign';
 import { cstDate, cstMidnightUtc, daysBetween, formatCn, } from '../../core/dates';
 import { townshipStageConditions, villageStageConditions } from '../../core/stages';
@@ -83,11 +86,9 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
 const actorName = (ctx: BotContext) => ctx.actor.person?.name ?? ctx.actor.openId;
 const auditVillage = (vid: number) => (vid === 0 ? null : vid);
 
-function recordInspection(ctx: BotContext, vid: number, finding: string, action: string | null, source: string) {
-  const t = ctx.township!;
-  const at = ctx.now.getTime();
-  ctx.write(ctx.d.db.insert(inspections).values({ townshipId: t.id, villageId: vid, finding, action, recordedBy: ctx.actor.openId, at }));
-  ctx.audit({ action: 'inspect', entity: 'inspection', entityId: `${vid}:${at}`, villageId: auditVillage(vid), after: { finding, action, via: source } });
+/** A 督办 by text: the village's inspection, no kind or household. */
+function recordInspection(ctx: BotContext, vid: number, name: string, finding: string) {
+  saveInspection(ctx, { villageId: vid, villageName: name, kind: null, household: null, person: null, finding, action: null, wrongIdentification: false, via: 'text' });
 }
 
 export const overdueAlerts = (bot: Bot) =>
@@ -121,7 +122,7 @@ export const overdueAlerts = (bot: Bot) =>
         const long = tooLong('finding', '督查内容', content);
         if (long) return ctx.reply(long);
 
-        recordInspection(ctx, vid, content, null, 'text');
+        recordInspection(ctx, vid, name, content);
         const today = cstDate(ctx.now);
         const open = (await unacknowledgedAlerts(ctx.d, t.id, vid)).filter((a) => a.date <= today);
         const lines = [`已记录对 ${name} 的督查：${content}`];
@@ -180,19 +181,37 @@ export const overdueAlerts = (bot: Bot) =>
         const view = await buttonView(ctx, value);
         if (!view) return;
         const { ref } = view;
-        const { finding } = form;
+        const vid = dbVillageId(ref.v);
+        const { finding, person: personText, kind: kindText, household: ref0 } = form;
         const action = form.action || null;
-        if (!finding) {
+        const person = personText || null;
+        const refuse = (text: string) => {
           ctx.answer.card = alertCard({ ...view, showForm: true });
-          return ctx.toast('error', '请填写督查发现。');
+          ctx.toast('error', text);
+        };
+        if (!finding) return refuse('请填写督查发现。');
+        if (kindText && !isInspectionKind(kindText)) return refuse('督查方式只能是明察或暗访。');
+        const long = inspectionTooLong({ finding, person, action });
+        if (long) return refuse(long);
+        let household: HouseholdRow | null = null;
+        if (ref0) {
+          const found = await findHousehold(ctx, ref0, vid === 0 ? undefined : { id: vid, name: view.data.villageName });
+          if (!found.ok) return refuse(found.message);
+          household = found.household;
         }
-        const long = tooLong('finding', '督查发现', finding) ?? tooLong('action', '采取的措施', action);
-        if (long) {
-          ctx.answer.card = alertCard({ ...view, showForm: true });
-          return ctx.toast('error', long);
-        }
-        recordInspection(ctx, dbVillageId(ref.v), finding, action, 'card');
+        if (form.wrong && !household) return refuse('确认识别错误时请填写户编号或户主姓名。');
+        const note = saveInspection(ctx, {
+          villageId: vid,
+          villageName: view.data.villageName,
+          kind: isInspectionKind(kindText) ? kindText : null,
+          household,
+          person,
+          finding,
+          action,
+          wrongIdentification: form.wrong,
+          via: 'card',
+        });
         view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding, action }].slice(-3);
         ctx.answer.card = alertCard(view);
-        ctx.toast('success', '已记录督查。');
+        ctx.toast('success', `已记录督查。${note}`);
       });

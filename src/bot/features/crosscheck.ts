@@ -5,6 +5,7 @@ import type { Bot } from '../bot';
 import { own } from '../../core/lookup';
 import type { BotContext } from '../context';
 import { decideHit, getHit, hitTotals, listHits, planCrosscheck, type Decision, type HitView } from '../../store/crosscheck';
+import { sendAccountabilityCards } from '../accountability';
 import { crosscheckResultCard, hitListCard, HITS_PER_PAGE } from '../cards/crosscheck';
 import { crosscheckRun, hitList, hitDecide } from '../actions/crosscheck';
 
@@ -16,6 +17,7 @@ async function crosscheckNow(ctx: BotContext) {
   const before = await hitTotals(ctx.d, t.id);
   const plan = await planCrosscheck(ctx.d, t, ctx.now);
   ctx.write(...plan.statements);
+  if (plan.flags.length > 0) sendAccountabilityCards(ctx);
   const added = plan.newHits.reduce((s, h) => s + h.n, 0);
   ctx.audit({
     action: 'crosscheck',

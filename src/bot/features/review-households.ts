@@ -16,7 +16,7 @@ import { cleanName } from '../../sheet/cells';
 import { actorName } from '../household-info';
 import { campaignClosingDate } from '../../core/exclusions';
 import { recordAccountability } from '../../store/accountability';
-import { getVillage } from '../../store/township';
+import { sendAccountabilityCards } from '../accountability';
 
 import { APPLY_FORM_ROWS as APPLY_FORM_MEMBERS } from '../cards/progress';
 import { applyForm, qualifyForm } from '../actions/review';
@@ -60,7 +60,6 @@ async function flagRemovalAfterClose(ctx: BotContext, h: HouseholdRow, reason: s
   const t = ctx.township!;
   const closing = campaignClosingDate((t.campaign ?? {}) as { endDate?: string; deadlines?: Record<string, string> });
   if (!closing || cstDate(ctx.now) <= closing) return '';
-  const village = await getVillage(ctx.d, h.villageId);
   ctx.write(
     recordAccountability(ctx.d, {
       townshipId: t.id,
@@ -73,17 +72,8 @@ async function flagRemovalAfterClose(ctx: BotContext, h: HouseholdRow, reason: s
       foundAt: ctx.now.getTime(),
     }),
   );
-  if (!t.inspectorsChatId) return '复核工作已结束，此户应报乡纪委追责，但纪委群尚未绑定：请在纪委群里发送“绑定 纪委群”，并把此事告知乡纪委。';
-  ctx.send(
-    { chatId: t.inspectorsChatId },
-    [
-      '【届后清退 · 请乡纪委核查追责】',
-      `${t.name} ${village?.name ?? ''} ${h.number} 户（户主 ${h.headName}）已由乡扶贫办清退`,
-      `理由：${reason}`,
-      `识别责任人：${h.identificationOwner ?? '（未填写）'}`,
-      `复核工作已于 ${formatCn(closing)} 结束，此户为结束后发现的识别错误。`,
-    ].join('\n'),
-  );
+  sendAccountabilityCards(ctx);
+  if (!t.inspectorsChatId) return '复核工作已结束，此户应报乡纪委追责，但纪委群尚未绑定：请在纪委群里发送“绑定 纪委群”（绑定后自动补报），并把此事告知乡纪委。';
   return '复核工作已结束：已连同识别责任人报乡纪委。';
 }
 

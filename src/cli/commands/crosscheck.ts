@@ -7,6 +7,7 @@ import {
   parseDepartment,
 } from '../../core/exclusions';
 import { maskIdsInText } from '../../core/idcard';
+import { queueAccountabilityCards } from '../../bot/accountability';
 import { DepartmentFileError, formatError, inspectDepartmentFile, readDepartmentFile, type DepartmentError } from '../../import/department';
 import { activeList, activeLists, importDepartmentList } from '../../store/departments';
 import {
@@ -119,6 +120,8 @@ export async function crosscheckCommand(cli: CliContext, opts: { township?: stri
   } finally {
     dropCandidates(cli.d);
   }
+  // the committee's 追责 cards of the hits just recorded (src/jobs/kinds/accountability.ts)
+  if (plan.flags.length > 0) await queueAccountabilityCards(cli.d, tid, now);
   const totals = await hitTotals(cli.d, tid);
   const lists = await activeLists(cli.d, tid);
   const members = cli.d.sqlite

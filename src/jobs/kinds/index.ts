@@ -9,8 +9,9 @@ import { dutyJob } from './duty';
 import { dutyOverdueJob } from './duty-overdue';
 import { dutyHelperJob } from './duty-helper';
 import { dutyWeeklyJob } from './duty-weekly';
+import { accountabilityJob } from './accountability';
 
-export const JOBS = [reminderJob, overdueJob, escalationJob, digestJob, dutyJob, dutyOverdueJob, dutyHelperJob, dutyWeeklyJob] as const;
+export const JOBS = [reminderJob, overdueJob, escalationJob, digestJob, dutyJob, dutyOverdueJob, dutyHelperJob, dutyWeeklyJob, accountabilityJob] as const;
 
 /** A message any kind plans (narrowed by `kind`). */
 export type PlannedMessage = ReturnType<(typeof JOBS)[number]['plan']>[number];
