@@ -78,6 +78,8 @@ describe('a value or form that does not fit', () => {
     ['acc.outcome: an unknown source', inspector, { a: 'acc.outcome', s: 'rumour', sid: 1 }, { outcome: '约谈' }, '这张追责卡片已失效，请发送“追责”查看待处理的事项。'],
     ['acc.form: a source id as text', inspector, { a: 'acc.form', s: 'removal', sid: '1' }, undefined, '这张追责卡片已失效，请发送“追责”查看待处理的事项。'],
     ['alert.inspect: 确认识别错误 as an object', inspector, { a: 'alert.inspect', k: 'overdue', v: '1', s: 'qualification_review', d: '2026-12-09' }, { finding: '约谈', wrong: { x: 1 } }, '这张通报卡片的数据不完整，请等待下一次通报。'],
+    ['import.confirm: no import id', office, { a: 'import.confirm', id: 7 }, undefined, '这张卡片已失效，请重新发送文件并回复“导入”。'],
+    ['import.cancel: no import id', office, { a: 'import.cancel' }, undefined, '这张卡片已失效，请重新发送文件并回复“导入”。'],
     ['alert.inspect: a finding that is an object', inspector, { a: 'alert.inspect', ...alert }, { finding: { x: '约谈' } }, '这张通报卡片的数据不完整，请等待下一次通报。'],
   ];
   for (const [what, [openId, chatId], value, form, toast] of cases) {
