@@ -4,7 +4,7 @@
 // reaches the discipline committee's chat as one card with its 识别责任人, once; the committee
 // records 处理结果 on the card or by text (audited, re-recorded, refused when wrong); inspections
 // record kind, village, household, person, finding and action.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -375,5 +375,18 @@ describe('the county report: 督查 and 追责', () => {
         记录人: '陈静',
       });
     });
+  });
+
+  it('the archive’s manifest counts the inspections and the findings, and those still without an outcome', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'acc-archive-')), '存档');
+    const r = await cli(h.config.DATABASE_PATH, 'archive', dir, '--at', '2026-12-22T11:00:00+08:00');
+    expect(r.code, r.err).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { counts: Record<string, number> };
+    expect(manifest.counts).toMatchObject({
+      inspections: n('select count(*) as n from inspections'),
+      accountability: n('select count(*) as n from accountability'),
+      accountabilityOpen: n('select count(*) as n from accountability where outcome is null'),
+    });
+    expect(manifest.counts.accountabilityOpen).toBe(manifest.counts.accountability - 1);
   });
 });
