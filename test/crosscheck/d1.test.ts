@@ -1,6 +1,6 @@
 // The cross-check and the decisions on D1 (Miniflare's local D1, what the Workers deployment
 // runs): the set-based statements go through Database.atomic as one batch, re-runs add nothing,
-// the post-campaign flag is queued once. (Lists are imported by the Node CLI; here they are
+// the post-campaign flag is recorded once and the 追责 job sends each card once. (Lists are imported by the Node CLI; here they are
 // written directly.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Miniflare } from 'miniflare';
@@ -10,6 +10,10 @@ import { getTownship } from '../../src/store/township';
 import { decideHit, getHit, listHits, planCrosscheck } from '../../src/store/crosscheck';
 import { departmentLists, departmentRecords } from '../../db/schema/index';
 import { startD1 } from '../support/d1';
+import { inspectionIdOf, listInspections, recordInspection } from '../../src/store/inspections';
+import { getAccountability, listAccountability, recordAccountability } from '../../src/store/accountability';
+import { runJobs } from '../../src/jobs/run';
+import { memoryLogger } from '../../src/log';
 
 let mf: Miniflare;
 let d: Database;
@@ -80,5 +84,33 @@ describe('cross-check on D1', () => {
     // recorded for accountability (its card goes out with the jobs), once
     const n = await binding.prepare(`select count(*) as n from accountability where source = 'hit'`).first<{ n: number }>();
     expect(n!.n).toBe(1);
+  });
+
+  it('after the close: an inspection’s finding names its row, and the 追责 job sends every finding’s card and flags the open hits, once', async () => {
+    const binding = await mf.getD1Database('DB');
+    const h = (await binding.prepare(`select id, village_id from households where number = '01-002'`).first<{ id: number; village_id: number }>())!;
+    const at = new Date('2026-12-21T08:00:00+08:00').getTime();
+    const row = { townshipId: 'qingshui', villageId: h.village_id, kind: '暗访' as const, householdId: h.id, person: '王磊', finding: '家有小汽车', action: null, wrongIdentification: true, recordedBy: 'ou_test', at };
+    await d.atomic([
+      recordInspection(d, row),
+      recordAccountability(d, { townshipId: 'qingshui', villageId: h.village_id, householdId: h.id, source: 'inspection', sourceId: inspectionIdOf(row), finding: '暗访发现：家有小汽车', identificationOwner: '王磊', foundAt: at }),
+    ]);
+    const inspection = (await listInspections(d, 'qingshui')).at(-1)!;
+    expect(inspection).toMatchObject({ kind: '暗访', householdNumber: '01-002', person: '王磊', wrongIdentification: true });
+    const found = await getAccountability(d, 'qingshui', ['inspection'], inspection.id);
+    expect(found).toMatchObject({ code: `督查${inspection.id}`, number: '01-002', identificationOwner: '王磊' });
+    const open = (await binding
+      .prepare(`select count(*) as n from exclusion_hits e join households h on h.id = e.household_id
+                 where e.status = 'open' and e.found_at < ? and h.status in ('included', 'county_approved')`)
+      .bind(new Date('2026-12-21T00:00:00+08:00').getTime())
+      .first<{ n: number }>())!.n;
+    expect(open).toBeGreaterThan(0);
+    const when = new Date('2026-12-21T09:10:00+08:00');
+    const first = await runJobs(d, when, memoryLogger(), { townshipId: 'qingshui', kinds: ['accountability'] });
+    expect(first.errors).toEqual([]);
+    expect(first.queued).toBe(2 + open); // the hit flagged above, the inspection, each open hit
+    const again = await runJobs(d, when, memoryLogger(), { townshipId: 'qingshui', kinds: ['accountability'] });
+    expect(again.queued).toBe(0);
+    expect((await listAccountability(d, 'qingshui')).map((a) => a.source).sort()).toEqual(['hit', 'inspection', ...Array(open).fill('open_hit')].sort());
   });
 });
