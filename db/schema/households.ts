@@ -44,6 +44,14 @@ export const households = sqliteTable(
     rejection: text('rejection'),
     /** free text of an application (申请) or a cadre's proposal */
     applicationNote: text('application_note'),
+    /** 县批准: the date of the county's approval, as typed, and its document number (文号) */
+    countyApprovalDate: text('county_approval_date'),
+    countyApprovalDoc: text('county_approval_doc'),
+    /** 低保 / 特困 (roster, optional): 'yes' | 'no' */
+    minimumLiving: text('minimum_living'),
+    extremePoverty: text('extreme_poverty'),
+    /** 人均纯收入, yuan a year (roster, optional) */
+    incomePerCapita: integer('income_per_capita'),
     updatedAt: integer('updated_at').notNull(),
   },
   (t) => [
@@ -65,6 +73,12 @@ export const members = sqliteTable(
     health: text('health'),
     disability: text('disability'),
     disabilityCert: text('disability_cert'),
+    /** optional roster data: 在校情况 (SCHOOLING), 技能 (SKILL + which), 务工 (WORK + where) */
+    schooling: text('schooling'),
+    skill: text('skill'),
+    skillNote: text('skill_note'),
+    work: text('work'),
+    workPlace: text('work_place'),
     batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
   },
   (t) => [

@@ -23,6 +23,9 @@ export const rosterStageHouseholds = sqliteTable(
     allAway: integer('all_away', { mode: 'boolean' }).notNull(),
     phone: text('phone'),
     identificationOwner: text('identification_owner'),
+    minimumLiving: text('minimum_living'),
+    extremePoverty: text('extreme_poverty'),
+    incomePerCapita: integer('income_per_capita'),
   },
   (t) => [primaryKey({ columns: [t.importId, t.number] })],
 );
@@ -39,6 +42,11 @@ export const rosterStageMembers = sqliteTable(
     health: text('health'),
     disability: text('disability'),
     disabilityCert: text('disability_cert'),
+    schooling: text('schooling'),
+    skill: text('skill'),
+    skillNote: text('skill_note'),
+    work: text('work'),
+    workPlace: text('work_place'),
   },
   (t) => [primaryKey({ columns: [t.importId, t.number, t.idCard] })],
 );

@@ -7,7 +7,7 @@ import { getVillage, type VillageRow } from '../store/township';
 import { getHousehold, type HouseholdRow, type MemberRow } from '../store/helpers';
 import { allows, type Role } from '../core/roles';
 import { maskIdCard } from '../core/idcard';
-import { DISABILITY, HEALTH, HOUSING, LABOR_PHRASES, RELATIONS, ZONES, labelOf, type Health, type Labor } from '../core/roster-values';
+import { DISABILITY, HEALTH, HOUSING, LABOR_PHRASES, RELATIONS, SCHOOLING, SKILL, WORK, ZONES, labelOf, labelWithNote, type Health, type Labor } from '../core/roster-values';
 
 export type FoundHousehold = { ok: true; household: HouseholdRow; village: VillageRow } | { ok: false; message: string };
 
@@ -40,6 +40,10 @@ export function memberLine(m: MemberRow): string {
   const health = m.health !== null && Object.hasOwn(HEALTH.labels, m.health) ? HEALTH.labels[m.health as Health] : '健康状况未填';
   const parts = [labour, health];
   if (m.disability && m.disability !== '0' && Object.hasOwn(DISABILITY.labels, m.disability)) parts.push(`${labelOf(DISABILITY, m.disability)}残疾`);
+  // optional roster data, only when recorded
+  if (m.schooling) parts.push(m.schooling === 'none' ? '不在校' : `在校：${labelOf(SCHOOLING, m.schooling)}`);
+  if (m.skill) parts.push(`技能：${labelWithNote(SKILL, m.skill, m.skillNote)}`);
+  if (m.work) parts.push(`务工：${labelWithNote(WORK, m.work, m.workPlace)}`);
   return `${m.name}（${labelOf(RELATIONS, m.relation)}）${maskIdCard(m.idCard)}，${parts.join('，')}`;
 }
 
@@ -48,6 +52,17 @@ export function householdSummary(h: HouseholdRow, v: Pick<VillageRow, 'name'>, m
   const lines = [
     `${v.name} ${h.number} 户主 ${h.headName}，共 ${ms.length} 人`,
     `住房：${housingName(h.housing)}；区域：${zoneName(h.zone)}；致贫原因：${h.povertyCause || '未填'}${h.phone ? `；电话：${h.phone}` : ''}${h.allAway ? '；全家外出' : ''}`,
+    ...(h.minimumLiving || h.extremePoverty || h.incomePerCapita !== null
+      ? [
+          [
+            h.minimumLiving ? `低保：${h.minimumLiving === 'yes' ? '是' : '否'}` : '',
+            h.extremePoverty ? `特困：${h.extremePoverty === 'yes' ? '是' : '否'}` : '',
+            h.incomePerCapita !== null ? `人均纯收入：${h.incomePerCapita} 元/年` : '',
+          ]
+            .filter(Boolean)
+            .join('；'),
+        ]
+      : []),
     '成员：',
     ...ms.map((m) => `• ${memberLine(m)}`),
   ];

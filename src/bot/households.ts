@@ -51,7 +51,7 @@ export function moveHousehold(
   ctx: BotContext,
   h: Pick<HouseholdRow, 'id' | 'status'>,
   event: FlowEvent,
-  extra: Partial<Pick<HouseholdRow, 'qualification' | 'qualificationReason' | 'removalReason' | 'rejectedStep' | 'rejection'>> = {},
+  extra: Partial<Pick<HouseholdRow, 'qualification' | 'qualificationReason' | 'removalReason' | 'rejectedStep' | 'rejection' | 'countyApprovalDate' | 'countyApprovalDoc'>> = {},
 ): HouseholdStatus | null {
   const to = move(h.status, event);
   if (!to) return null;

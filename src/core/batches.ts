@@ -112,6 +112,14 @@ export interface MemberFacts {
   health: string | null;
   /** disability grade '0'…'4' (1 is the most severe) */
   disability: string | number | null;
+  /** 在校情况 (SCHOOLING key), optional */
+  schooling?: string | null;
+  /** 技能: yes | no, and which */
+  skill?: string | null;
+  skillNote?: string | null;
+  /** 务工: local | away | none, and where */
+  work?: string | null;
+  workPlace?: string | null;
 }
 
 export interface HouseholdFacts {
@@ -119,6 +127,9 @@ export interface HouseholdFacts {
   housing: string | null;
   /** normal | geohazard | flood | high_cold */
   zone: string | null;
+  /** 低保 / 特困: 'yes' | 'no' (optional roster columns) */
+  minimumLiving?: string | null;
+  extremePoverty?: string | null;
   members: MemberFacts[];
 }
 
@@ -146,6 +157,16 @@ const grade = (m: MemberFacts): number => {
   return Number.isInteger(n) && n >= 1 && n <= 4 ? n : 0;
 };
 const isAble = (m: MemberFacts) => m.labour === 'able';
+const SCHOOL_NAMES: Record<string, string> = { preschool: '学前教育', primary: '小学', junior: '初中', senior: '高中', vocational: '中职', college: '大学' };
+/** Why a member is a production-and-employment case ('' when not): able to work, a skill, or work. */
+function employmentReason(m: MemberFacts): string {
+  const why: string[] = [];
+  if (isAble(m)) why.push('有劳动能力');
+  if (m.skill === 'yes') why.push(m.skillNote ? `有技能（${m.skillNote}）` : '有技能');
+  if (m.work === 'local') why.push(m.workPlace ? `本地务工（${m.workPlace}）` : '本地务工');
+  if (m.work === 'away') why.push(m.workPlace ? `外出务工（${m.workPlace}）` : '外出务工');
+  return why.length ? `${m.name} ${why.join('、')}` : '';
+}
 
 /** Why a member is a medical case ('' when not): illness or disability. */
 function medicalReason(m: MemberFacts): string {
@@ -175,9 +196,11 @@ const nameList = (names: string[], max = 3) =>
  * - relocation: a dangerous or earth house or none, or a geohazard / flood / high-cold zone (every member);
  * - medical: a member with a major or chronic illness, severe mental illness or a disability (those members);
  * - minimum_living: a member with a grade 1-2 disability, severe mental illness or a major illness
- *   (those members), or no able-bodied member at all (every member);
- * - production_employment: a member able to work (those members).
- * Disaster reconstruction, ecological compensation and education have no roster signal.
+ *   (those members), or no able-bodied member at all (every member),
+ *   or the household receives 低保 or 特困 support (every member);
+ * - production_employment: a member able to work, with a skill or in work, local or away (those members);
+ * - education: a member in school, from 学前 to 大学 (those members).
+ * Disaster reconstruction and ecological compensation have no roster signal.
  */
 export function suggestBatches(h: HouseholdFacts): Suggestions {
   const all = h.members.map((m) => m.name);
@@ -194,13 +217,24 @@ export function suggestBatches(h: HouseholdFacts): Suggestions {
 
   const able = h.members.filter(isAble);
   const severe = h.members.map((m) => ({ m, r: severeReason(m) })).filter((x) => x.r);
-  if (h.members.length > 0 && able.length === 0) {
-    add('minimum_living', [...severe.map((x) => x.r), '家中无劳动能力成员'], all);
+  const support = [h.minimumLiving === 'yes' ? '享受低保' : '', h.extremePoverty === 'yes' ? '特困供养' : ''].filter(Boolean);
+  if ((h.members.length > 0 && able.length === 0) || support.length > 0) {
+    add('minimum_living', [...severe.map((x) => x.r), ...(h.members.length > 0 && able.length === 0 ? ['家中无劳动能力成员'] : []), ...support], all);
   } else {
     add('minimum_living', severe.map((x) => x.r), severe.map((x) => x.m.name));
   }
 
-  if (able.length > 0) add('production_employment', [`${nameList(able.map((m) => m.name))}有劳动能力`], able.map((m) => m.name));
+  const working = h.members.filter((m) => !isAble(m) && employmentReason(m));
+  if (able.length > 0 || working.length > 0) {
+    const reasons = [
+      ...(able.length > 0 && able.every((m) => employmentReason(m) === `${m.name} 有劳动能力`) ? [`${nameList(able.map((m) => m.name))}有劳动能力`] : able.map(employmentReason)),
+      ...working.map(employmentReason),
+    ];
+    add('production_employment', reasons, h.members.filter((m) => isAble(m) || working.includes(m)).map((m) => m.name));
+  }
+
+  const pupils = h.members.filter((m) => m.schooling && Object.hasOwn(SCHOOL_NAMES, m.schooling));
+  add('education', pupils.map((m) => `${m.name} 在读${SCHOOL_NAMES[m.schooling!]}`), pupils.map((m) => m.name));
 
   const household = BATCH_KEYS.filter((k) => out.has(k)).map((k) => out.get(k)!);
   const members = h.members.map((m) => ({

@@ -249,3 +249,99 @@ export function labelOf<K extends string>(def: EnumDef<K>, key: string | null | 
   if (key === null || key === undefined || key === '') return '';
   return Object.hasOwn(def.labels, key) ? def.labels[key as K] : key;
 }
+
+// ---------------------------------------------------------------------------
+// Optional household data for the batches (DESIGN §4): schooling, skills, work, 低保 / 特困, income
+
+export type Schooling = 'preschool' | 'primary' | 'junior' | 'senior' | 'vocational' | 'college' | 'none';
+/** 在校情况 */
+export const SCHOOLING: EnumDef<Schooling> = {
+  labels: { preschool: '学前', primary: '小学', junior: '初中', senior: '高中', vocational: '中职', college: '大学', none: '不在校' },
+  aliases: {
+    学龄前: 'preschool',
+    幼儿园: 'preschool',
+    在读小学: 'primary',
+    小学在读: 'primary',
+    在读初中: 'junior',
+    初中在读: 'junior',
+    在读高中: 'senior',
+    高中在读: 'senior',
+    中专: 'vocational',
+    职高: 'vocational',
+    技校: 'vocational',
+    职业高中: 'vocational',
+    中等职业学校: 'vocational',
+    大专: 'college',
+    高职: 'college',
+    本科: 'college',
+    研究生: 'college',
+    大学在读: 'college',
+    否: 'none',
+    无: 'none',
+    未在校: 'none',
+    非在校: 'none',
+    辍学: 'none',
+    已毕业: 'none',
+  },
+};
+/** In school at some level (the education batch's signal). */
+export const IN_SCHOOL: readonly Schooling[] = ['preschool', 'primary', 'junior', 'senior', 'vocational', 'college'];
+
+export type Skill = 'yes' | 'no';
+/** 技能: 有 (and which, e.g. 有（电焊）) or 无 */
+export const SKILL: EnumDef<Skill> = {
+  labels: { yes: '有', no: '无' },
+  aliases: { 是: 'yes', 有技能: 'yes', 否: 'no', 没有: 'no', 无技能: 'no' },
+};
+
+export type Work = 'local' | 'away' | 'none';
+/** 务工: 本地 / 外出 (and where, e.g. 外出（浙江宁波）) or 无 */
+export const WORK: EnumDef<Work> = {
+  labels: { local: '本地', away: '外出', none: '无' },
+  aliases: {
+    本地务工: 'local',
+    就近: 'local',
+    就近务工: 'local',
+    县内: 'local',
+    乡内: 'local',
+    外出务工: 'away',
+    外地: 'away',
+    县外: 'away',
+    省外: 'away',
+    省内: 'away',
+    否: 'none',
+    不务工: 'none',
+    未务工: 'none',
+    没有: 'none',
+  },
+};
+
+/**
+ * A choice with an optional note after it: 有（电焊）, 有 电焊, 有：电焊, 外出（浙江宁波）, 外出 浙江.
+ * The choice is looked up in `def`; the note is what follows it (brackets and separators dropped).
+ * Undefined when the text does not start with one of the choices.
+ */
+export function choiceWithNote<K extends string>(def: EnumDef<K>, text: string): { key: K; note: string } | undefined {
+  const t = text.normalize('NFKC').trim();
+  const whole = lookup(def, t);
+  if (whole !== undefined) return { key: whole, note: '' };
+  const m = /^([^\s(（:：,，、;；/-]+)[\s(（:：,，、;；/-]+(.*?)[)）]?$/.exec(t);
+  if (!m) return undefined;
+  const key = lookup(def, m[1]!);
+  if (key === undefined) return undefined;
+  return { key, note: m[2]!.trim() };
+}
+
+/** 人均纯收入 (元/年): a whole number of yuan, 0 … 1,000,000; 3,500 and 3500元 accepted. Undefined when not one. */
+export function parseIncome(text: string): number | undefined {
+  const t = text.normalize('NFKC').replace(/[\s,，]/g, '').replace(/(元\/年|元每年|元\/人|元)$/, '');
+  if (!/^\d+(\.\d+)?$/.test(t)) return undefined;
+  const n = Math.round(Number(t));
+  return n >= 0 && n <= 1_000_000 ? n : undefined;
+}
+
+/** 有（电焊） / 外出（浙江宁波） / 小学: a stored choice and its note as a sheet or a chat shows it. */
+export function labelWithNote<K extends string>(def: EnumDef<K>, key: string | null | undefined, note: string | null | undefined): string {
+  const l = labelOf(def, key);
+  return l && note ? `${l}（${note}）` : l;
+}

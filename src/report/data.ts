@@ -10,7 +10,7 @@ import { HELP_CARD_STEP_SHORT } from '../core/duties';
 import { statusName } from '../core/household-flow';
 import { MEETING_NAMES, type MeetingKind } from '../core/meetings';
 import { CATEGORY_NAMES, categoryOf, isIncludedStatus as isIncluded, type Category } from '../core/result';
-import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, ZONES, labelOf as label } from '../core/roster-values';
+import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, SCHOOLING, SKILL, WORK, YES_NO, ZONES, labelOf, labelOf as label, labelWithNote } from '../core/roster-values';
 import type { Database } from '../store/database';
 import { readCountyReportRows, type CountyReportRows, type ReportHousehold } from '../store/report';
 import type { CountyReportSummary, HeadCount } from './service';
@@ -53,6 +53,13 @@ export interface HouseholdLine {
   evidence: string;
   decidedBy: string;
   decidedAt: string;
+  /** 县批准: the date, as typed, and the document number */
+  countyApproval: string;
+  countyApprovalDoc: string;
+  /** 低保 / 特困 (是/否, '' when not recorded), 人均纯收入 (元/年) */
+  minimumLiving: string;
+  extremePoverty: string;
+  income: number | '';
 }
 
 export interface PersonLine {
@@ -69,6 +76,10 @@ export interface PersonLine {
   disabilityCert: string;
   /** 逐人分类: the person's own batches only (empty when the person is not classified on their own) */
   batches: string;
+  /** optional roster data: 在校情况, 技能 (+ which), 务工 (+ where) */
+  schooling: string;
+  skill: string;
+  work: string;
 }
 
 export interface VillageLine {
@@ -287,6 +298,11 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
         .join('\n'),
       decidedBy: [...new Set(hh.map((x) => x.decidedBy).filter(Boolean))].join('、'),
       decidedAt: [...new Set(hh.map((x) => cstDateTime(x.decidedAt)).filter(Boolean))].join('、'),
+      countyApproval: h.countyApprovalDate ?? (h.status === 'county_approved' ? '（未登记日期）' : ''),
+      countyApprovalDoc: h.countyApprovalDoc ?? '',
+      minimumLiving: labelOf(YES_NO, h.minimumLiving),
+      extremePoverty: labelOf(YES_NO, h.extremePoverty),
+      income: h.incomePerCapita ?? '',
     };
   });
   const lineById = new Map(lines.map((l) => [l.id, l]));
@@ -310,6 +326,9 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
         disability: label(DISABILITY, m.disability),
         disabilityCert: m.disabilityCert ?? '',
         batches: own.length ? batchNames(own) : '',
+        schooling: label(SCHOOLING, m.schooling),
+        skill: labelWithNote(SKILL, m.skill, m.skillNote),
+        work: labelWithNote(WORK, m.work, m.workPlace),
       });
     }
   }

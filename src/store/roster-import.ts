@@ -69,6 +69,9 @@ const householdRow = (importId: string, villageId: number, h: RosterHousehold) =
   allAway: h.allAway,
   phone: h.phone ?? null,
   identificationOwner: h.identifiedBy || null,
+  minimumLiving: h.minimumLiving === undefined ? null : h.minimumLiving ? 'yes' : 'no',
+  extremePoverty: h.extremePoverty === undefined ? null : h.extremePoverty ? 'yes' : 'no',
+  incomePerCapita: h.income ?? null,
 });
 
 const memberRow = (importId: string, number: string, m: RosterMember) => ({
@@ -81,6 +84,11 @@ const memberRow = (importId: string, number: string, m: RosterMember) => ({
   health: m.health,
   disability: String(m.disability),
   disabilityCert: m.disabilityCert ?? null,
+  schooling: m.schooling ?? null,
+  skill: m.skill ?? null,
+  skillNote: m.skillNote ?? null,
+  work: m.work ?? null,
+  workPlace: m.workPlace ?? null,
 });
 
 /** D1 binds at most 100 parameters a statement. */
@@ -110,16 +118,16 @@ export async function stageRosterBatch(
   const ms = batch.members.map((m) => memberRow(importId, m.householdNo, m.member));
   if ('sqlite' in d) return stageFast(d as SqliteDatabase, hs, ms, extra);
   const w: Statement[] = [...extra];
-  for (const part of slices(hs, rowsPer(11))) w.push(d.db.insert(rosterStageHouseholds).values(part));
-  for (const part of slices(ms, rowsPer(9))) w.push(d.db.insert(rosterStageMembers).values(part));
+  for (const part of slices(hs, rowsPer(H_WIDTH))) w.push(d.db.insert(rosterStageHouseholds).values(part));
+  for (const part of slices(ms, rowsPer(M_WIDTH))) w.push(d.db.insert(rosterStageMembers).values(part));
   await d.atomic(w);
 }
 
 /** Node: prepared statements of 64 rows (a third fewer calls into SQLite than one row each), prepared once per connection. */
 const STAGE_SQL = new WeakMap<object, { h1: BetterSqlite3.Statement; h64: BetterSqlite3.Statement; m1: BetterSqlite3.Statement; m64: BetterSqlite3.Statement }>();
 const ROWS = 64;
-const H_WIDTH = 11;
-const M_WIDTH = 9;
+const H_WIDTH = 14;
+const M_WIDTH = 14;
 
 function stageStatements(db: BetterSqlite3.Database) {
   let st = STAGE_SQL.get(db);
@@ -166,6 +174,9 @@ function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms:
       p[a + 8] = h.allAway ? 1 : 0;
       p[a + 9] = h.phone;
       p[a + 10] = h.identificationOwner;
+      p[a + 11] = h.minimumLiving;
+      p[a + 12] = h.extremePoverty;
+      p[a + 13] = h.incomePerCapita;
     });
     insert(ms, M_WIDTH, st.m1, st.m64, (p, a, m) => {
       p[a] = m.importId;
@@ -177,6 +188,11 @@ function stageFast(d: SqliteDatabase, hs: ReturnType<typeof householdRow>[], ms:
       p[a + 6] = m.health;
       p[a + 7] = m.disability;
       p[a + 8] = m.disabilityCert;
+      p[a + 9] = m.schooling;
+      p[a + 10] = m.skill;
+      p[a + 11] = m.skillNote;
+      p[a + 12] = m.work;
+      p[a + 13] = m.workPlace;
     });
   })();
 }
@@ -226,17 +242,21 @@ function raw(d: Database, q: SQL): Statement {
 
 const HOUSEHOLD_DIFF = sql.raw(`(h.village_id is not s.village_id or h.head_name is not s.head_name or h.poverty_cause is not s.poverty_cause
   or h.housing is not s.housing or h.zone is not s.zone or h.all_away is not s.all_away or h.phone is not s.phone
-  or h.identification_owner is not s.identification_owner)`);
+  or h.identification_owner is not s.identification_owner or h.minimum_living is not s.minimum_living
+  or h.extreme_poverty is not s.extreme_poverty or h.income_per_capita is not s.income_per_capita)`);
 const MEMBER_DIFF = sql.raw(`(m.name is not sm.name or m.relation is not sm.relation or m.labour is not sm.labour or m.health is not sm.health
-  or m.disability is not sm.disability or m.disability_cert is not sm.disability_cert)`);
+  or m.disability is not sm.disability or m.disability_cert is not sm.disability_cert or m.schooling is not sm.schooling
+  or m.skill is not sm.skill or m.skill_note is not sm.skill_note or m.work is not sm.work or m.work_place is not sm.work_place)`);
 const bool = (col: string) => sql.raw(`json(case when ${col} then 'true' else 'false' end)`);
 const householdJson = (p: string) =>
   sql`json_object('villageId', ${sql.raw(`${p}.village_id`)}, 'headName', ${sql.raw(`${p}.head_name`)}, 'povertyCause', ${sql.raw(`${p}.poverty_cause`)},
     'housing', ${sql.raw(`${p}.housing`)}, 'zone', ${sql.raw(`${p}.zone`)}, 'allAway', ${bool(`${p}.all_away`)}, 'phone', ${sql.raw(`${p}.phone`)},
-    'identificationOwner', ${sql.raw(`${p}.identification_owner`)})`;
+    'identificationOwner', ${sql.raw(`${p}.identification_owner`)}, 'minimumLiving', ${sql.raw(`${p}.minimum_living`)},
+    'extremePoverty', ${sql.raw(`${p}.extreme_poverty`)}, 'incomePerCapita', ${sql.raw(`${p}.income_per_capita`)})`;
 const memberJson = (p: string) =>
   sql.raw(`json_object('name', ${p}.name, 'relation', ${p}.relation, 'labour', ${p}.labour, 'health', ${p}.health,
-    'disability', ${p}.disability, 'disabilityCert', ${p}.disability_cert)`);
+    'disability', ${p}.disability, 'disabilityCert', ${p}.disability_cert, 'schooling', ${p}.schooling, 'skill', ${p}.skill,
+    'skillNote', ${p}.skill_note, 'work', ${p}.work, 'workPlace', ${p}.work_place)`);
 const maskedEntity = (number: string, id: string) => sql.raw(`${number} || '/' || substr(upper(${id}), 1, 6) || '********' || substr(upper(${id}), -4)`);
 
 /** Applies the stage in one atomic write and drops it; returns what changed. */
@@ -298,19 +318,23 @@ export async function commitRosterImport(
     // then the data
     raw(d, sql`delete from members where id in (select m.id from ${gone})`),
     raw(d, sql`update members as m set name = sm.name, relation = sm.relation, labour = sm.labour, health = sm.health,
-        disability = sm.disability, disability_cert = sm.disability_cert
+        disability = sm.disability, disability_cert = sm.disability_cert, schooling = sm.schooling, skill = sm.skill,
+        skill_note = sm.skill_note, work = sm.work, work_place = sm.work_place
       from roster_stage_members sm join households h on h.township_id = ${T} and h.number = sm.number
       where sm.import_id = ${I} and m.household_id = h.id and m.id_card = sm.id_card and ${MEMBER_DIFF}`),
     raw(d, sql`update households as h set village_id = s.village_id, head_name = s.head_name, poverty_cause = s.poverty_cause,
-        housing = s.housing, zone = s.zone, all_away = s.all_away, phone = s.phone, identification_owner = s.identification_owner, updated_at = ${at}
+        housing = s.housing, zone = s.zone, all_away = s.all_away, phone = s.phone, identification_owner = s.identification_owner,
+        minimum_living = s.minimum_living, extreme_poverty = s.extreme_poverty, income_per_capita = s.income_per_capita, updated_at = ${at}
       from roster_stage_households s where s.import_id = ${I} and h.township_id = ${T} and h.number = s.number and ${HOUSEHOLD_DIFF}`),
     raw(d, sql`insert into households (township_id, number, status, applicant, village_id, head_name, poverty_cause, housing, zone, all_away,
-        phone, identification_owner, batches, updated_at)
+        phone, identification_owner, minimum_living, extreme_poverty, income_per_capita, batches, updated_at)
       select ${T}, s.number, s.status, s.status = 'applied', s.village_id, s.head_name, s.poverty_cause, s.housing, s.zone, s.all_away,
-        s.phone, s.identification_owner, '[]', ${at}
+        s.phone, s.identification_owner, s.minimum_living, s.extreme_poverty, s.income_per_capita, '[]', ${at}
       from ${sh} where s.import_id = ${I} and h.id is null order by s.rowid`),
-    raw(d, sql`insert into members (township_id, household_id, id_card, name, relation, labour, health, disability, disability_cert, batches)
-      select ${T}, h.id, sm.id_card, sm.name, sm.relation, sm.labour, sm.health, sm.disability, sm.disability_cert, '[]'
+    raw(d, sql`insert into members (township_id, household_id, id_card, name, relation, labour, health, disability, disability_cert,
+        schooling, skill, skill_note, work, work_place, batches)
+      select ${T}, h.id, sm.id_card, sm.name, sm.relation, sm.labour, sm.health, sm.disability, sm.disability_cert,
+        sm.schooling, sm.skill, sm.skill_note, sm.work, sm.work_place, '[]'
       from ${smOld} where sm.import_id = ${I} and ${newMember} order by sm.rowid`),
     d.db.delete(rosterStageMembers).where(eq(rosterStageMembers.importId, I)),
     d.db.delete(rosterStageHouseholds).where(eq(rosterStageHouseholds.importId, I)),

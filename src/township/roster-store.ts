@@ -4,6 +4,7 @@
 import { eq } from 'drizzle-orm';
 import { households, members, villages } from '../../db/schema/index';
 import type { Database } from '../store/database';
+import type { Schooling, Skill, Work } from '../core/roster-values';
 import { validateRoster, type ReadRosterOptions, type RosterHousehold, type RosterMember, type RosterSource, type RosterValidation } from '../import/roster';
 import {
   abortRosterImport,
@@ -120,6 +121,9 @@ export async function rosterOf(d: Database, townshipId: string): Promise<RosterH
     identifiedBy: h.identificationOwner ?? '',
     allAway: h.allAway,
     ...(h.phone ? { phone: h.phone } : {}),
+    ...(h.minimumLiving ? { minimumLiving: h.minimumLiving === 'yes' } : {}),
+    ...(h.extremePoverty ? { extremePoverty: h.extremePoverty === 'yes' } : {}),
+    ...(h.incomePerCapita !== null ? { income: h.incomePerCapita } : {}),
     members: (byH.get(h.id) ?? []).map((m, j) => ({
       row: i + 2 + j,
       name: m.name,
@@ -132,6 +136,11 @@ export async function rosterOf(d: Database, townshipId: string): Promise<RosterH
       health: (m.health ?? 'healthy') as RosterMember['health'],
       disability: Number(m.disability ?? 0) as RosterMember['disability'],
       ...(m.disabilityCert ? { disabilityCert: m.disabilityCert } : {}),
+      ...(m.schooling ? { schooling: m.schooling as Schooling } : {}),
+      ...(m.skill ? { skill: m.skill as Skill } : {}),
+      ...(m.skillNote ? { skillNote: m.skillNote } : {}),
+      ...(m.work ? { work: m.work as Work } : {}),
+      ...(m.workPlace ? { workPlace: m.workPlace } : {}),
     })),
   }));
 }

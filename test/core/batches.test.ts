@@ -76,6 +76,31 @@ describe('suggestBatches', () => {
     expect(suggestBatches({ housing: 'safe', zone: 'normal', members: [m('a', 'able')] }).household.map((x) => x.batch)).toEqual(['production_employment']);
   });
 
+  it('uses the optional roster data: education from schooling, employment from skills and work, 兜底 from 低保 / 特困', () => {
+    const s = suggestBatches({
+      housing: 'safe',
+      zone: 'normal',
+      minimumLiving: 'yes',
+      extremePoverty: 'no',
+      members: [
+        { ...m('杨国强', 'able'), skill: 'yes', skillNote: '电焊' },
+        { ...m('罗春花', 'weak'), work: 'away', workPlace: '浙江宁波' },
+        { ...m('杨俊杰', 'none'), schooling: 'junior' },
+        { ...m('杨小妹', 'none'), schooling: 'preschool' },
+        { ...m('杨爷爷', 'none'), schooling: 'none', skill: 'no', work: 'none' },
+      ],
+    });
+    const by = Object.fromEntries(s.household.map((x) => [x.batch, x]));
+    expect(by.education).toEqual({ batch: 'education', reasons: ['杨俊杰 在读初中', '杨小妹 在读学前教育'], members: ['杨俊杰', '杨小妹'] });
+    expect(by.production_employment).toEqual({ batch: 'production_employment', reasons: ['杨国强 有劳动能力、有技能（电焊）', '罗春花 外出务工（浙江宁波）'], members: ['杨国强', '罗春花'] });
+    expect(by.minimum_living).toEqual({ batch: 'minimum_living', reasons: ['享受低保'], members: ['杨国强', '罗春花', '杨俊杰', '杨小妹', '杨爷爷'] });
+    expect(s.members.find((x) => x.name === '杨爷爷')!.batches).toEqual(['minimum_living']);
+    // 特困 alone, and none of the data: nothing from it
+    expect(suggestBatches({ housing: 'safe', zone: 'normal', extremePoverty: 'yes', members: [m('a', 'able')] }).household.find((x) => x.batch === 'minimum_living')!.reasons).toEqual(['特困供养']);
+    const plain = suggestBatches({ housing: 'safe', zone: 'normal', minimumLiving: 'no', extremePoverty: 'no', members: [{ ...m('a', 'able'), schooling: 'none', skill: 'no', work: 'none' }] });
+    expect(plain.household).toEqual([{ batch: 'production_employment', reasons: ['a有劳动能力'], members: ['a'] }]);
+  });
+
   it('treats a grade 1-2 disability and severe mental illness as minimum living, a grade 3-4 disability as medical only', () => {
     const s = suggestBatches({
       housing: 'safe',

@@ -389,8 +389,14 @@ describe('the township gates', () => {
     const hit = await refusedUnchanged(() => sayText('县批准 石门村-申01', EX.office, EX.leadersChat), '比对疑点未处理');
     expect(hit).toMatch(/^还不能登记 石门村-申01 张大山 县批准：本户有 1 条比对疑点未处理（线索 #\d+）。$/);
     sqlite().prepare("update exclusion_hits set status = 'dismissed', reason = 'test' where evidence_key = 'test-car'").run();
-    expect(await sayText('县批准 石门村-申01', EX.office, EX.leadersChat)).toBe('石门村-申01 张大山 已登记为县批准新纳入。');
+    // the approval's date (kept as typed) and document number (文号); a date before the notice ran its period or in the future is refused
+    await refusedUnchanged(() => sayText('县批准 石门村-申01 12-24 某扶移〔2026〕15号', EX.office, EX.leadersChat), '早于乡级公示期满日');
+    await refusedUnchanged(() => sayText('县批准 石门村-申01 12-26 某扶移〔2026〕15号', EX.office, EX.leadersChat), '还没到');
+    expect(await sayText('县批准 石门村-申01 12-25 某扶移〔2026〕15号', EX.office, EX.leadersChat)).toBe('石门村-申01 张大山 已登记为县批准新纳入（12月25日批准，文号：某扶移〔2026〕15号）。');
     expect(statusOf('石门村-申01')).toBe('county_approved');
+    expect(one("select county_approval_date d, county_approval_doc doc from households where number = '石门村-申01'")).toEqual({ d: '2026-12-25', doc: '某扶移〔2026〕15号' });
+    const report = await gatherCountyReport(h.server.d, 'qingshui', clock);
+    expect(report.households.find((x) => x.number === '石门村-申01')).toMatchObject({ countyApproval: '2026-12-25', countyApprovalDoc: '某扶移〔2026〕15号' });
   });
 
   it('the county report stage waits for the exported, submitted and archived report', async () => {

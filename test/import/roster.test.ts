@@ -422,6 +422,63 @@ describe('readRoster: row problems', () => {
   });
 });
 
+describe('readRoster: the optional household data (在校情况, 技能, 务工, 低保, 特困, 人均纯收入)', () => {
+  const withData = () => {
+    const rows = baseRows();
+    rows[0] = { ...rows[0], 技能: '有（电焊）', 务工: '外出 浙江宁波', 低保: '是', 特困: '否', 人均纯收入: '2,800元' };
+    rows[1] = { ...rows[1], 技能: '无', 务工: '无' };
+    rows[2] = { ...rows[2], 在校情况: '大专', 务工: '本地' };
+    rows[3] = { ...rows[3], 在校情况: '不在校', 人均纯收入: '0' };
+    return rows;
+  };
+  const headers = [...HEADERS];
+
+  it('reads each value set with its aliases, the note after 有 / 外出, and the income in yuan', async () => {
+    const { households } = expectOk(await readCsvText(toCsv(withData(), headers)));
+    const [h1, h2] = households;
+    expect(h1).toMatchObject({ minimumLiving: true, extremePoverty: false, income: 2800 });
+    expect(h1!.members.map((m) => [m.schooling, m.skill, m.skillNote, m.work, m.workPlace])).toEqual([
+      [undefined, 'yes', '电焊', 'away', '浙江宁波'],
+      [undefined, 'no', undefined, 'none', undefined],
+      ['college', undefined, undefined, 'local', undefined],
+    ]);
+    expect(h2).toMatchObject({ income: 0 });
+    expect(h2!.minimumLiving).toBeUndefined();
+    expect(h2!.members[0]).toMatchObject({ schooling: 'none' });
+  });
+
+  it('leaves them out when the columns are absent or blank (they are optional)', async () => {
+    const { households } = expectOk(await readCsvText(toCsv(baseRows(), HEADERS.filter((h) => !['在校情况', '技能', '务工', '低保', '特困', '人均纯收入'].includes(h)))));
+    expect(households[0]).not.toHaveProperty('minimumLiving');
+    expect(households[0]!.members[0]).not.toHaveProperty('schooling');
+  });
+
+  it('refuses a bad value with its row, column and a Chinese reason that says what to write', async () => {
+    const rows = withData();
+    rows[0] = { ...rows[0], 在校情况: '博士后', 技能: '会开车', 务工: '无 浙江', 人均纯收入: '约三千' };
+    rows[1] = { ...rows[1], 技能: '无 电焊', 低保: '不清楚' };
+    const errors = expectErrors(await readCsvText(toCsv(rows, headers)));
+    expect(errors.filter((e) => e.row === 2).map((e) => [e.column, e.reason])).toEqual([
+      ['在校情况', '“博士后”不是有效的在校情况，应为 学前/小学/初中/高中/中职/大学/不在校'],
+      ['技能', '“会开车”不是有效的技能，应为 有/无，可在后面写明，如：有（电焊）'],
+      ['务工', '务工为“无”，却写了“浙江”：请写“本地（…）”或“外出（…）”'],
+      ['人均纯收入', '人均纯收入“约三千”不是有效的金额：请填写 0 至 1000000 之间的整数（元/年），如 3500'],
+    ]);
+    expect(errors.filter((e) => e.row === 3).map((e) => [e.column, e.reason])).toEqual([
+      ['技能', '技能为“无”，却写了“电焊”：有技能请写“有（电焊）”'],
+      ['低保', '“不清楚”不是有效的低保，应为 是/否'],
+      ['低保', '户编号 01-001 在第 2 行的低保是“是”，这一行却是“不清楚”'],
+    ]);
+  });
+
+  it('round-trips through the roster writer', async () => {
+    const { households } = expectOk(await readCsvText(toCsv(withData(), headers)));
+    const xlsx = tmp('xlsx');
+    await writeRosterXlsx(xlsx, households);
+    expect(expectOk(await readRoster(xlsx)).households).toEqual(households);
+  });
+});
+
 describe('readRoster: skipInvalid and writeRejects', () => {
   it('returns the valid households and rejects a household with any invalid row as a whole', async () => {
     const rows = baseRows();

@@ -81,9 +81,9 @@ describe('export report', () => {
       for (let c = 1; c <= n; c++) expect(ws.getColumn(c).width, `${ws.name} column ${c}`).toBeGreaterThanOrEqual(6);
     }
     expect(headers('分村汇总').slice(0, 7)).toEqual(['村', '贫困村', '复核户数', '保留户数', '保留人数', '清退户数', '清退人数']);
-    expect(headers('保留户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '致贫原因', '住房情况', '所在区域', '五个一批（到户）', '帮扶责任人', '帮扶卡', '识别责任人', '联系电话']);
+    expect(headers('保留户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '致贫原因', '住房情况', '所在区域', '五个一批（到户）', '帮扶责任人', '帮扶卡', '识别责任人', '联系电话', '低保', '特困', '人均纯收入（元/年）']);
     expect(headers('清退户')).toEqual(['村', '户编号', '户主姓名', '户主身份证号', '家庭人口', '原身份', '清退原因', '六个不纳入', '比对部门', '比对证据', '确认人', '确认时间', '识别责任人']);
-    expect(headers('人员明细')).toEqual(['村', '户编号', '户主姓名', '类别', '姓名', '与户主关系', '身份证号', '劳动能力', '健康状况', '残疾情况', '残疾证号', '五个一批（逐人分类）']);
+    expect(headers('人员明细')).toEqual(['村', '户编号', '户主姓名', '类别', '姓名', '与户主关系', '身份证号', '劳动能力', '健康状况', '残疾情况', '残疾证号', '五个一批（逐人分类）', '在校情况', '技能', '务工']);
     expect(headers('会议记录')).toContain('第一书记到场确认');
     expect(headers('五个一批统计').slice(0, 7)).toEqual(['村', '纳入户数', '纳入人数', '已分类户数', '扶持生产和就业发展一批（户数）', '扶持生产和就业发展一批（户内人口）', '扶持生产和就业发展一批（逐人分类）']);
     expect(headers('五个一批统计')).toHaveLength(4 + 3 * 7);
@@ -154,6 +154,11 @@ describe('export report', () => {
     const son = persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '之子')!;
     // not classified on his own: empty (the household's batches are in 保留户), never the household's copied in
     expect(son['五个一批（逐人分类）'] ?? '').toBe('');
+    // the optional roster data, as stored
+    expect(son).toMatchObject({ 在校情况: '初中', 技能: '无', 务工: '外出（浙江宁波）' });
+    expect(persons.find((p) => p['户编号'] === '01-001' && p['与户主关系'] === '户主')).toMatchObject({ 在校情况: '', 技能: '有（电焊）', 务工: '本地' });
+    expect(h1).toMatchObject({ 低保: '是', 特困: '否', '人均纯收入（元/年）': 2800 });
+    expect(kept.find((r) => r['户编号'] === '01-002')).toMatchObject({ 低保: '', 特困: '', '人均纯收入（元/年）': '' });
   });
 
   it('清退户: the exclusion and its evidence from the confirmed hit, or the removal reason', () => {
@@ -176,7 +181,9 @@ describe('export report', () => {
     const added = rows('新纳入户');
     const cat = Object.fromEntries(added.map((r) => [r['户编号'], r['类别']]));
     expect(cat).toEqual({ '01-012': '新纳入·县已批准', '02-012': '新纳入·待县审批', '04-006': '新申请·审核中', '05-006': '新申请·审核中' });
-    expect(added.find((r) => r['户编号'] === '02-012')).toMatchObject({ 当前环节: '乡审核通过，待县审批', 申请说明: '家中无劳力', 资格复审: '通过' });
+    expect(added.find((r) => r['户编号'] === '02-012')).toMatchObject({ 当前环节: '乡审核通过，待县审批', 申请说明: '家中无劳力', 资格复审: '通过', 县批准日期: '', 批准文号: '' });
+    // the county's approval: its date and document number
+    expect(added.find((r) => r['户编号'] === '01-012')).toMatchObject({ 县批准日期: '2026-12-19', 批准文号: '某扶移〔2026〕15号' });
     const rejected = rows('申请未通过');
     expect(rejected).toHaveLength(1);
     expect(rejected[0]).toMatchObject({ 户编号: '03-012', 资格复审结论: '不通过（家有商品房）' });

@@ -128,5 +128,10 @@ export function populate(d: SqliteDatabase, tid: string) {
     AT - 9 * 86400_000,
   );
   db.prepare("insert into stage_progress (township_id, village_id, stage, done_at, done_by, source, days_late) values (?, ?, 'village_evaluation', ?, '杨光明', 'test', 2)").run(tid, shimen, AT - 86400_000);
+  // household data for the batches (optional roster columns) and the county's approval of 01-012
+  db.prepare("update households set minimum_living = 'yes', extreme_poverty = 'no', income_per_capita = 2800 where number = '01-001'").run();
+  db.prepare("update members set schooling = 'junior', skill = 'no', work = 'away', work_place = '浙江宁波' where id = ?").run(member('01-001', 'son').id);
+  db.prepare("update members set skill = 'yes', skill_note = '电焊', work = 'local' where id = ?").run(member('01-001').id);
+  db.prepare("update households set county_approval_date = '2026-12-19', county_approval_doc = '某扶移〔2026〕15号' where number = '01-012'").run();
   return { car, shimen };
 }

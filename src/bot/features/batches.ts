@@ -41,7 +41,23 @@ function refusal(ctx: BotContext, h: HouseholdRow, v: VillageRow): string | null
 }
 
 const suggestionsFor = (h: HouseholdRow, ms: MemberRow[]) =>
-  suggestBatches({ housing: h.housing, zone: h.zone, members: ms.map((m) => ({ name: m.name, labour: m.labour, health: m.health, disability: m.disability })) });
+  suggestBatches({
+    housing: h.housing,
+    zone: h.zone,
+    minimumLiving: h.minimumLiving,
+    extremePoverty: h.extremePoverty,
+    members: ms.map((m) => ({
+      name: m.name,
+      labour: m.labour,
+      health: m.health,
+      disability: m.disability,
+      schooling: m.schooling,
+      skill: m.skill,
+      skillNote: m.skillNote,
+      work: m.work,
+      workPlace: m.workPlace,
+    })),
+  });
 
 const same = (a: readonly string[], b: readonly string[]) => JSON.stringify(sortBatches(a)) === JSON.stringify(sortBatches(b));
 

@@ -6,7 +6,7 @@ import { exclusionHits, households, members, notices, stageProgress } from '../.
 import type { Bot } from '../bot';
 import { findHousehold, moveHousehold, type HouseholdRow } from '../households';
 import { ENTRY_STATUSES, statusName } from '../../core/household-flow';
-import { cstDate, formatCn } from '../../core/dates';
+import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
 import type { BotContext } from '../context';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
 import { tooLong } from '../../core/limits';
@@ -197,7 +197,7 @@ async function qualificationDone(ctx: BotContext, villageId: number): Promise<st
  * 县批准 only after the township notice ran its full period, and never for a household with an
  * open or confirmed six-exclusions hit (DESIGN §3.4). Null when it may be approved.
  */
-async function countyApprovalRefusal(ctx: BotContext, h: HouseholdRow): Promise<string | null> {
+async function countyApprovalRefusal(ctx: BotContext, h: HouseholdRow, date: string): Promise<string | null> {
   const t = ctx.township!;
   const who = `${h.number} ${h.headName}`;
   const [[notice], hits] = await Promise.all([
@@ -212,12 +212,15 @@ async function countyApprovalRefusal(ctx: BotContext, h: HouseholdRow): Promise<
   const today = cstDate(ctx.now);
   if (!notice) missing.push('乡级公示尚未开始');
   else if (today < notice.endDate) missing.push(`乡级公示至 ${formatCn(notice.endDate)} 期满，尚未期满`);
+  else if (date < notice.endDate) missing.push(`批准日期 ${formatCn(date)} 早于乡级公示期满日 ${formatCn(notice.endDate)}，请核对日期`);
   const open = hits.filter((x) => x.status === 'open');
   const confirmed = hits.filter((x) => x.status === 'confirmed');
   if (open.length) missing.push(`本户有 ${open.length} 条比对疑点未处理（线索 ${open.map((x) => `#${x.id}`).join('、')}）`);
   if (confirmed.length) missing.push(`本户有已确认的比对线索（${confirmed.map((x) => `#${x.id}`).join('、')}），不能纳入`);
   return missing.length ? `还不能登记 ${who} 县批准：${missing.join('；')}。` : null;
 }
+
+const COUNTY_APPROVAL_USAGE = '县批准 <户> [批准日期] [文号]，例如：县批准 01-012 12月24日 某扶移〔2026〕15号';
 
 export const reviewHouseholds = (bot: Bot) =>
   bot
@@ -304,18 +307,27 @@ export const reviewHouseholds = (bot: Bot) =>
       })
     .command({
       name: '县批准',
-      usage: '县批准 <户>',
-      summary: '登记县里批准新纳入的户',
+      usage: COUNTY_APPROVAL_USAGE,
+      summary: '登记县里批准新纳入的户（批准日期、文号）',
       roles: ['office'],
       async run(ctx, p) {
-        const found = await findHousehold(ctx, p.args[0]);
+        const [ref, ...rest] = p.args;
+        const found = await findHousehold(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;
-        const refusal = await countyApprovalRefusal(ctx, h);
+        const today = cstDate(ctx.now);
+        const campaign = ctx.township!.campaign as { year?: number } | null;
+        const typed = rest[0] !== undefined ? parseCalendarDate(rest[0], campaign?.year) : null;
+        const date = typed ?? today;
+        const doc = (typed ? rest.slice(1) : rest).join(' ').trim();
+        if (date > today) return ctx.reply(`批准日期 ${formatCn(date)} 还没到，请写县里实际批准的日期。用法：${COUNTY_APPROVAL_USAGE}`);
+        if (doc.length > 50) return ctx.reply(`文号太长（${doc.length} 字），请不超过 50 字。用法：${COUNTY_APPROVAL_USAGE}`);
+        const refusal = await countyApprovalRefusal(ctx, h, date);
         if (refusal) return ctx.reply(refusal);
-        if (!moveHousehold(ctx, h, 'county_approve')) return ctx.reply(`${h.number} ${h.headName} 还未通过乡审核（当前：${statusName(h.status, h.rejectedStep)}），不能登记县批准。`);
-        ctx.audit({ action: 'county_approve', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'county_approved' } });
-        ctx.reply(`${h.number} ${h.headName} 已登记为县批准新纳入。`);
+        const set = { countyApprovalDate: date, countyApprovalDoc: doc || null };
+        if (!moveHousehold(ctx, h, 'county_approve', set)) return ctx.reply(`${h.number} ${h.headName} 还未通过乡审核（当前：${statusName(h.status, h.rejectedStep)}），不能登记县批准。`);
+        ctx.audit({ action: 'county_approve', entity: 'household', entityId: h.number, villageId: h.villageId, before: { status: h.status }, after: { status: 'county_approved', ...set } });
+        ctx.reply(`${h.number} ${h.headName} 已登记为县批准新纳入（${formatCn(date)}批准${doc ? `，文号：${doc}` : '，未写文号'}）。`);
       },
     })
     .command({

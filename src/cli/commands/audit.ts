@@ -4,7 +4,7 @@ import { cstDate, cstTime } from '../../core/dates';
 import { listAudit, type AuditEntry } from '../../store/audit';
 import { findVillageByName } from '../../store/township';
 import { FLOW, isHouseholdStatus } from '../../core/household-flow';
-import { HEALTH, HOUSING, LABOR, RELATIONS, ZONES, type EnumDef } from '../../core/roster-values';
+import { HEALTH, HOUSING, LABOR, RELATIONS, SCHOOLING, SKILL, WORK, YES_NO, ZONES, type EnumDef } from '../../core/roster-values';
 import { CliError, type CliContext } from '../context';
 
 const ACTIONS = new Map<string, string>([
@@ -39,11 +39,15 @@ const FIELDS = new Map<string, string>([
   ['idCard', '身份证号'], ['members', '成员'], ['applicant', '新申请'], ['mobile', '手机号'], ['email', '邮箱'],
   ['rejectedStep', '未通过环节'], ['rejection', '未通过原因'], ['objection', '异议演说'], ['meeting', '会议'], ['passed', '通过'],
   ['abstain', '弃权'], ['absenteeOpinions', '缺席意见'], ['evidence', '佐证'], ['note', '说明'],
+  ['labour', '劳动能力'], ['disability', '残疾情况'], ['disabilityCert', '残疾证号'], ['schooling', '在校情况'], ['skill', '技能'],
+  ['skillNote', '技能说明'], ['work', '务工'], ['workPlace', '务工地点'], ['minimumLiving', '低保'], ['extremePoverty', '特困'],
+  ['incomePerCapita', '人均纯收入'], ['countyApprovalDate', '县批准日期'], ['countyApprovalDoc', '批准文号'],
 ]);
 
 /** Fields whose values are roster codes: shown by their label. */
 const CODED = new Map<string, EnumDef<string>>([
-  ['housing', HOUSING], ['zone', ZONES], ['relation', RELATIONS], ['labor', LABOR], ['health', HEALTH],
+  ['housing', HOUSING], ['zone', ZONES], ['relation', RELATIONS], ['labor', LABOR], ['labour', LABOR], ['health', HEALTH],
+  ['schooling', SCHOOLING], ['skill', SKILL], ['work', WORK], ['minimumLiving', YES_NO], ['extremePoverty', YES_NO],
 ]);
 
 const label = (map: Map<string, string>, key: string) => map.get(key) ?? key;

@@ -3,7 +3,7 @@
  * in exported files and the other spellings accepted), and finding the header row — within
  * the first 10 non-blank rows, the one matching the most columns. Also the result types.
  */
-import type { DisabilityGrade, Health, HouseholdStatus, Housing, Labor, Relation, Zone } from '../../core/roster-values';
+import type { DisabilityGrade, Health, HouseholdStatus, Housing, Labor, Relation, Schooling, Skill, Work, Zone } from '../../core/roster-values';
 import { cellText, clean, normaliseHeader } from '../../sheet/cells';
 
 export type RosterField =
@@ -23,7 +23,13 @@ export type RosterField =
   | 'status'
   | 'identifiedBy'
   | 'allAway'
-  | 'phone';
+  | 'phone'
+  | 'schooling'
+  | 'skill'
+  | 'work'
+  | 'minimumLiving'
+  | 'extremePoverty'
+  | 'income';
 
 export interface RosterColumn {
   field: RosterField;
@@ -59,6 +65,12 @@ export const ROSTER_COLUMNS: readonly RosterColumn[] = [
   { field: 'identifiedBy', header: '识别责任人', aliases: ['识别人', '责任人'], required: true, level: 'household', description: '对本户识别负责的干部姓名' },
   { field: 'allAway', header: '全家外出', aliases: ['是否全家外出'], required: true, level: 'household', blankMeans: '否', description: '是/否；空白视为否' },
   { field: 'phone', header: '联系电话', aliases: ['电话', '手机号', '手机号码', '联系方式'], required: false, level: 'household', description: '户的联系电话（可选）' },
+  { field: 'schooling', header: '在校情况', aliases: ['在校生情况', '就学情况', '上学情况', '在校'], required: false, level: 'member', description: '学前/小学/初中/高中/中职/大学/不在校（可选）' },
+  { field: 'skill', header: '技能', aliases: ['技能情况', '劳动技能情况', '专业技能'], required: false, level: 'member', description: '有/无，有的可写明技能，如：有（电焊）（可选）' },
+  { field: 'work', header: '务工', aliases: ['务工情况', '务工状况', '就业情况'], required: false, level: 'member', description: '本地/外出/无，外出的可写明地点，如：外出（浙江宁波）（可选）' },
+  { field: 'minimumLiving', header: '低保', aliases: ['是否低保', '低保户', '享受低保'], required: false, level: 'household', description: '是/否（可选）' },
+  { field: 'extremePoverty', header: '特困', aliases: ['是否特困', '特困供养', '特困户', '五保'], required: false, level: 'household', description: '是/否（可选）' },
+  { field: 'income', header: '人均纯收入', aliases: ['人均收入', '家庭人均纯收入', '年人均纯收入'], required: false, level: 'household', description: '元/年，整数（可选）' },
 ];
 
 export const COLUMN: Readonly<Record<RosterField, RosterColumn>> = Object.fromEntries(
@@ -86,6 +98,12 @@ export interface RosterMember {
   health: Health;
   disability: DisabilityGrade;
   disabilityCert?: string;
+  /** optional: 在校情况, 技能 (+ which), 务工 (+ where) */
+  schooling?: Schooling;
+  skill?: Skill;
+  skillNote?: string;
+  work?: Work;
+  workPlace?: string;
 }
 
 export interface RosterHousehold {
@@ -103,6 +121,10 @@ export interface RosterHousehold {
   /** 全家外出 */
   allAway: boolean;
   phone?: string;
+  /** optional: 低保, 特困, 人均纯收入 (元/年) */
+  minimumLiving?: boolean;
+  extremePoverty?: boolean;
+  income?: number;
   members: RosterMember[];
 }
 

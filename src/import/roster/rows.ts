@@ -14,10 +14,15 @@ import {
   HOUSING,
   LABOR,
   RELATIONS,
+  SCHOOLING,
+  SKILL,
+  WORK,
   YES_NO,
   ZONES,
   allowed,
+  choiceWithNote,
   lookup,
+  parseIncome,
   type DisabilityGrade,
   type EnumDef,
   type Health,
@@ -48,6 +53,8 @@ const HOUSEHOLD_ENUMS: Partial<Record<RosterField, EnumDef<string>>> = {
   zone: ZONES,
   status: HOUSEHOLD_STATUSES,
   allAway: YES_NO,
+  minimumLiving: YES_NO,
+  extremePoverty: YES_NO,
 };
 
 /** Comparable form of a household-level value: spellings of one choice (危房 / D级危房) agree. */
@@ -214,6 +221,22 @@ export class RosterRows {
     if (health === 'disabled' && disability === 0) {
       err('disability', '健康状况为“残疾”，残疾情况却为“无”：请填写残疾等级');
     }
+    // optional member data (blank: not recorded)
+    const schoolingText = clean(raw.schooling ?? '');
+    const schooling = schoolingText === '' ? undefined : lookup(SCHOOLING, schoolingText);
+    if (schoolingText !== '' && schooling === undefined) err('schooling', `“${schoolingText}”不是有效的在校情况，应为 ${allowed(SCHOOLING)}`);
+    const noted = <K extends string>(field: RosterField, def: EnumDef<K>, example: string) => {
+      const v = clean(raw[field] ?? '');
+      if (v === '') return undefined;
+      const c = choiceWithNote(def, v);
+      if (c === undefined) err(field, `“${v}”不是有效的${COLUMN[field].header}，应为 ${allowed(def)}，可在后面写明，如：${example}`);
+      else if (c.note.length > 50) err(field, `${COLUMN[field].header}的说明太长（${c.note.length} 字），请不超过 50 字`);
+      return c;
+    };
+    const skill = noted('skill', SKILL, '有（电焊）');
+    if (skill?.key === 'no' && skill.note) err('skill', `技能为“无”，却写了“${skill.note}”：有技能请写“有（${skill.note}）”`);
+    const work = noted('work', WORK, '外出（浙江宁波）');
+    if (work?.key === 'none' && work.note) err('work', `务工为“无”，却写了“${work.note}”：请写“本地（…）”或“外出（…）”`);
 
     // household-level values of this row (validated once per distinct value)
     const hv: Partial<Record<RosterField, string>> = {};
@@ -232,6 +255,9 @@ export class RosterRows {
       if (v !== undefined && lookup(def, v) === undefined) {
         err(field, `“${v}”不是有效的${COLUMN[field].header}，应为 ${allowed(def)}`);
       }
+    }
+    if (hv.income !== undefined && parseIncome(hv.income) === undefined) {
+      err('income', `人均纯收入“${hv.income}”不是有效的金额：请填写 0 至 1000000 之间的整数（元/年），如 3500`);
     }
     if (hv.phone !== undefined) {
       const p = hv.phone.normalize('NFKC');
@@ -295,6 +321,9 @@ export class RosterRows {
       health: health as Health,
       disability: disability as DisabilityGrade,
       ...(cert !== '' ? { disabilityCert: cert } : {}),
+      ...(schooling !== undefined ? { schooling } : {}),
+      ...(skill ? { skill: skill.key, ...(skill.note ? { skillNote: skill.note } : {}) } : {}),
+      ...(work ? { work: work.key, ...(work.note ? { workPlace: work.note } : {}) } : {}),
     };
     if (m.isHead && !h.head) h.head = { row: m.row, name: m.name };
     if (h.invalid) return; // the household is rejected as a whole: its later rows are only checked
@@ -329,6 +358,10 @@ export class RosterRows {
     }
     const f = (field: RosterField): string => h.fields[field] ?? COLUMN[field].blankMeans ?? '';
     const phone = h.fields.phone;
+    const yes = (field: RosterField) => (h.fields[field] === undefined ? undefined : lookup(YES_NO, h.fields[field]!) === 'yes');
+    const minimumLiving = yes('minimumLiving');
+    const extremePoverty = yes('extremePoverty');
+    const income = h.fields.income === undefined ? undefined : parseIncome(h.fields.income);
     return {
       row: h.row,
       householdNo: h.householdNo,
@@ -341,6 +374,9 @@ export class RosterRows {
       identifiedBy: f('identifiedBy'),
       allAway: lookup(YES_NO, f('allAway')) === 'yes',
       ...(phone !== undefined ? { phone } : {}),
+      ...(minimumLiving !== undefined ? { minimumLiving } : {}),
+      ...(extremePoverty !== undefined ? { extremePoverty } : {}),
+      ...(income !== undefined ? { income } : {}),
       members: h.members ?? [],
     };
   }

@@ -2,7 +2,7 @@
 // per member, full ID numbers stored as text (the file is for the office), readable again by
 // the roster reader. Node only (files; the xlsx writer is exceljs).
 import { writeFile } from 'node:fs/promises';
-import { DISABILITY, HEALTH, HOUSEHOLD_STATUSES, HOUSING, LABOR, RELATIONS, ZONES } from '../../core/roster-values';
+import { DISABILITY, HEALTH, HOUSEHOLD_STATUSES, HOUSING, LABOR, RELATIONS, SCHOOLING, SKILL, WORK, ZONES, labelWithNote } from '../../core/roster-values';
 import { csvText } from '../../sheet/csv-write';
 import { col, sheet, writeWorkbookFile } from '../../sheet/write';
 import { ROSTER_COLUMNS, type RosterError, type RosterField, type RosterHousehold } from './columns';
@@ -29,6 +29,12 @@ export function* rosterRecords(households: readonly RosterHousehold[]): Generato
         identifiedBy: h.identifiedBy,
         allAway: h.allAway ? '是' : '否',
         phone: h.phone ?? '',
+        schooling: m.schooling ? SCHOOLING.labels[m.schooling] : '',
+        skill: labelWithNote(SKILL, m.skill, m.skillNote),
+        work: labelWithNote(WORK, m.work, m.workPlace),
+        minimumLiving: h.minimumLiving === undefined ? '' : h.minimumLiving ? '是' : '否',
+        extremePoverty: h.extremePoverty === undefined ? '' : h.extremePoverty ? '是' : '否',
+        income: h.income === undefined ? '' : String(h.income),
       };
       yield ROSTER_COLUMNS.map((c) => values[c.field]);
     }

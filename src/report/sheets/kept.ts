@@ -17,6 +17,9 @@ export const keptSheet: ReportSheet = (r, title) =>
       col('帮扶卡', 40, (h) => h.helpCard),
       col('识别责任人', 10, (h) => h.identificationOwner),
       col('联系电话', 14, (h) => h.phone, { text: true }),
+      col('低保', 6, (h) => h.minimumLiving),
+      col('特困', 6, (h) => h.extremePoverty),
+      col('人均纯收入（元/年）', 12, (h) => h.income),
     ],
     householdsOf(r, 'kept'),
   );

@@ -20,6 +20,9 @@ export const personsSheet: ReportSheet = (r, title) =>
       col('残疾情况', 10, (p) => p.disability),
       col('残疾证号', 22, (p) => p.disabilityCert, { text: true }),
       col('五个一批（逐人分类）', 36, (p) => p.batches, { wrap: true }),
+      col('在校情况', 9, (p) => p.schooling),
+      col('技能', 16, (p) => p.skill),
+      col('务工', 18, (p) => p.work),
     ],
     r.persons,
   );
