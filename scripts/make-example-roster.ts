@@ -287,6 +287,7 @@ async function main(): Promise<void> {
     return { name: v.name, poor: v.poor, identifiers, hazard: HAZARDS[v.name], households: v.poor ? 12 : 6 };
   });
   const households = generateRoster({ villages, applicants: 5, allAway: 3, duplicateId: true });
+  addHouseholdData(households, villages.at(-1)!.name);
 
   const csvPath = join(root, 'examples/roster.csv');
   const xlsxPath = join(root, 'examples/roster.xlsx');
@@ -305,6 +306,44 @@ async function main(): Promise<void> {
       `${count((h) => h.housing !== 'safe')} unsafe housing, ${count((h) => h.zone !== 'normal')} in hazard zones, ` +
       `${count((h) => h.members.some((m) => m.disability > 0))} with a disabled member`,
   );
+}
+
+const SKILLS = ['电焊', '泥瓦工', '厨师', '驾驶', '养殖', '种植'];
+const PLACES = ['浙江宁波', '广东东莞', '贵阳', '福建泉州'];
+
+/**
+ * The optional columns (在校情况, 技能, 务工, 低保, 特困, 人均纯收入) filled for the registered
+ * households of one village, from their own generator (the rest of the roster stays as it was):
+ * schooling from the age, skills and work for the able adults, 低保 / 特困 for two households.
+ */
+export function addHouseholdData(households: RosterHousehold[], village: string, seed = 7): void {
+  const r = rng(seed);
+  const age = (birth: string) => 2026 - Number(birth.slice(0, 4)) - (birth.slice(5) > '12-01' ? 1 : 0);
+  let i = 0;
+  for (const h of households) {
+    if (h.village !== village || h.status !== 'included') continue;
+    h.minimumLiving = i === 0;
+    h.extremePoverty = i === 1;
+    h.income = 2000 + Math.floor(r() * 30) * 100;
+    i++;
+    for (const m of h.members) {
+      const a = age(m.birthDate);
+      if (a >= 3 && a <= 21) {
+        m.schooling = a <= 5 ? 'preschool' : a <= 11 ? 'primary' : a <= 14 ? 'junior' : a <= 17 ? (r() < 0.3 ? 'vocational' : 'senior') : r() < 0.5 ? 'college' : 'none';
+      } else if (a > 21) m.schooling = 'none';
+      if (a >= 18 && a <= 60 && m.labor === 'able') {
+        if (r() < 0.6) {
+          m.skill = 'yes';
+          m.skillNote = SKILLS[Math.floor(r() * SKILLS.length)]!;
+        } else m.skill = 'no';
+        const w = h.allAway ? 0 : r();
+        if (w < 0.4) {
+          m.work = 'away';
+          m.workPlace = PLACES[Math.floor(r() * PLACES.length)]!;
+        } else m.work = w < 0.7 ? 'local' : 'none';
+      }
+    }
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -422,6 +422,24 @@ describe('分类: five batches and the two more', () => {
     expect(bySuggestion).toContain('已将 01-011 蒋国强（石门村） 分类为：易地搬迁、低保兜底。');
   });
 
+  it('suggests from the optional roster data too (在校情况, 技能, 务工, 低保, 特困), and the helper is told it', async () => {
+    await start();
+    // 07-001 of the example roster: 低保 是, all away; the parents with skills working away, children in school
+    const [card] = await say('分类 07-001', EX.office, EX.leadersChat);
+    const text = JSON.stringify(JSON.parse(card!));
+    expect(text).toContain('发展教育：张晓燕 在读中职；张海洋 在读高中');
+    expect(text).toContain('生产就业：张建军 有劳动能力、有技能（种植）、外出务工（贵阳）；周凤英 有劳动能力、有技能（厨师）、外出务工（广东东莞）');
+    expect(text).toMatch(/低保兜底：[^"]*享受低保/);
+    // the helper's notice carries the household's data
+    const [ok] = await assign('07-001', P.feng, EX.office, '', EX.leadersChat);
+    expect(ok).toContain('已安排 冯志刚 帮扶 07-001 张建军（龙井村）');
+    const notice = privateTo(P.feng.openId).join('\n');
+    expect(notice).toContain('低保：是；特困：否；人均纯收入：2000 元/年');
+    expect(notice).toContain('张建军（户主）522630********9252，有劳动能力，健康，不在校，技能：有（种植），务工：外出（贵阳）');
+    expect(notice).toContain('张晓燕（之女）');
+    expect(notice).toContain('在校：中职');
+  });
+
   it('answers an ambiguous head name with the households to choose from', async () => {
     await start();
     const v = sqlite().prepare("select id, township_id t from villages where name = '石门村'").get() as { id: number; t: string };
