@@ -258,6 +258,7 @@ describe('inspections', () => {
     );
     expect(r.toast?.type).toBe('success');
     expect(r.toast?.content).toContain('已记为识别错误');
+    expect(JSON.stringify(r.card)).toContain('明察：未入户核实收入（确认识别错误）；措施：责令重新核实');
     const i = one<Record<string, unknown>>(`select * from inspections where finding = '未入户核实收入'`);
     expect(i).toMatchObject({ kind: '明察', village_id: shimen(), household_id: hid('01-008'), person: '杨光明', action: '责令重新核实', wrong_identification: 1 });
     expect(cardsToCommittee().slice(before)).toHaveLength(1);

@@ -63,7 +63,7 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
   const ack = row?.ackBy && row.ackAt !== null ? { by: await nameOfOpenId(ctx.d, t.id, row.ackBy), at: row.ackAt } : null;
   const recorded = await recentInspections(ctx.d, t.id, vid, cstMidnightUtc(ref.d).getTime());
   const shown: { by: string; at: number; finding: string; action: string | null }[] = [];
-  for (const i of recorded) shown.push({ by: await nameOfOpenId(ctx.d, t.id, i.recordedBy), at: i.at, finding: i.finding, action: i.action });
+  for (const i of recorded) shown.push({ by: await nameOfOpenId(ctx.d, t.id, i.recordedBy), at: i.at, finding: inspectionLabel(i.kind, i.wrongIdentification, i.finding), action: i.action });
   return {
     ref,
     data: {
@@ -85,6 +85,9 @@ async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput
 
 const actorName = (ctx: BotContext) => ctx.actor.person?.name ?? ctx.actor.openId;
 const auditVillage = (vid: number) => (vid === 0 ? null : vid);
+
+/** What the alert card shows of an inspection: its kind and the 确认识别错误 mark before the finding. */
+const inspectionLabel = (kind: string | null, wrong: boolean, finding: string) => `${kind ? `${kind}：` : ''}${finding}${wrong ? '（确认识别错误）' : ''}`;
 
 /** A 督办 by text: the village's inspection, no kind or household. */
 function recordInspection(ctx: BotContext, vid: number, name: string, finding: string) {
@@ -211,7 +214,8 @@ export const overdueAlerts = (bot: Bot) =>
           wrongIdentification: form.wrong,
           via: 'card',
         });
-        view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding, action }].slice(-3);
+        const shownFinding = inspectionLabel(isInspectionKind(kindText) ? kindText : null, form.wrong, finding);
+        view.inspections = [...(view.inspections ?? []), { by: actorName(ctx), at: ctx.now.getTime(), finding: shownFinding, action }].slice(-3);
         ctx.answer.card = alertCard(view);
         ctx.toast('success', `已记录督查。${note}`);
       });
