@@ -280,6 +280,24 @@ describe('inspections', () => {
     expect(n('select count(*) as n from inspections')).toBe(count);
   });
 
+  it('a head name shared by two households of the village gets the list to choose from, by text and on the form, recording nothing', async () => {
+    const head = await member('01-009');
+    const h0 = one<Record<string, unknown>>(`select township_id, village_id, updated_at from households where number = '01-009'`);
+    chat
+      .sqlite()
+      .prepare(`insert into households (township_id, village_id, number, head_name, status, updated_at) values (?, ?, '01-099', ?, 'included', ?)`)
+      .run(h0.township_id, h0.village_id, head.name, h0.updated_at);
+    const count = n('select count(*) as n from inspections');
+    const reply = await sayText(`暗访 石门村 ${head.name} 家有小汽车 确认识别错误`, EX.inspector, EX.inspectorsChat);
+    expect(reply).toContain(`石门村有 2 户户主叫“${head.name}”，请改用户编号：`);
+    expect(reply).toContain('01-009');
+    expect(reply).toContain('01-099');
+    const r = await press(EX.inspector, { a: 'alert.inspect', ...ref() }, { household: head.name, finding: '某问题' }, EX.inspectorsChat);
+    expect(r.toast?.content).toContain(`石门村有 2 户户主叫“${head.name}”`);
+    expect(n('select count(*) as n from inspections')).toBe(count);
+    chat.sqlite().prepare(`delete from households where number = '01-099'`).run();
+  });
+
   it('a 明察 by text without a household; 督办 still works', async () => {
     const reply = await sayText('明察 岩脚村 公示栏未张贴名单 措施：当场责令张贴', EX.inspector, EX.inspectorsChat);
     expect(reply).toBe('已记录明察：岩脚村\n发现：公示栏未张贴名单\n措施：当场责令张贴');
