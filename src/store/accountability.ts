@@ -119,16 +119,16 @@ export async function getAccountability(d: Database, townshipId: string, sources
 }
 
 /** What a finding from an exclusion hit says: the exclusion, the evidence, the member (ID masked). */
-export function hitFinding(exclusion: Exclusion, department: string, evidence: HitEvidence, memberName: string | null, idCard: string | null): string {
+export function hitFinding(exclusion: Exclusion, department: string, evidence: HitEvidence | null, memberName: string | null, idCard: string | null): string {
   const who = memberName ? `（成员 ${memberName}${idCard ? ` ${maskIdCard(idCard)}` : ''}）` : '';
-  return `${EXCLUSION_NAMES[exclusion]}——${describeEvidence(department, evidence)}${who}`;
+  return `${EXCLUSION_NAMES[exclusion] ?? exclusion}——${evidence ? describeEvidence(department, evidence) : `${department}名单`}${who}`;
 }
 
 interface OpenHitRow {
   hit_id: number;
   exclusion: Exclusion;
   department: string;
-  evidence: string;
+  evidence: string | null;
   village_id: number;
   village: string | null;
   household_id: number;
@@ -169,7 +169,7 @@ export async function openHitsAtClose(d: Database, townshipId: string, cutoff: n
     number: r.number,
     headName: r.head_name,
     headId: r.head_id ? maskIdCard(r.head_id) : null,
-    finding: hitFinding(r.exclusion, r.department, JSON.parse(r.evidence) as HitEvidence, r.member_name, r.id_card),
+    finding: hitFinding(r.exclusion, r.department, r.evidence ? (JSON.parse(r.evidence) as HitEvidence | null) : null, r.member_name, r.id_card),
     identificationOwner: r.identification_owner,
     foundAt: now,
     outcome: null,
