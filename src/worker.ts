@@ -10,6 +10,7 @@ import { consoleLogger, type Logger } from './log';
 import { SendPacer } from './core/ratelimit';
 
 export { OutboxObject } from './workers/outbox-object';
+export { ImportObject } from './workers/import-object';
 
 /** Bindings: the D1 database, [vars] from wrangler.toml, and secrets from `wrangler secret put`. */
 export interface Env {
@@ -19,6 +20,10 @@ export interface Env {
   OUTBOX_SENDS_PER_INVOCATION?: string;
   /** statements one jobs run may write (default 800, under D1's 1,000 queries per invocation) */
   JOBS_STATEMENTS_PER_INVOCATION?: string;
+  /** the chat imports' runner (src/workers/import-object.ts): a bounded piece per alarm */
+  IMPORTS?: DurableObjectNamespace;
+  /** statements one piece of a chat import may write (default 800) */
+  IMPORT_STATEMENTS_PER_INVOCATION?: string;
   FEISHU_APP_ID?: string;
   FEISHU_APP_SECRET?: string;
   FEISHU_VERIFICATION_TOKEN?: string;
@@ -48,6 +53,12 @@ const pacer = new SendPacer();
 function pokeOutbox(ns: DurableObjectNamespace, wait = false): Promise<unknown> {
   const stub = ns.get(ns.idFromName('outbox'));
   return stub.fetch(`https://outbox.internal/drain${wait ? '?wait=1' : ''}`, { method: 'POST' }).then((r) => r.text());
+}
+
+/** Hands chat import work to the imports object, which runs it from its alarm, a piece per invocation. */
+function pokeImports(ns: DurableObjectNamespace): Promise<unknown> {
+  const stub = ns.get(ns.idFromName('imports'));
+  return stub.fetch('https://imports.internal/run', { method: 'POST' }).then((r) => r.text());
 }
 
 // The env object is the same for every request an isolate serves: parse it once.
@@ -86,11 +97,16 @@ function servicesFor(env: Env, ctx: ExecutionContext): { services: Services; aft
   const ns = env.OUTBOX;
   // A cron tick waits for one round of sending (it has time); a webhook answer only pokes.
   const drain = ns ? () => pokeOutbox(ns) : undefined;
+  const imports = env.IMPORTS;
+  const importBudget = Number(env.IMPORT_STATEMENTS_PER_INVOCATION ?? 800) || 800;
   const services = buildServices(config, openD1(env.DB), log, defer, {
     pacer,
     health,
     drain: ns ? () => pokeOutbox(ns, true) : undefined,
     jobs: { statementBudget: Number(env.JOBS_STATEMENTS_PER_INVOCATION ?? 800) || 800, chunkStatements: 100 },
+    // Without the imports object, a piece runs in this invocation's waitUntil and the cron tick goes on.
+    imports: { statementBudget: importBudget },
+    kickImports: imports ? () => defer(() => pokeImports(imports)) : undefined,
   });
   return {
     services,

@@ -161,7 +161,8 @@ export async function startWorker(
     d1Databases: { DB: 'fupin-review-test' },
     d1Persist: false, // in memory
     // wrangler.toml's Durable Object: the app's one outbox sender
-    durableObjects: { OUTBOX: 'OutboxObject' },
+    // and the chat imports' runner
+    durableObjects: { OUTBOX: 'OutboxObject', IMPORTS: 'ImportObject' },
     durableObjectsPersist: false,
     cf: false, // never fetch workers.cloudflare.com/cf.json
     bindings: {
