@@ -34,7 +34,7 @@ import {
   type ChatImportRow,
   type ChatImportState,
 } from '../store/chat-imports';
-import { abortRosterImport, beginRosterImport, commitRosterImport, stageRosterBatch, villageIdsOf } from '../store/roster-import';
+import { abortRosterImport, beginRosterImport, commitRosterImport, stageRosterBatch, villageIdsOf, STAGE_ROWS_PER_STATEMENT } from '../store/roster-import';
 import { enqueue } from '../store/outbox';
 import { validateRoster } from '../import/roster/read';
 import { readDepartmentSource } from '../import/department/read';
@@ -88,10 +88,10 @@ export interface ImportRunResult {
 }
 
 export const DEFAULT_MAX_BYTES = 30 * 1024 * 1024;
-/** Members staged per atomic write: 99 statements of 11 rows (9 columns, at most 100 parameters) plus the cursor. */
-export const MEMBERS_PER_BATCH = 99 * Math.floor(100 / 9);
-/** Households per atomic write: 99 statements of 9 rows (11 columns). */
-export const HOUSEHOLDS_PER_BATCH = 99 * Math.floor(100 / 11);
+/** Members staged per atomic write: 99 statements (at most 100 parameters each) plus the cursor. */
+export const MEMBERS_PER_BATCH = 99 * STAGE_ROWS_PER_STATEMENT.members;
+/** Households per atomic write: 99 statements. */
+export const HOUSEHOLDS_PER_BATCH = 99 * STAGE_ROWS_PER_STATEMENT.households;
 /** Department rows per atomic write. */
 export const DEPT_ROWS_PER_BATCH = 99 * DEPT_ROWS_PER_STATEMENT;
 const RETRIES = 5;
@@ -297,7 +297,7 @@ async function validateRosterPiece(p: Piece): Promise<boolean> {
       const at = index++;
       if (at < row.cursor) continue;
       const part = members.slice(i, i + MEMBERS_PER_BATCH);
-      const n = ceil(part.length, 11) + 1;
+      const n = ceil(part.length, STAGE_ROWS_PER_STATEMENT.members) + 1;
       if (!p.fits(n)) throw new Spent();
       await stageRosterBatch(p.d, stage, { households: [], members: part }, ids, [cursorAt(at)]);
       await p.wrote(n);
@@ -321,7 +321,7 @@ async function validateRosterPiece(p: Piece): Promise<boolean> {
     const at = index++;
     if (at < row.cursor) continue;
     const part = v.households.slice(i, i + HOUSEHOLDS_PER_BATCH);
-    const n = ceil(part.length, 9) + 1;
+    const n = ceil(part.length, STAGE_ROWS_PER_STATEMENT.households) + 1;
     if (!p.fits(n)) throw new Spent();
     await stageRosterBatch(p.d, stage, { households: part, members: [] }, ids, [cursorAt(at)]);
     await p.wrote(n);

@@ -128,6 +128,8 @@ const STAGE_SQL = new WeakMap<object, { h1: BetterSqlite3.Statement; h64: Better
 const ROWS = 64;
 const H_WIDTH = 14;
 const M_WIDTH = 14;
+/** Staged rows per statement on D1 (what a batch of them costs in statements: the chat import's budget). */
+export const STAGE_ROWS_PER_STATEMENT = { households: rowsPer(H_WIDTH), members: rowsPer(M_WIDTH) } as const;
 
 function stageStatements(db: BetterSqlite3.Database) {
   let st = STAGE_SQL.get(db);

@@ -85,6 +85,7 @@ describe('a 10,000-household roster imported through the chat on Workers', () =>
     expect(((await again.json()) as { toast?: { content: string } }).toast?.content).toContain('已经导入过了');
 
     const all = pieces();
+    // biome-ignore lint/suspicious/noConsole: the figures for docs/BENCHMARKS.md
     console.log(
       `chat import on workerd: ${roster.length} households / ${members} members, ${(bytes.length / 1024 / 1024).toFixed(1)} MiB CSV; ` +
         `download+validate+stage ${(stagedMs / 1000).toFixed(1)} s in ${staging.length} invocations (${statementsOf(staging)} statements); ` +
