@@ -8,15 +8,22 @@ import { runJobs } from '../jobs/run';
 
 const quiet: Logger = { info() {}, warn() {}, error() {} };
 
-/** Queues the committee's cards of every finding of the township not yet sent. */
-export const queueAccountabilityCards = (d: Database, townshipId: string, now: Date, log: Logger = quiet) =>
-  runJobs(d, now, log, { townshipId, kinds: ['accountability'] });
+/**
+ * Queues the committee's cards of every finding of the township not yet sent. `statementBudget`
+ * bounds one call's writes (a handler on Workers: within D1's per-invocation limits); what is left
+ * is queued by the next scheduled run, each card once.
+ */
+export const queueAccountabilityCards = (d: Database, townshipId: string, now: Date, o: { log?: Logger; statementBudget?: number } = {}) =>
+  runJobs(d, now, o.log ?? quiet, { townshipId, kinds: ['accountability'], ...(o.statementBudget !== undefined ? { statementBudget: o.statementBudget } : {}) });
+
+/** A handler's share: the cards of what it just recorded, and a few left from before. */
+const HANDLER_BUDGET = 100;
 
 /** After this handler's write: the cards of the findings it recorded. */
 export function sendAccountabilityCards(ctx: BotContext) {
   const t = ctx.township;
   if (!t) return;
   ctx.whenCommitted(async () => {
-    await queueAccountabilityCards(ctx.d, t.id, ctx.now);
+    await queueAccountabilityCards(ctx.d, t.id, ctx.now, { statementBudget: HANDLER_BUDGET });
   });
 }
