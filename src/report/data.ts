@@ -14,7 +14,7 @@ import { DISABILITY, HEALTH, HOUSING, LABOR, RELATIONS, SCHOOLING, SKILL, WORK, 
 import type { Database } from '../store/database';
 import { readCountyReportRows, type CountyReportRows, type ReportHousehold } from '../store/report';
 import type { CountyReportSummary, HeadCount } from './service';
-import { buildRecordLines, type RecordLines } from './record';
+import { buildRecordLines, nameOf, type RecordLines } from './record';
 import { accountabilityLines, inspectionLines, type AccountabilityLine, type InspectionLine } from './accountability';
 
 const batchNames = (list: readonly string[]) => sortBatches(list).map((k) => BATCHES[k].name).join('、');
@@ -296,7 +296,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
           return `线索#${x.id}${m ? ` ${m.name}` : ''}：${ev}${x.reason ? `；确认理由：${x.reason}` : ''}`;
         })
         .join('\n'),
-      decidedBy: [...new Set(hh.map((x) => x.decidedBy).filter(Boolean))].join('、'),
+      decidedBy: [...new Set(hh.map((x) => nameOf(x.decidedBy)).filter(Boolean))].join('、'),
       decidedAt: [...new Set(hh.map((x) => cstDateTime(x.decidedAt)).filter(Boolean))].join('、'),
       countyApproval: h.countyApprovalDate ?? (h.status === 'county_approved' ? '（未登记日期）' : ''),
       countyApprovalDoc: h.countyApprovalDoc ?? '',
@@ -360,7 +360,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
       valid: m.valid ? '有效' : '未生效（待确认）',
       evidenceCount: m.evidence.length,
       evidence: m.evidence.join('\n'),
-      recordedBy: m.recordedBy,
+      recordedBy: nameOf(m.recordedBy),
       recordedAt: cstDateTime(m.createdAt),
     };
   });
@@ -402,7 +402,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
       days: daysBetween(n.startDate, n.endDate) + 1,
       objections: list.length,
       resolved: list.filter((o) => o.resolvedAt !== null).length,
-      startedBy: n.startedBy,
+      startedBy: nameOf(n.startedBy),
     };
   });
   const noticeById = new Map(ns.map((n) => [n.id, n]));
@@ -411,11 +411,11 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
     no: o.no,
     household: o.household,
     content: o.content,
-    raisedBy: o.raisedBy,
+    raisedBy: nameOf(o.raisedBy),
     raisedAt: cstDateTime(o.raisedAt),
     state: o.resolvedAt !== null ? '已处理' : '未处理',
     resolution: o.resolution ?? '',
-    resolvedBy: o.resolvedBy ?? '',
+    resolvedBy: nameOf(o.resolvedBy),
     resolvedAt: cstDateTime(o.resolvedAt),
   }));
 

@@ -177,6 +177,9 @@ const group = <T, K>(rows: readonly T[], key: (r: T) => K) => {
   return map;
 };
 
+/** A person as rows record them — a name, or `name(open_id)` (actorLabel) — shown by the name only. */
+export const nameOf = (by: string | null | undefined): string => (by ?? '').replace(/\(o[un]_[^)]*\)$/, '');
+
 const day = (ms: number | null | undefined) => (ms === null || ms === undefined ? '' : cstDate(new Date(ms)));
 
 export const helpCardStepOf = (h: Pick<ReportHousehold, 'helpCardFilledAt' | 'helpCardReturnedAt' | 'helpCardReceivedAt'>): HelpCardStep =>
@@ -212,7 +215,7 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
       owner: p?.owner ?? '',
       startDate: p?.startDate ?? '',
       endDate: p?.endDate ?? '',
-      updatedBy: p?.updatedBy ?? '',
+      updatedBy: nameOf(p?.updatedBy),
       updatedAt: p ? cstDateTime(p.updatedAt) : '',
     };
   });
@@ -242,11 +245,11 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
       ...hh(h.id),
       step,
       stepName: HELP_CARD_STEP_NAMES[step],
-      filledBy: h.helpCardFilledBy ?? '',
+      filledBy: nameOf(h.helpCardFilledBy),
       filledAt: cstDateTime(h.helpCardFilledAt),
-      returnedBy: h.helpCardReturnedBy ?? '',
+      returnedBy: nameOf(h.helpCardReturnedBy),
       returnedAt: cstDateTime(h.helpCardReturnedAt),
-      receivedBy: h.helpCardReceivedBy ?? '',
+      receivedBy: nameOf(h.helpCardReceivedBy),
       receivedAt: cstDateTime(h.helpCardReceivedAt),
       situation: card?.situation ?? '',
       causes: card?.causes ?? '',
@@ -286,7 +289,7 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
         state: list.length ? '已联系' : '未联系',
         contacts: list.length,
         last: list.length ? day(list.at(-1)!.at) : '',
-        details: list.map((x) => `${day(x.at)} ${x.method}（${x.recordedBy}）${x.note ? `：${x.note}` : ''}`).join('\n'),
+        details: list.map((x) => `${day(x.at)} ${x.method}（${nameOf(x.recordedBy)}）${x.note ? `：${x.note}` : ''}`).join('\n'),
       };
     });
 
@@ -305,7 +308,7 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
       fileName: active?.fileName ?? '',
       rows: active ? active.rows : '',
       importedAt: active ? cstDateTime(active.importedAt) : '',
-      importedBy: active?.importedBy ?? '',
+      importedBy: nameOf(active?.importedBy),
       imports: lists.length,
       checked: department === ROSTER_SOURCE ? (runAt !== null ? '是' : '否') : active ? (runAt !== null && runAt >= active.importedAt ? '是' : '否（导入后未比对）') : '',
       hits: hits.length,
@@ -348,7 +351,7 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
       evidence: x.evidence ? describeEvidence(x.department, x.evidence as HitEvidence) : x.evidenceKey,
       state: HIT_STATE[x.status] ?? x.status,
       reason: x.reason ?? '',
-      decidedBy: x.decidedBy ?? '',
+      decidedBy: nameOf(x.decidedBy),
       decidedAt: cstDateTime(x.decidedAt),
       foundAt: cstDateTime(x.foundAt),
     };
@@ -389,7 +392,7 @@ export function buildRecordLines(rows: CountyReportRows, c: RecordContext): Reco
       stage: STAGES[key].name,
       deadline,
       doneAt: s ? day(s.doneAt) : '',
-      doneBy: s?.doneBy ?? '',
+      doneBy: nameOf(s?.doneBy),
       daysLate: s ? s.daysLate : overdue,
       state: s ? (s.daysLate > 0 ? `逾期 ${s.daysLate} 天完成` : '按期完成') : overdue > 0 ? `未完成，已逾期 ${overdue} 天` : '未完成',
     });
