@@ -1,6 +1,7 @@
 // The six-exclusions cross-check (六个不纳入) against the nine county departments' lists.
 import { sqliteTable, text, integer, index, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { townships } from './township';
+import type { Exclusion } from '../../src/core/exclusions';
 
 /** One import of one department's list; a re-import replaces the active one (the old stays as history). */
 export const departmentLists = sqliteTable(
@@ -45,7 +46,7 @@ export const exclusionHits = sqliteTable(
     householdId: integer('household_id').notNull(),
     memberId: integer('member_id').notNull(),
     /** commercial_housing | car | public_salary | business | duplicate_id | fake_disability */
-    exclusion: text('exclusion').notNull(),
+    exclusion: text('exclusion').$type<Exclusion>().notNull(),
     /** department name, or 花名册 for duplicates inside the roster */
     department: text('department').notNull(),
     /** stable description of the evidence row, part of the uniqueness key */

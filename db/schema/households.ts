@@ -1,6 +1,8 @@
 // The roster (建档立卡): households and their members.
 import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { townships, villages, people } from './township';
+import type { BatchKey } from '../../src/core/batches';
+import type { HouseholdStatus } from '../../src/core/household-flow';
 
 export const households = sqliteTable(
   'households',
@@ -12,7 +14,7 @@ export const households = sqliteTable(
     number: text('number').notNull(),
     headName: text('head_name').notNull(),
     /** applied | qualified | assembly_passed | representatives_passed | rejected | evaluated | on_notice | passed_notice | township_approved | county_approved | included | removed */
-    status: text('status').notNull(),
+    status: text('status').$type<HouseholdStatus>().notNull(),
     /** true when the household entered through an application (申请) this campaign */
     applicant: integer('applicant', { mode: 'boolean' }).notNull().default(false),
     qualification: text('qualification', { enum: ['pass', 'fail'] }),
@@ -36,7 +38,7 @@ export const households = sqliteTable(
     helpCardReceivedAt: integer('help_card_received_at'),
     helpCardReceivedBy: text('help_card_received_by'),
     /** five batches and the two extra, stacked */
-    batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    batches: text('batches', { mode: 'json' }).$type<BatchKey[]>().notNull().default([]),
     removalReason: text('removal_reason'),
     /** the step that rejected an applicant (qualification_review | villagers_assembly | representatives | crosscheck) */
     rejectedStep: text('rejected_step'),
@@ -79,7 +81,7 @@ export const members = sqliteTable(
     skillNote: text('skill_note'),
     work: text('work'),
     workPlace: text('work_place'),
-    batches: text('batches', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    batches: text('batches', { mode: 'json' }).$type<BatchKey[]>().notNull().default([]),
   },
   (t) => [
     uniqueIndex('members_household_id_card').on(t.householdId, t.idCard),

@@ -1,6 +1,7 @@
 // The campaign's progress: stages done, meetings, notices and objections.
 import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
 import { townships } from './township';
+import type { HouseholdVote, MeetingKind, VoteTally } from '../../src/core/meetings';
 
 /** A stage marked done, per village (villageId) or for the township (villageId 0). */
 export const stageProgress = sqliteTable(
@@ -25,11 +26,12 @@ export const meetings = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     townshipId: text('township_id').notNull().references(() => townships.id),
     villageId: integer('village_id').notNull(),
-    kind: text('kind').notNull(),
+    kind: text('kind').$type<MeetingKind>().notNull(),
     date: text('date').notNull(),
     eligible: integer('eligible').notNull(),
     present: integer('present').notNull(),
-    votes: text('votes', { mode: 'json' }),
+    /** one tally, or one per applicant (the assembly and the representatives) */
+    votes: text('votes', { mode: 'json' }).$type<VoteTally | HouseholdVote[] | null>(),
     absenteeOpinions: text('absentee_opinions'),
     /** open_ids of the overseers who confirmed presence, and the signatures on the minutes */
     confirmations: text('confirmations', { mode: 'json' }).$type<Record<string, string>>().notNull().default({}),

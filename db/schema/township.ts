@@ -1,13 +1,15 @@
 // The township as the office describes it in township.json: villages, people, roles, chats.
 // Every row carries township_id: one deployment may serve several townships of a county.
 import { sqliteTable, text, integer, uniqueIndex, index } from 'drizzle-orm/sqlite-core';
+import type { CampaignConfig } from '../../src/core/campaign';
+import type { Role } from '../../src/core/roles';
 
 export const townships = sqliteTable('townships', {
   id: text('id').primaryKey(), // township.json township.code
   name: text('name').notNull(),
   county: text('county').notNull().default(''),
   /** CampaignConfig as JSON (year, deadlines, notice minimum, helper limit, reminder offsets) */
-  campaign: text('campaign', { mode: 'json' }).notNull(),
+  campaign: text('campaign', { mode: 'json' }).$type<CampaignConfig>().notNull(),
   leadersChatId: text('leaders_chat_id'),
   inspectorsChatId: text('inspectors_chat_id'),
   /** township_review / county_report facts */
@@ -69,7 +71,7 @@ export const roles = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     townshipId: text('township_id').notNull().references(() => townships.id),
     personId: integer('person_id').notNull().references(() => people.id),
-    role: text('role').notNull(),
+    role: text('role').$type<Role>().notNull(),
     /** village id, or 0 for a township-wide role (0 keeps the unique index strict) */
     villageId: integer('village_id').notNull().default(0),
     /** 'file' roles are replaced by the next init; 'chat' roles were given with 角色 and stay */

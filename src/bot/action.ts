@@ -8,16 +8,15 @@
 import { z } from 'zod';
 import type { Role } from '../core/roles';
 import { button as cardButton, type Element } from '../feishu/card';
-import type { Actor, BotContext } from './context';
-import type { ChatRow, PersonRow, TownshipRow, VillageRow } from '../store/township';
+import type { BotContext } from './context';
+import type { ChatRow, TownshipRow, VillageRow } from '../store/township';
 
 /** Where a command or action makes sense: in a village's chat, in any bound chat, or anywhere. */
 export type Where = 'village' | 'bound' | 'any';
 
-/** Someone in the township's list (`roles` given: the gate refuses anyone else). */
-export interface Staffed {
+/** Someone in the township's list (`roles` given: the gate refuses anyone else), so the township is known. */
+export interface InTownship {
   readonly township: TownshipRow;
-  readonly actor: Actor & { person: PersonRow };
 }
 /** In a bound chat (`where: 'bound'`). */
 export interface InChat {
@@ -32,7 +31,7 @@ export interface InVillage extends InChat {
 
 /** The context a handler gets: what its `roles` and `where` guarantee is not null. */
 export type ContextFor<W extends Where, R> = BotContext &
-  (R extends readonly Role[] ? Staffed : unknown) &
+  (R extends readonly Role[] ? InTownship : unknown) &
   (W extends 'village' ? InVillage : W extends 'bound' ? InChat : unknown);
 
 /** The toast for a button or form whose value does not fit its schema (an old or tampered card). */
@@ -93,3 +92,11 @@ export function defineAction<
     submit: (v, f) => ({ ...wire(v), ...(f ? { fields: [...f] } : {}) }),
   };
 }
+
+/** A handler's context with `roles` given: the township is known. */
+export type TownshipContext = ContextFor<'any', readonly Role[]>;
+/** A handler's context with `roles` and `where: 'village'`: also the village and its chat. */
+export type VillageContext = ContextFor<'village', readonly Role[]>;
+
+/** For handlers without a gate (a photo in reply): whether the township is known. */
+export const inTownship = (ctx: BotContext): ctx is TownshipContext => ctx.township !== null;

@@ -3,6 +3,7 @@
 import { and, eq, or } from 'drizzle-orm';
 import { households } from '../../db/schema/index';
 import type { BotContext } from './context';
+import type { TownshipContext } from './action';
 import { tooLong } from '../core/limits';
 import { move, singleSource, type FlowEvent, type HouseholdStatus } from '../core/household-flow';
 
@@ -61,8 +62,8 @@ export function moveHousehold(
 }
 
 /** Moves every household of a village (or, with villageId 0, the township) that `event` moves. */
-export function moveAll(ctx: BotContext, villageId: number, event: 'assembly_pass' | 'representatives_pass' | 'two_committees_pass' | 'notice_start' | 'village_done' | 'township_done') {
+export function moveAll(ctx: TownshipContext, villageId: number, event: 'assembly_pass' | 'representatives_pass' | 'two_committees_pass' | 'notice_start' | 'village_done' | 'township_done') {
   const { from, to } = singleSource(event);
-  const scope = villageId ? eq(households.villageId, villageId) : eq(households.townshipId, ctx.township!.id);
+  const scope = villageId ? eq(households.villageId, villageId) : eq(households.townshipId, ctx.township.id);
   ctx.write(ctx.d.db.update(households).set({ status: to, updatedAt: ctx.now.getTime() }).where(and(scope, eq(households.status, from))));
 }

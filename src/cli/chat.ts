@@ -37,12 +37,12 @@ interface SimPerson {
 }
 
 /** One entry per person with an open_id, labelled with their roles and villages. */
-function simPeople(rows: { name: string; openId: string | null; role: string; villageId: number; village: string | null }[]): SimPerson[] {
+function simPeople(rows: { name: string; openId: string | null; role: Role; villageId: number; village: string | null }[]): SimPerson[] {
   const byId = new Map<string, SimPerson>();
   for (const r of rows) {
     if (!r.openId) continue;
     const p = byId.get(r.openId) ?? { name: r.name, openId: r.openId, grants: [], label: '' };
-    p.grants.push({ role: r.role as Role, villageId: r.villageId, village: r.village });
+    p.grants.push({ role: r.role, villageId: r.villageId, village: r.village });
     byId.set(r.openId, p);
   }
   for (const p of byId.values()) {

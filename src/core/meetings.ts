@@ -55,8 +55,8 @@ export const PER_APPLICANT_KINDS: readonly MeetingKind[] = ['villagers_assembly'
 export const votePasses = (v: VoteTally, present: number): boolean => 2 * v.for > present;
 
 /** The stored votes of a meeting, per applicant (an empty list for a single tally or none). */
-export function householdVotes(votes: unknown): HouseholdVote[] {
-  return Array.isArray(votes) ? (votes as HouseholdVote[]) : [];
+export function householdVotes(votes: VoteTally | HouseholdVote[] | null): HouseholdVote[] {
+  return Array.isArray(votes) ? votes : [];
 }
 
 /** 同意 60，反对 10[，弃权 2] */

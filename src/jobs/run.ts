@@ -22,7 +22,7 @@ import { listTownships, type TownshipRow } from '../store/township';
 import { planSnapshots, townshipSnapshot } from '../store/progress';
 import { acknowledgements, areaLeaders, existingRunKeys, openExclusionHitsByVillage, personNames, responsiblePeople, villageChats } from '../store/jobs';
 import { jobsDue, type PlanInput, type VillageProgress } from '../core/planner';
-import { campaignProblems, type CampaignConfig } from '../core/campaign';
+import { campaignProblems } from '../core/campaign';
 import { safeCards } from '../feishu/safe-out';
 import type { Card } from '../feishu/card';
 import type { Logger } from '../log';
@@ -89,7 +89,7 @@ function chunkByStatements<T extends { writes: Statement[] }>(items: T[], max: n
 /** Everything the planner needs for one township, read from the store. `members: false` when no
  * digest can be planned: the members (the digest's counts by person) are the largest read. */
 export async function readPlanInput(d: Database, t: TownshipRow, now: Date, opts: { members?: boolean } = {}): Promise<PlanInput> {
-  const config = t.campaign as CampaignConfig;
+  const config = t.campaign;
   const [snapshots, township, villages, responsible, leaders, acknowledged, hits] = await Promise.all([
     planSnapshots(d, t, opts),
     townshipSnapshot(d, t),
@@ -131,7 +131,7 @@ function writesOf(d: Database, t: TownshipRow, m: PlannedMessage, key: string, c
 }
 
 async function runTownship(d: Database, t: TownshipRow, now: Date, log: Logger, res: JobsResult, opts: JobsOptions): Promise<void> {
-  const config = t.campaign as CampaignConfig;
+  const config = t.campaign;
   const problems = campaignProblems(config);
   if (problems.length > 0) {
     res.errors.push(`${t.name}：${problems.join('；')}`);

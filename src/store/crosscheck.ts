@@ -36,7 +36,7 @@ import {
 import { maskIdCard, maskIdsInText } from '../core/idcard';
 import { tooLong } from '../core/limits';
 import { formatCn } from '../core/dates';
-import { move } from '../core/household-flow';
+import { move, type HouseholdStatus } from '../core/household-flow';
 
 /** Household statuses the cross-check leaves alone. */
 const OUT_OF_PLAY = ['removed', 'rejected'];
@@ -330,7 +330,7 @@ export interface HitView {
     id: number;
     number: string;
     headName: string;
-    status: string;
+    status: HouseholdStatus;
     applicant: boolean;
     villageId: number;
     identificationOwner: string | null;
@@ -355,7 +355,7 @@ interface HitRow {
   household_id: number;
   number: string;
   head_name: string;
-  household_status: string;
+  household_status: HouseholdStatus;
   applicant: number;
   village_id: number;
   identification_owner: string | null;

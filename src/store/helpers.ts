@@ -10,7 +10,6 @@ import { INCLUDED_STATUSES, isIncludedStatus, planSnapshots, villageHouseholds }
 import type { HouseholdSnapshot, VillageSnapshot } from '../core/stages';
 import { batchCounts, type BatchCounts } from '../core/batches';
 import { addDays, type CalendarDate } from '../core/dates';
-import type { CampaignConfig } from '../core/campaign';
 
 import type { HelpCardStep } from '../core/stages';
 export type HouseholdRow = typeof households.$inferSelect;
@@ -23,7 +22,7 @@ export type HelpCardRow = typeof helpCards.$inferSelect;
 /** A household counts for the helper duties while it is included (not applied, not removed). */
 export const isCurrentHousehold = (h: Pick<HouseholdRow, 'status'>): boolean => isIncludedStatus(h.status);
 
-export const helperMaxOf = (t: TownshipRow): number => (t.campaign as Partial<CampaignConfig>).helperMaxHouseholds ?? 5;
+export const helperMaxOf = (t: TownshipRow): number => t.campaign.helperMaxHouseholds ?? 5;
 
 /** Visits "in the last N days" include today: the window starts N-1 days before. */
 export const windowStart = (today: CalendarDate, days = 30): CalendarDate => addDays(today, -(days - 1));

@@ -9,7 +9,6 @@ import { CHUNK, type Database } from './database';
 import type { TownshipRow } from './township';
 import type { HelpCardStep, HouseholdStatus, StageDone, TownshipSnapshot, VillageSnapshot } from '../core/stages';
 import type { StageKey } from '../core/campaign';
-import type { MeetingKind } from '../core/meetings';
 import { cstDate } from '../core/dates';
 import type { VillageFacts } from '../core/procedure';
 
@@ -169,7 +168,7 @@ export async function planSnapshots(d: Database, t: TownshipRow, opts: SnapshotO
   }
   const mByV = new Map<number, VillageSnapshot['meetings']>();
   for (const m of mts) {
-    push(mByV, m.villageId, { kind: m.kind as MeetingKind, valid: m.valid, date: m.date, ...(m.backfilled ? { backfilled: true, enteredOn: cstDate(new Date(m.createdAt)) } : {}) });
+    push(mByV, m.villageId, { kind: m.kind, valid: m.valid, date: m.date, ...(m.backfilled ? { backfilled: true, enteredOn: cstDate(new Date(m.createdAt)) } : {}) });
   }
   const nByV = new Map(ns.map((n) => [n.villageId, n]));
   const oByN = new Map<number, VillageSnapshot['objections']>();
@@ -248,7 +247,7 @@ export async function villageFacts(d: Database, townshipId: string, villageId: n
   ]);
   return {
     qualificationDoneOn: q ? cstDate(new Date(q.doneAt)) : null,
-    meetings: ms.map((m) => ({ kind: m.kind as MeetingKind, valid: m.valid, date: m.date })),
+    meetings: ms.map((m) => ({ kind: m.kind, valid: m.valid, date: m.date })),
     noticeStart: n?.startDate ?? null,
   };
 }

@@ -46,7 +46,7 @@ export async function peopleByOpenId(d: Database, openId: string): Promise<Perso
 export async function grantsOf(d: Database, personIds: number[]): Promise<(RoleGrant & { personId: number })[]> {
   if (personIds.length === 0) return [];
   const rows = await d.db.select().from(roles).where(inArray(roles.personId, personIds));
-  return rows.map((r) => ({ personId: r.personId, role: r.role as Role, villageId: r.villageId }));
+  return rows.map((r) => ({ personId: r.personId, role: r.role, villageId: r.villageId }));
 }
 
 /** People holding `role` for a village (or township-wide when villageId is 0). */

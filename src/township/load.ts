@@ -2,6 +2,7 @@
 // villages, people (open_ids resolved from mobile / email through the contact API), their
 // roles, and chat bindings. One atomic write; every change audited; a re-run of the same file
 // changes nothing.
+import type { Role } from '../core/roles';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { auditLog, chats, people, roles, townships, villages } from '../../db/schema/index';
 import { chunks, type Database, type Statement } from '../store/database';
@@ -160,12 +161,12 @@ export async function loadTownship(
   }
 
   // Roles from the file: each person's own roles plus the village posts named on villages.
-  const wanted = new Map<string, { person: string; role: string; village: string | null }>();
-  const want = (person: string, role: string, village: string | null) =>
+  const wanted = new Map<string, { person: string; role: Role; village: string | null }>();
+  const want = (person: string, role: Role, village: string | null) =>
     wanted.set(`${person}|${role}|${village ?? ''}`, { person, role, village });
   for (const p of t.people) for (const r of p.roles) want(p.name, r.role, r.role === 'office' || r.role === 'inspector' ? null : (r.village ?? null));
   for (const v of t.villages) {
-    const post = (ref: string | undefined, role: string) => {
+    const post = (ref: string | undefined, role: Role) => {
       const p = ref ? findPerson(t, ref) : undefined;
       if (p) want(p.name, role, v.name);
     };

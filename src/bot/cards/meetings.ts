@@ -1,7 +1,7 @@
 // The meeting card: the numbers, the rules they meet, who confirmed, and buttons for the overseers.
 import { card, md, buttons, type Card, type Element } from '../../feishu/card';
 import { botMention, esc } from '../../feishu/escape';
-import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingKind, type MeetingValidation, type VoteTally } from '../../core/meetings';
+import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingValidation } from '../../core/meetings';
 import { cstDate, formatCn } from '../../core/dates';
 import { backfillMark } from '../../core/procedure';
 import type { meetings } from '../../../db/schema/index';
@@ -10,10 +10,10 @@ import { meetingConfirm, meetingTownshipSign } from '../actions/review';
 export type MeetingRow = typeof meetings.$inferSelect;
 
 export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRequired: boolean, validity: MeetingValidation): Card {
-  const kind = m.kind as MeetingKind;
+  const kind = m.kind;
   const rate = m.eligible > 0 ? Math.floor((m.present * 1000) / m.eligible) / 10 : 0;
   const perHousehold = householdVotes(m.votes);
-  const v = perHousehold.length ? null : (m.votes as VoteTally | null);
+  const v = Array.isArray(m.votes) ? null : m.votes;
   const voteLines = perHousehold.length
     ? [
         '逐户表决：',

@@ -9,8 +9,8 @@ import { alerts } from '../../../db/schema/index';
 import { saveInspection, inspectionTooLong } from '../inspect';
 import { findHousehold, type HouseholdRow } from '../households';
 import { isInspectionKind } from '../../core/accountability';
-import { isVillageStage, stageName, stageShortName, type CampaignConfig, type StageKey } from '../../core/campaign';
-import { cstDate, cstMidnightUtc, daysBetween, formatCn, } from '../../core/dates';
+import { isVillageStage, stageName, stageShortName, type StageKey } from '../../core/campaign';
+import { cstDate, cstMidnightUtc, daysBetween, formatCn } from '../../core/dates';
 import { townshipStageConditions, villageStageConditions } from '../../core/stages';
 import { townshipSnapshot } from '../../store/progress';
 import { villageSnapshots } from '../../store/helpers';
@@ -34,7 +34,7 @@ async function buttonView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInpu
 async function alertView(ctx: BotContext, ref: AlertRef): Promise<AlertCardInput | string> {
   const t = ctx.township;
   if (!t) return '你还不在任何乡镇的名单里，请联系乡扶贫办。';
-  const config = t.campaign as CampaignConfig;
+  const config = t.campaign;
   const today = cstDate(ctx.now);
   const vid = dbVillageId(ref.v);
   let villageName: string;
@@ -102,8 +102,8 @@ export const overdueAlerts = (bot: Bot) =>
       summary: '记录对某村的督查，并确认该村的逾期通报已督办',
       roles: ['inspector'],
       async run(ctx, p) {
-        const t = ctx.township!;
-        const config = t.campaign as CampaignConfig;
+        const t = ctx.township;
+        const config = t.campaign;
         const target = p.args[0] ?? '';
         let vid: number;
         let name: string;
@@ -168,7 +168,7 @@ export const overdueAlerts = (bot: Bot) =>
         ctx.audit({ action: 'acknowledge', entity: 'alert', entityId: `${ref.v}:${ref.s}:${ref.d}`, villageId: auditVillage(vid), after: { ackDate, via: 'card' } });
         view.ack = { by: actorName(ctx), at };
         ctx.answer.card = alertCard(view);
-        ctx.toast('success', `已督办。${(t.campaign as CampaignConfig).escalateAfterDays} 天后仍未完成的，将再次督办。`);
+        ctx.toast('success', `已督办。${t.campaign.escalateAfterDays} 天后仍未完成的，将再次督办。`);
       })
     .action(alertInspectForm, async (ctx, { value }) => {
         const view = await buttonView(ctx, value);

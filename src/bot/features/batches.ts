@@ -146,7 +146,7 @@ export const batches = (bot: Bot) =>
       summary: '本村（或全乡）五个一批户数、人数',
       where: 'bound',
       async run(ctx) {
-        const t = ctx.township!;
+        const t = ctx.township;
         const cov = await helperCoverage(ctx.d, t, ctx.village ? [ctx.village.id] : undefined);
         if (ctx.village) return ctx.reply(countsText(ctx.village.name, cov.get(ctx.village.id)!.batches));
         // township: add the villages' counts up (each household and person belongs to one village)

@@ -4,6 +4,7 @@
 import type { Bot } from '../bot';
 import { own } from '../../core/lookup';
 import type { BotContext } from '../context';
+import type { TownshipContext } from '../action';
 import { decideHit, getHit, hitTotals, listHits, planCrosscheck, type Decision, type HitView } from '../../store/crosscheck';
 import { sendAccountabilityCards } from '../accountability';
 import { crosscheckResultCard, hitListCard, HITS_PER_PAGE } from '../cards/crosscheck';
@@ -12,8 +13,8 @@ import { crosscheckRun, hitList, hitDecide } from '../actions/crosscheck';
 const HIT_USAGE = '核查 / 核查 确认 <编号> <理由> / 核查 排除 <编号> <理由>';
 const DECISION_WORDS: Record<string, Decision> = { 确认: 'confirm', 确认清退: 'confirm', 清退: 'confirm', 排除: 'dismiss', 不属实: 'dismiss' };
 
-async function crosscheckNow(ctx: BotContext) {
-  const t = ctx.township!;
+async function crosscheckNow(ctx: TownshipContext) {
+  const t = ctx.township;
   const before = await hitTotals(ctx.d, t.id);
   const plan = await planCrosscheck(ctx.d, t, ctx.now);
   ctx.write(...plan.statements);
@@ -29,8 +30,8 @@ async function crosscheckNow(ctx: BotContext) {
   return { card: crosscheckResultCard(t.name, plan, before), added };
 }
 
-async function listCard(ctx: BotContext, offset: number, without?: number) {
-  const page = await listHits(ctx.d, ctx.township!.id, { status: 'open', limit: HITS_PER_PAGE + 1, offset });
+async function listCard(ctx: TownshipContext, offset: number, without?: number) {
+  const page = await listHits(ctx.d, ctx.township.id, { status: 'open', limit: HITS_PER_PAGE + 1, offset });
   // a hit decided in this very handler is not committed yet: leave it out
   const hits = page.hits.filter((h) => h.id !== without).slice(0, HITS_PER_PAGE);
   const total = page.total - (page.hits.some((h) => h.id === without) ? 1 : 0);
@@ -78,7 +79,7 @@ export const crosscheck = (bot: Bot) =>
         const decision = own(DECISION_WORDS, verb);
         const id = Number(String(idText ?? '').replace(/^#/, ''));
         if (!decision || !idText || !Number.isInteger(id) || id <= 0) return ctx.reply(`用法：${HIT_USAGE}`);
-        const r = await decide(ctx, await getHit(ctx.d, ctx.township!.id, id), idText, decision, why.join(' '));
+        const r = await decide(ctx, await getHit(ctx.d, ctx.township.id, id), idText, decision, why.join(' '));
         ctx.reply(r.ok ? r.text : `${r.text}\n用法：${HIT_USAGE}`);
       },
     })

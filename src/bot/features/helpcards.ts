@@ -7,11 +7,12 @@ import { eq } from 'drizzle-orm';
 import { helpCards, households } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
+import type { TownshipContext } from '../action';
 import type { VillageRow } from '../../store/township';
 import { getPerson, helpCardOf, helpCardStepOf, helperCoverage, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
 import { actorLabel, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { helpCardCard, helpCardsCard } from '../cards/helpers';
-import { roleList, } from '../../core/roles';
+import { roleList } from '../../core/roles';
 import { formatCn, cstDate } from '../../core/dates';
 import { HELP_CARD_STEP_NAMES, type HelpCardStep } from '../../core/duties';
 import { tooLong } from '../../core/limits';
@@ -67,7 +68,7 @@ async function fill(ctx: BotContext, h: HouseholdRow, v: VillageRow, c: { situat
 }
 
 /** Step 2: the village collects the card (or, with `returned` false, undoes it). */
-async function setReturned(ctx: BotContext, h: HouseholdRow, v: VillageRow, returned: boolean): Promise<[boolean, string]> {
+async function setReturned(ctx: TownshipContext, h: HouseholdRow, v: VillageRow, returned: boolean): Promise<[boolean, string]> {
   const label = householdLabel(h, v);
   if (!mayActIn(ctx, COLLECTORS, v.id)) return [false, `只有${roleList(COLLECTORS)}（${v.name}）可以登记帮扶卡回收。`];
   if (!isCurrentHousehold(h)) return [false, `${label} 不是已纳入的贫困户，没有帮扶卡。`];
@@ -93,7 +94,7 @@ async function setReturned(ctx: BotContext, h: HouseholdRow, v: VillageRow, retu
     after: { returnedAt: at, by },
   });
   const helper = h.helperId !== null ? await getPerson(ctx.d, v.townshipId, h.helperId) : null;
-  const cov = (await helperCoverage(ctx.d, ctx.township!, [v.id])).get(v.id)!;
+  const cov = (await helperCoverage(ctx.d, ctx.township, [v.id])).get(v.id)!;
   // the coverage was read before this write: adjust by one
   const n = cov.helpCardsReturned + (returned ? 1 : -1);
   return [
@@ -141,8 +142,8 @@ async function detailCard(ctx: BotContext, h: HouseholdRow, v: VillageRow) {
   );
 }
 
-async function listCard(ctx: BotContext, v: VillageRow) {
-  const cov = (await helperCoverage(ctx.d, ctx.township!, [v.id])).get(v.id)!;
+async function listCard(ctx: TownshipContext, v: VillageRow) {
+  const cov = (await helperCoverage(ctx.d, ctx.township, [v.id])).get(v.id)!;
   const rows = await ctx.d.db
     .select({ id: households.id, helperId: households.helperId, status: households.status, helpCardFilledAt: households.helpCardFilledAt, helpCardReturnedAt: households.helpCardReturnedAt, helpCardReceivedAt: households.helpCardReceivedAt })
     .from(households)

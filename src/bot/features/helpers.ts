@@ -6,6 +6,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { helperAssignments, households, people, roles } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
+import type { TownshipContext } from '../action';
 import type { PersonRow, VillageRow } from '../../store/township';
 import { findVillageByName } from '../../store/township';
 import {
@@ -25,7 +26,7 @@ import {
 } from '../../store/helpers';
 import { actorLabel, actorName, householdFromValue, householdLabel, householdSummary, householdWithVillage, mayActIn } from '../household-info';
 import { assignCard, helperActivityCard, unassignedCard, type HelperCandidate } from '../cards/helpers';
-import { allows, roleList, } from '../../core/roles';
+import { allows, roleList } from '../../core/roles';
 import { batchShortNames } from '../../core/batches';
 import { cstDate, formatCn } from '../../core/dates';
 import { tooLong } from '../../core/limits';
@@ -71,8 +72,8 @@ export interface AssignResult {
  * Assigns (or changes) the helper of a household, with every rule of DESIGN §5. Queues the
  * writes, the audit entry and the private notices; returns the answer for the chat.
  */
-export async function assignHelper(ctx: BotContext, h: HouseholdRow, v: VillageRow, helper: PersonRow, reasonText: string | null): Promise<AssignResult> {
-  const t = ctx.township!;
+export async function assignHelper(ctx: TownshipContext, h: HouseholdRow, v: VillageRow, helper: PersonRow, reasonText: string | null): Promise<AssignResult> {
+  const t = ctx.township;
   const refuse = (text: string): AssignResult => ({ ok: false, text });
   const label = householdLabel(h, v);
   if (!mayActIn(ctx, ASSIGNERS, v.id)) return refuse(`只有${roleList(ASSIGNERS)}（${v.name}）可以安排帮扶责任人。`);
@@ -159,8 +160,8 @@ export async function assignHelper(ctx: BotContext, h: HouseholdRow, v: VillageR
 }
 
 /** People who may be chosen on the card: party members with Feishu, serving here or helpers anywhere. */
-async function candidatesFor(ctx: BotContext, v: VillageRow): Promise<HelperCandidate[]> {
-  const t = ctx.township!;
+async function candidatesFor(ctx: TownshipContext, v: VillageRow): Promise<HelperCandidate[]> {
+  const t = ctx.township;
   const max = helperMaxOf(t);
   const ps = (await ctx.d.db.select().from(people).where(and(eq(people.townshipId, t.id), eq(people.partyMember, true)))).filter((p) => p.openId);
   const rs = await ctx.d.db.select({ personId: roles.personId, role: roles.role, villageId: roles.villageId }).from(roles).where(eq(roles.townshipId, t.id));
@@ -179,8 +180,8 @@ async function candidatesFor(ctx: BotContext, v: VillageRow): Promise<HelperCand
     .map(({ here: _here, ...c }) => c);
 }
 
-async function assignCardFor(ctx: BotContext, h: HouseholdRow, v: VillageRow) {
-  const t = ctx.township!;
+async function assignCardFor(ctx: TownshipContext, h: HouseholdRow, v: VillageRow) {
+  const t = ctx.township;
   const helper = h.helperId !== null ? await getPerson(ctx.d, t.id, h.helperId) : null;
   return assignCard(h, v, await membersOf(ctx.d, h.id), helper?.name ?? null, await candidatesFor(ctx, v), helperMaxOf(t));
 }
@@ -199,7 +200,7 @@ export const helpers = (bot: Bot) =>
         const [ref] = p.args;
         if (!ref) {
           if (!ctx.village) return ctx.reply(`用法：${USAGE}`);
-          const cov = (await helperCoverage(ctx.d, ctx.township!, [ctx.village.id])).get(ctx.village.id)!;
+          const cov = (await helperCoverage(ctx.d, ctx.township, [ctx.village.id])).get(ctx.village.id)!;
           return ctx.reply({ card: unassignedCard(ctx.village, cov.withoutHelper, cov.included) });
         }
         const found = await householdWithVillage(ctx, ref);
@@ -212,7 +213,7 @@ export const helpers = (bot: Bot) =>
           if (!isCurrentHousehold(h)) return ctx.reply(`${householdLabel(h, v)} 不是已纳入的贫困户，只有已纳入的户才安排帮扶责任人。`);
           return ctx.reply({ card: await assignCardFor(ctx, h, v) });
         }
-        const helper = await personByOpenId(ctx.d, ctx.township!.id, mention.openId);
+        const helper = await personByOpenId(ctx.d, ctx.township.id, mention.openId);
         if (!helper) {
           const name = mention.name || '此人';
           return ctx.reply(`${name} 不在本乡人员名单里，不能担任帮扶责任人。请乡扶贫办先登记：角色 @${name} 帮扶责任人`);
@@ -252,7 +253,7 @@ export const helpers = (bot: Bot) =>
       summary: '查看我帮扶的户、分类、帮扶卡和走访情况',
       roles: ['helper'],
       async run(ctx) {
-        const t = ctx.township!;
+        const t = ctx.township;
         const me = ctx.actor.person!;
         const mine = await householdsOfHelper(ctx.d, t.id, me.id);
         const max = helperMaxOf(t);
@@ -277,7 +278,7 @@ export const helpers = (bot: Bot) =>
       summary: '各帮扶责任人的帮扶户数、近 30 天走访和未走访的户',
       roles: ['office', 'inspector'],
       async run(ctx, p) {
-        const t = ctx.township!;
+        const t = ctx.township;
         let village = ctx.village;
         if (p.args[0]) {
           village = await findVillageByName(ctx.d, t.id, p.args[0]);

@@ -24,7 +24,7 @@ export const outreach = (bot: Bot) =>
         if (!method || !METHODS.includes(method) || !Number.isInteger(reached) || reached <= 0) {
           return ctx.reply(`用法：宣传 <${METHODS.join('/')}> <人数>，例如：宣传 群众会 86`);
         }
-        const v = ctx.village!;
+        const v = ctx.village;
         const row = { townshipId: v.townshipId, villageId: v.id, method, reached, recordedBy: ctx.actor.person?.name ?? ctx.actor.openId, at: ctx.now.getTime() };
         ctx.write(ctx.d.db.insert(publicity).values(row));
         ctx.audit({ action: 'record', entity: 'publicity', entityId: `${v.name}/${method}`, after: { method, reached } });

@@ -59,7 +59,7 @@ export const plans = (bot: Bot) =>
         const long = tooLong('measures', '脱贫措施', measures) ?? tooLong('name', '责任人', owner);
         if (long) return ctx.toast('error', long);
         if (!owner) return ctx.toast('error', '请填写责任人。');
-        const year = Number((ctx.township!.campaign as { year?: number }).year) || Number(ctx.now.toISOString().slice(0, 4));
+        const year = Number(ctx.township.campaign.year) || Number(ctx.now.toISOString().slice(0, 4));
         const start = dateOf(form.start, year);
         const end = dateOf(form.end, year);
         if (start === 'bad' || end === 'bad') return ctx.toast('error', '日期无法识别，请用日期选择器或写成 2026-12-09。');

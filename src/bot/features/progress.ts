@@ -7,7 +7,6 @@ import { villageSnapshots } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';
-import type { CampaignConfig } from '../../core/campaign';
 import type { Card } from '../../feishu/card';
 import { and, eq } from 'drizzle-orm';
 import { households } from '../../../db/schema/index';
@@ -18,7 +17,7 @@ import { progressRefresh } from '../actions/progress';
 export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
   const t = ctx.township;
   if (!t) return '你还不在任何乡镇的名单里，请联系乡扶贫办。';
-  const config = t.campaign as CampaignConfig;
+  const config = t.campaign;
   const today = cstDate(ctx.now);
   let village = ctx.village;
   if (!village && !ctx.chat) {

@@ -7,7 +7,7 @@ import type { Bot } from '../bot';
 import { findHousehold, moveHousehold, type HouseholdRow } from '../households';
 import { ENTRY_STATUSES, statusName } from '../../core/household-flow';
 import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
-import type { BotContext } from '../context';
+import type { TownshipContext, VillageContext } from '../action';
 import { validateIdCard, maskIdCard } from '../../core/idcard';
 import { tooLong } from '../../core/limits';
 import { checkMembers, type CheckedMember, type MemberInput } from '../../core/members';
@@ -24,7 +24,7 @@ import { applyForm, qualifyForm } from '../actions/review';
 const REVIEWERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'] as const;
 
 /** 资格 <户> 通过|不通过 <理由>: the Chinese outcome; writes only when the decision is recorded. */
-export async function decideQualification(ctx: BotContext, ref: string | undefined, verdict: string | undefined, reason: string): Promise<string> {
+export async function decideQualification(ctx: TownshipContext, ref: string | undefined, verdict: string | undefined, reason: string): Promise<string> {
   const usage = '用法：资格 <户> 通过|不通过 <理由>';
   if (!ref || !verdict) return usage;
   const decision = verdict === '通过' ? 'pass' : verdict === '不通过' ? 'fail' : null;
@@ -56,8 +56,8 @@ export async function decideQualification(ctx: BotContext, ref: string | undefin
  * recorded for accountability and told to the discipline committee's chat with its 识别责任人.
  * Returns what to add to the office's reply.
  */
-async function flagRemovalAfterClose(ctx: BotContext, h: HouseholdRow, reason: string): Promise<string> {
-  const t = ctx.township!;
+async function flagRemovalAfterClose(ctx: TownshipContext, h: HouseholdRow, reason: string): Promise<string> {
+  const t = ctx.township;
   const closing = campaignClosingDate((t.campaign ?? {}) as { endDate?: string; deadlines?: Record<string, string> });
   if (!closing || cstDate(ctx.now) <= closing) return '';
   ctx.write(
@@ -82,13 +82,13 @@ export const MEMBER_USAGE = '成员 <户> <姓名> <与户主关系> <身份证�
 export const OWNER_USAGE = '责任人 <户> <姓名>';
 
 /** Members already in another household of the township that is still in play, by ID number. */
-async function idsElsewhere(ctx: BotContext, ids: string[], exceptHousehold: number | null) {
+async function idsElsewhere(ctx: TownshipContext, ids: string[], exceptHousehold: number | null) {
   if (ids.length === 0) return [];
   const rows = await ctx.d.db
     .select({ idCard: members.idCard, householdId: members.householdId, number: households.number, head: households.headName })
     .from(members)
     .innerJoin(households, eq(households.id, members.householdId))
-    .where(and(eq(members.townshipId, ctx.township!.id), inArray(members.idCard, ids), notInArray(households.status, ['removed', 'rejected'])));
+    .where(and(eq(members.townshipId, ctx.township.id), inArray(members.idCard, ids), notInArray(households.status, ['removed', 'rejected'])));
   return rows.filter((r) => r.householdId !== exceptHousehold);
 }
 
@@ -99,7 +99,7 @@ const memberLine = (m: CheckedMember) => `${m.name}（${relationName(m.relation)
  * 申请: a new applicant household with its members (the head first when an ID is given) and its
  * 识别责任人, the person reporting it. The Chinese answer; writes only when everything is valid.
  */
-async function registerApplication(ctx: BotContext, a: { head: string; headId: string | null; note: string; members: MemberInput[] }): Promise<{ ok: boolean; text: string }> {
+async function registerApplication(ctx: VillageContext, a: { head: string; headId: string | null; note: string; members: MemberInput[] }): Promise<{ ok: boolean; text: string }> {
   const refuse = (text: string) => ({ ok: false, text });
   const head = cleanName(a.head);
   if (!head) return refuse(`请写明户主姓名。用法：${APPLY_USAGE}`);
@@ -116,7 +116,7 @@ async function registerApplication(ctx: BotContext, a: { head: string; headId: s
     const byId = new Map(checked.members.map((m) => [m.idCard, m.name]));
     return refuse(`申请未登记：\n${elsewhere.map((e) => `• ${byId.get(e.idCard)}的身份证号已登记在 ${e.number} 户（户主 ${e.head}），同一人不能在两户，请核实后再登记。`).join('\n')}`);
   }
-  const v = ctx.village!;
+  const v = ctx.village;
   // once the qualification review is done, a new applicant could never be voted on: refused
   const done = await qualificationDone(ctx, v.id);
   if (done) return refuse(`${v.name}资格复审已于 ${formatCn(done)} 完成，本次复核不能再登记新的申请（申请须先经资格复审，再上村民大会表决）。`);
@@ -164,7 +164,7 @@ async function registerApplication(ctx: BotContext, a: { head: string; headId: s
 }
 
 /** 成员: one more member of an applicant household, checked like a roster row. */
-async function addMember(ctx: BotContext, ref: string | undefined, input: MemberInput): Promise<string> {
+async function addMember(ctx: TownshipContext, ref: string | undefined, input: MemberInput): Promise<string> {
   if (!ref || !input.name || !input.relation || !input.idCard) return `用法：${MEMBER_USAGE}，如：成员 张大山 李小花 配偶 <身份证号>`;
   const found = await findHousehold(ctx, ref);
   if (!found.ok) return found.message;
@@ -185,11 +185,11 @@ async function addMember(ctx: BotContext, ref: string | undefined, input: Member
 }
 
 /** The CST date the village completed 资格复审, null while open. */
-async function qualificationDone(ctx: BotContext, villageId: number): Promise<string | null> {
+async function qualificationDone(ctx: TownshipContext, villageId: number): Promise<string | null> {
   const [r] = await ctx.d.db
     .select({ doneAt: stageProgress.doneAt })
     .from(stageProgress)
-    .where(and(eq(stageProgress.townshipId, ctx.township!.id), eq(stageProgress.villageId, villageId), eq(stageProgress.stage, 'qualification_review')));
+    .where(and(eq(stageProgress.townshipId, ctx.township.id), eq(stageProgress.villageId, villageId), eq(stageProgress.stage, 'qualification_review')));
   return r ? cstDate(new Date(r.doneAt)) : null;
 }
 
@@ -197,8 +197,8 @@ async function qualificationDone(ctx: BotContext, villageId: number): Promise<st
  * 县批准 only after the township notice ran its full period, and never for a household with an
  * open or confirmed six-exclusions hit (DESIGN §3.4). Null when it may be approved.
  */
-async function countyApprovalRefusal(ctx: BotContext, h: HouseholdRow, date: string): Promise<string | null> {
-  const t = ctx.township!;
+async function countyApprovalRefusal(ctx: TownshipContext, h: HouseholdRow, date: string): Promise<string | null> {
+  const t = ctx.township;
   const who = `${h.number} ${h.headName}`;
   const [[notice], hits] = await Promise.all([
     ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, t.id), eq(notices.villageId, 0))),
@@ -316,7 +316,7 @@ export const reviewHouseholds = (bot: Bot) =>
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;
         const today = cstDate(ctx.now);
-        const campaign = ctx.township!.campaign as { year?: number } | null;
+        const campaign = ctx.township.campaign;
         const typed = rest[0] !== undefined ? parseCalendarDate(rest[0], campaign?.year) : null;
         const date = typed ?? today;
         const doc = (typed ? rest.slice(1) : rest).join(' ').trim();

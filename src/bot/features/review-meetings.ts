@@ -6,7 +6,7 @@
 import { and, desc, eq } from 'drizzle-orm';
 import { households, meetings, outbox, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
-import type { BotContext } from '../context';
+import { inTownship, type VillageContext, type TownshipContext } from '../action';
 import {
   MEETING_KINDS,
   MEETING_NAMES,
@@ -29,7 +29,6 @@ import { holdersOf } from '../../store/township';
 import { allows } from '../../core/roles';
 import { meetingCard, type MeetingRow } from '../cards/meetings';
 import { addEvidence, evidenceEntries } from '../evidence';
-import type { CampaignConfig } from '../../core/campaign';
 import { tooLong } from '../../core/limits';
 import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill, villageOrder } from '../../core/procedure';
 import { villageFacts } from '../../store/progress';
@@ -169,7 +168,7 @@ export const VOTE_STEP: Partial<Record<MeetingKind, { from: HouseholdStatus; to:
 type Awaiting = { id: number; number: string; headName: string };
 
 /** The applicants of a village waiting for this meeting's vote. */
-export async function awaitingVote(ctx: BotContext, villageId: number, kind: MeetingKind): Promise<Awaiting[]> {
+export async function awaitingVote(ctx: TownshipContext, villageId: number, kind: MeetingKind): Promise<Awaiting[]> {
   const step = VOTE_STEP[kind];
   if (!step) return [];
   return ctx.d.db
@@ -217,18 +216,18 @@ function matchTallies(kind: MeetingKind, tallies: ApplicantTally[], awaiting: Aw
   return out;
 }
 
-async function overseerState(ctx: BotContext, villageId: number) {
-  const t = ctx.township!;
+async function overseerState(ctx: TownshipContext, villageId: number) {
+  const t = ctx.township;
   const fs = await holdersOf(ctx.d, t.id, 'first_secretary', villageId);
   const pc = await holdersOf(ctx.d, t.id, 'package_cadre', villageId);
   return { firstSecretaryRequired: fs.length > 0, hasPackageCadre: pc.length > 0 };
 }
 
 /** The votes as the rules read them: a single tally, or one per applicant named by the head. */
-function votesForRules(votes: unknown): VoteTally | ApplicationVote[] | undefined {
+function votesForRules(votes: VoteTally | HouseholdVote[] | null): VoteTally | ApplicationVote[] | undefined {
   if (!votes) return undefined;
-  if (Array.isArray(votes)) return (votes as HouseholdVote[]).map((v) => ({ applicant: v.head, for: v.for, against: v.against, ...(v.abstain !== undefined ? { abstain: v.abstain } : {}) }));
-  return votes as VoteTally;
+  if (Array.isArray(votes)) return votes.map((v) => ({ applicant: v.head, for: v.for, against: v.against, ...(v.abstain !== undefined ? { abstain: v.abstain } : {}) }));
+  return votes;
 }
 
 type ValidityInput = Pick<MeetingRow, 'kind' | 'eligible' | 'present' | 'votes' | 'confirmations' | 'evidence' | 'absenteeOpinions'>;
@@ -240,14 +239,14 @@ export const townshipSigners = (confirmations: Record<string, string>) =>
     .map(([, name]) => name);
 
 /** The meeting rules with this township's settings (township.json). */
-const rulesOf = (ctx: BotContext) => meetingRulesOf(ctx.township!.campaign as Partial<CampaignConfig>);
+const rulesOf = (ctx: TownshipContext) => meetingRulesOf(ctx.township.campaign);
 
 /** Validity with the confirmations, signatures and evidence collected so far. */
 export function meetingValidity(m: ValidityInput, firstSecretaryRequired: boolean, rules: MeetingRules) {
   const votes = votesForRules(m.votes);
   return validateMeeting(
     {
-      kind: m.kind as MeetingKind,
+      kind: m.kind,
       eligibleAtHome: m.eligible,
       present: m.present,
       ...(votes ? { votes } : {}),
@@ -271,12 +270,12 @@ export function meetingValidity(m: ValidityInput, firstSecretaryRequired: boolea
  * Writes a change to a recorded meeting with its new validity; when it has just become valid, the
  * applicants move on if all three meetings now count. Returns the updated row and its validity.
  */
-async function saveMeeting(ctx: BotContext, m: MeetingRow, changes: Partial<Pick<MeetingRow, 'confirmations' | 'evidence' | 'absenteeOpinions'>>) {
+async function saveMeeting(ctx: TownshipContext, m: MeetingRow, changes: Partial<Pick<MeetingRow, 'confirmations' | 'evidence' | 'absenteeOpinions'>>) {
   const o = await overseerState(ctx, m.villageId);
   const next = { ...m, ...changes };
   const validity = meetingValidity(next, o.firstSecretaryRequired, rulesOf(ctx));
   ctx.write(ctx.d.db.update(meetings).set({ ...changes, valid: validity.ok }).where(eq(meetings.id, m.id)));
-  if (validity.ok && !m.valid) await advanceIfAllValid(ctx, m.villageId, m.kind as MeetingKind);
+  if (validity.ok && !m.valid) await advanceIfAllValid(ctx, m.villageId, m.kind);
   const village = ctx.village?.id === m.villageId ? ctx.village.name : ((await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '');
   const row = { ...next, valid: validity.ok };
   return { row, validity, card: meetingCard(row, village, o.firstSecretaryRequired, validity) };
@@ -287,12 +286,12 @@ export function validityLine(kind: MeetingKind, validity: MeetingValidation): st
   return validity.ok ? `✅ ${MEETING_NAMES[kind]}记录有效。` : `尚未生效：\n${validity.problems.map((x) => `• ${x}`).join('\n')}`;
 }
 
-async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: string[] = []): Promise<boolean> {
-  const v = ctx.village!;
+async function recordMeeting(ctx: VillageContext, draft: MeetingDraft, attached: string[] = []): Promise<boolean> {
+  const v = ctx.village;
   const name = MEETING_NAMES[draft.kind];
   // Order and date first (DESIGN §3.4): the missing earlier step is named, nothing is recorded.
   const order = villageOrder(draft.kind, await villageFacts(ctx.d, v.townshipId, v.id));
-  const config = ctx.township!.campaign as CampaignConfig;
+  const config = ctx.township.campaign;
   const today = cstDate(ctx.now);
   const dateProblem = order.refusal ? null : datedEntryProblem(name, draft.date, { today, campaign: config, after: order.after });
   const backfilled = isBackfill(draft.date, today, backfillDaysOf(config));
@@ -402,14 +401,14 @@ async function recordMeeting(ctx: BotContext, draft: MeetingDraft, attached: str
 }
 
 /** When all three meetings of a village are valid, the applicants voted through both become 'evaluated'. */
-async function advanceIfAllValid(ctx: BotContext, villageId: number, justValid: MeetingKind) {
+async function advanceIfAllValid(ctx: TownshipContext, villageId: number, justValid: MeetingKind) {
   const rows = await ctx.d.db.select({ kind: meetings.kind }).from(meetings).where(and(eq(meetings.villageId, villageId), eq(meetings.valid, true)));
   const valid = new Set([...rows.map((r) => r.kind), justValid]);
   if (!MEETING_KINDS.every((k) => valid.has(k))) return;
   moveAll(ctx, villageId, 'two_committees_pass');
 }
 
-async function loadMeeting(ctx: BotContext, key: string): Promise<MeetingRow | null> {
+async function loadMeeting(ctx: TownshipContext, key: string): Promise<MeetingRow | null> {
   const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, key));
   return m && m.townshipId === ctx.township?.id ? m : null;
 }
@@ -423,7 +422,7 @@ export const reviewMeetings = (bot: Bot) =>
       roles: REPORTERS,
       where: 'village',
       async run(ctx, p) {
-        const config = ctx.township!.campaign as { year: number };
+        const config = ctx.township.campaign;
         const draft = parseMeetingText(p.rest, config.year, cstDate(ctx.now));
         if (typeof draft === 'string') return ctx.reply(draft);
         const attached = ctx.replyTo ? evidenceEntries({ items: p.attachments, messageId: ctx.replyTo, parentId: '' }) : [];
@@ -445,7 +444,7 @@ export const reviewMeetings = (bot: Bot) =>
         const [m] = await ctx.d.db
           .select()
           .from(meetings)
-          .where(and(eq(meetings.villageId, ctx.village!.id), eq(meetings.kind, 'villagers_assembly')))
+          .where(and(eq(meetings.villageId, ctx.village.id), eq(meetings.kind, 'villagers_assembly')))
           .orderBy(desc(meetings.id))
           .limit(1);
         if (!m) return ctx.reply('本村还没有登记村民大会。请先登记：会议 村民大会 应到N 实到N <户> 同意N 反对N …');
@@ -512,7 +511,7 @@ export const reviewMeetings = (bot: Bot) =>
         const saved = await saveMeeting(ctx, m, { confirmations });
         ctx.audit({ action: sign ? 'sign' : 'confirm', entity: 'meeting', entityId: String(m.id), before: m.confirmations, after: confirmations });
         ctx.answer.card = saved.card;
-        ctx.toast('success', saved.validity.ok ? `已确认，${MEETING_NAMES[m.kind as MeetingKind]}记录有效。` : '已确认。');
+        ctx.toast('success', saved.validity.ok ? `已确认，${MEETING_NAMES[m.kind]}记录有效。` : '已确认。');
       })
     // Other township cadres (the office, the area leader) sign their opinion in the two-committees
     // minutes from their own accounts; recorded on the meeting beside the package cadre's.
@@ -539,12 +538,12 @@ export const reviewMeetings = (bot: Bot) =>
         const [card] = await ctx.d.db.select({ uuid: outbox.uuid }).from(outbox).where(eq(outbox.feishuMessageId, media.parentId));
         if (!card) return false;
         const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, card.uuid));
-        if (!m) return false;
+        if (!m || !inTownship(ctx)) return false;
         const add = addEvidence(ctx, media, m.evidence);
         if (!add) return true;
         const saved = await saveMeeting(ctx, m, { evidence: add.evidence });
         for (const ref of add.refs) ctx.audit({ action: 'attach', entity: 'meeting', entityId: String(m.id), villageId: m.villageId, after: { evidence: ref } });
-        const kind = m.kind as MeetingKind;
+        const kind = m.kind;
         ctx.reply(`已将${add.noun}附到${MEETING_NAMES[kind]}（${m.date}）记录，作为佐证（共 ${add.evidence.length} 份）。\n${validityLine(kind, saved.validity)}`);
         return true;
       },

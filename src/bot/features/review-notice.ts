@@ -5,9 +5,9 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { notices, objections, type townships } from '../../../db/schema/index';
 import type { Bot } from '../bot';
-import type { BotContext } from '../context';
+import type { TownshipContext } from '../action';
 import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
-import { latestNoticeStart, noticeEnd, type CampaignConfig } from '../../core/campaign';
+import { latestNoticeStart, noticeEnd } from '../../core/campaign';
 import { allows } from '../../core/roles';
 import { findHousehold, moveAll } from '../households';
 import { tooLong } from '../../core/limits';
@@ -21,14 +21,14 @@ const REPORTERS = ['village_cadre', 'first_secretary', 'package_cadre', 'office'
 const USAGE = '用法：公示 开始 [日期] / 公示 异议 <户> <内容> / 公示 处理 <编号> <结果>';
 
 /** Which notice this chat speaks about: its village's, or the township's for the office outside village chats. */
-function scope(ctx: BotContext): { villageId: number; label: string; stage: 'village_evaluation' | 'township_review' } | string {
+function scope(ctx: TownshipContext): { villageId: number; label: string; stage: 'village_evaluation' | 'township_review' } | string {
   if (ctx.village) return { villageId: ctx.village.id, label: `${ctx.village.name}村级公示`, stage: 'village_evaluation' };
-  if (allows(ctx.actor.grants, ['office'])) return { villageId: 0, label: `${ctx.township!.name}乡级公示`, stage: 'township_review' };
+  if (allows(ctx.actor.grants, ['office'])) return { villageId: 0, label: `${ctx.township.name}乡级公示`, stage: 'township_review' };
   return '村级公示请在本村工作群里操作；乡级公示由乡扶贫办操作。';
 }
 
-async function currentNotice(ctx: BotContext, villageId: number) {
-  const [n] = await ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, ctx.township!.id), eq(notices.villageId, villageId)));
+async function currentNotice(ctx: TownshipContext, villageId: number) {
+  const [n] = await ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, ctx.township.id), eq(notices.villageId, villageId)));
   return n ?? null;
 }
 
@@ -39,10 +39,10 @@ function townshipNoticeOrder(t: typeof townships.$inferSelect): OrderVerdict {
   return { refusal: null, after: { date, label: `乡政府办公会（${formatCn(date)}）` } };
 }
 
-export async function startNotice(ctx: BotContext, dateWord: string | undefined, attachments: Attachment[] = []) {
+export async function startNotice(ctx: TownshipContext, dateWord: string | undefined, attachments: Attachment[] = []) {
   const s = scope(ctx);
   if (typeof s === 'string') return ctx.reply(s);
-  const config = ctx.township!.campaign as CampaignConfig;
+  const config = ctx.township.campaign;
   const today = cstDate(ctx.now);
   const start = dateWord ? parseCalendarDate(dateWord, config.year) : today;
   if (!start) return ctx.reply(`日期“${dateWord}”无法识别，请写成 12-09 或 12月9日。`);
@@ -50,7 +50,7 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined,
   if (existing) return ctx.reply(`${s.label}已于 ${formatCn(existing.startDate)} 开始，至 ${formatCn(existing.endDate)} 期满。`);
   // Order and date (DESIGN §3.4): a village notice follows the two-committees meeting, the
   // township notice the township meeting; the start date is kept as typed.
-  const order = s.villageId ? villageOrder('village_notice', await villageFacts(ctx.d, ctx.township!.id, s.villageId)) : townshipNoticeOrder(ctx.township!);
+  const order = s.villageId ? villageOrder('village_notice', await villageFacts(ctx.d, ctx.township.id, s.villageId)) : townshipNoticeOrder(ctx.township);
   if (order.refusal) return ctx.reply(order.refusal);
   const problem = datedEntryProblem(s.label, start, { today, campaign: config, after: order.after });
   if (problem) return ctx.reply(`${s.label}未开始：${problem}`);
@@ -62,7 +62,7 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined,
   const end = noticeEnd(start, min);
   const deadline = config.deadlines[s.stage];
   const row = {
-    townshipId: ctx.township!.id,
+    townshipId: ctx.township.id,
     villageId: s.villageId,
     startDate: start,
     endDate: end,
@@ -83,7 +83,7 @@ export async function startNotice(ctx: BotContext, dateWord: string | undefined,
 }
 
 /** 公示 处理 <编号> <结果>: the Chinese outcome; writes only when resolved now. */
-export async function resolveObjection(ctx: BotContext, no: number, result: string): Promise<string> {
+export async function resolveObjection(ctx: TownshipContext, no: number, result: string): Promise<string> {
   if (!Number.isInteger(no) || !result) return '用法：公示 处理 <编号> <处理结果>';
   const long = tooLong('objection', '处理结果', result);
   if (long) return long;

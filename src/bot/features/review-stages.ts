@@ -4,8 +4,8 @@
 import { eq } from 'drizzle-orm';
 import { stageProgress, townships, villages } from '../../../db/schema/index';
 import type { Bot } from '../bot';
-import type { BotContext } from '../context';
-import { STAGES, parseStageKey, isVillageStage, type CampaignConfig, type StageKey } from '../../core/campaign';
+import type { VillageContext, TownshipContext } from '../action';
+import { STAGES, parseStageKey, isVillageStage, type StageKey } from '../../core/campaign';
 import { villageStageConditions, townshipStageConditions, townshipGateMissing } from '../../core/stages';
 import { cstDate, daysBetween, formatCn, parseCalendarDate } from '../../core/dates';
 import { backfillDaysOf, backfillNeedsPhoto, datedEntryProblem, isBackfill } from '../../core/procedure';
@@ -30,9 +30,9 @@ const ADVANCE: Partial<Record<StageKey, 'village_done' | 'township_done'>> = {
 export const daysLateOf = (deadline: string, today: string): number => Math.max(0, daysBetween(deadline, today));
 
 /** Returns the Chinese outcome; `ok` when recorded. */
-export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{ ok: boolean; text: string }> {
-  const t = ctx.township!;
-  const config = t.campaign as CampaignConfig;
+export async function completeStage(ctx: TownshipContext, stage: StageKey): Promise<{ ok: boolean; text: string }> {
+  const t = ctx.township;
+  const config = t.campaign;
   const today = cstDate(ctx.now);
   const name = STAGES[stage].name;
   let villageId = 0;
@@ -71,8 +71,8 @@ export async function completeStage(ctx: BotContext, stage: StageKey): Promise<{
 }
 
 /** 资料 已填报 for the chat's village. */
-function fileData(ctx: BotContext): string {
-  const v = ctx.village!;
+function fileData(ctx: VillageContext): string {
+  const v = ctx.village;
   if (v.dataFiledAt) return `${v.name}复核资料已于 ${formatCn(cstDate(new Date(v.dataFiledAt)))} 登记填报。`;
   const by = ctx.actor.person?.name ?? ctx.actor.openId;
   ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
@@ -85,9 +85,9 @@ function fileData(ctx: BotContext): string {
  * village finished 村评议公示 and the cross-check is complete (DESIGN §3.4); a date more than
  * backfillDays back needs a photo with the command.
  */
-async function recordTownshipMeeting(ctx: BotContext, dateWord: string | undefined, attachments: Parameters<typeof evidenceEntries>[0]['items']): Promise<string> {
-  const t = ctx.township!;
-  const config = t.campaign as CampaignConfig;
+async function recordTownshipMeeting(ctx: TownshipContext, dateWord: string | undefined, attachments: Parameters<typeof evidenceEntries>[0]['items']): Promise<string> {
+  const t = ctx.township;
+  const config = t.campaign;
   const today = cstDate(ctx.now);
   const date = dateWord ? parseCalendarDate(dateWord, config.year) : today;
   if (!date) return '日期无法识别，请写成 12-18 或 12月18日。';
@@ -109,8 +109,8 @@ async function recordTownshipMeeting(ctx: BotContext, dateWord: string | undefin
 }
 
 /** The CST date the last village completed 村评议公示. */
-async function lastVillageDone(ctx: BotContext): Promise<string | null> {
-  const rows = await ctx.d.db.select({ doneAt: stageProgress.doneAt, stage: stageProgress.stage, townshipId: stageProgress.townshipId }).from(stageProgress).where(eq(stageProgress.townshipId, ctx.township!.id));
+async function lastVillageDone(ctx: TownshipContext): Promise<string | null> {
+  const rows = await ctx.d.db.select({ doneAt: stageProgress.doneAt, stage: stageProgress.stage, townshipId: stageProgress.townshipId }).from(stageProgress).where(eq(stageProgress.townshipId, ctx.township.id));
   const times = rows.filter((r) => r.stage === 'village_evaluation').map((r) => r.doneAt);
   return times.length ? cstDate(new Date(Math.max(...times))) : null;
 }
@@ -169,7 +169,7 @@ export const reviewStages = (bot: Bot) =>
       summary: '登记复核结果已报县扶贫移民局',
       roles: ['office'],
       run(ctx, p) {
-        const t = ctx.township!;
+        const t = ctx.township;
         if (p.args[0] !== '已提交') return ctx.reply('用法：上报 已提交');
         if (!t.reportExportedAt) return ctx.reply('报表还没有导出。请先运行：npm run cli -- export report <文件.xlsx>，或点进度卡片上的“导出报表”。');
         ctx.write(ctx.d.db.update(townships).set({ reportSubmittedAt: ctx.now.getTime() }).where(eq(townships.id, t.id)));

@@ -141,7 +141,7 @@ export const setup = (bot: Bot) =>
       roles: ['office'],
       async run(ctx, p) {
         const target = p.args[0];
-        const t = ctx.township!;
+        const t = ctx.township;
         if (ctx.chatType === 'p2p') {
           return ctx.reply('绑定只能在群里进行：请把机器人拉进要绑定的群，在群里 @机器人 发送：绑定 <村名> / 绑定 领导群 / 绑定 纪委群。');
         }
@@ -206,7 +206,7 @@ export const setup = (bot: Bot) =>
       summary: '给某人角色（乡扶贫办、包片领导、乡纪委、驻村干部、第一书记、村干部、帮扶责任人）',
       roles: ['office'],
       async run(ctx, p) {
-        const t = ctx.township!;
+        const t = ctx.township;
         const usage = `用法：角色 @某人 <角色> [村名]。角色可选：${ROLES.map((r) => ROLE_NAMES[r]).join('、')}`;
         const [who, roleText, villageName] = p.args;
         const mention = who ? p.mentions.get(who) : undefined;

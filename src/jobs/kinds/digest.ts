@@ -24,7 +24,6 @@ import { areaLeaders, existingRunKeys } from '../../store/jobs';
 import { readOutreach } from '../../store/outreach';
 import type { Database } from '../../store/database';
 import type { TownshipRow } from '../../store/township';
-import type { CampaignConfig } from '../../core/campaign';
 import { runKey } from '../keys';
 import { defineJob } from '../job';
 
@@ -81,7 +80,7 @@ function digestText(
 
 /** Whether today's digests (the leaders' chat's and every area leader's) were all queued. */
 async function digestsSent(d: Database, t: TownshipRow, today: string): Promise<boolean> {
-  const year = (t.campaign as CampaignConfig).year;
+  const year = t.campaign.year;
   const base = `digest:${TOWNSHIP_ID}::${today}`;
   const keys = [
     ...(t.leadersChatId !== null ? [runKey(t.id, year, base)] : []),
