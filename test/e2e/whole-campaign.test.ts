@@ -198,6 +198,23 @@ describe('the county report of that campaign: every sheet against the database',
     }
   });
 
+  it('full ID numbers only in the sheets the county needs them in; masked everywhere else (督查 and 追责 too)', () => {
+    const withIds = new Set(['保留户', '清退户', '新纳入户', '申请未通过', '人员明细']);
+    let masked = 0;
+    for (const ws of wb.worksheets) {
+      if (withIds.has(ws.name)) continue;
+      ws.eachRow((row) =>
+        row.eachCell((c) => {
+          const v = String(c.value ?? '');
+          expect(v, `${ws.name} ${c.address}`).not.toMatch(/\d{17}[\dXx]/);
+          if (/^\d{6}\*{8}[\dXx]{4}$/.test(v)) masked++;
+        }),
+      );
+    }
+    expect(masked).toBeGreaterThan(0);
+    expect(String(rows('追责')[0]!['户主身份证号'])).toMatch(/^\d{6}\*{8}[\dXx]{4}$/);
+  });
+
   it('汇总 and 分村汇总 tie the figures to the database', () => {
     const f = (item: string) => rows('汇总').find((r) => r['项目'] === item)?.['数量'];
     expect(f('复核户数')).toBe(count('select count(*) n from households'));
