@@ -93,3 +93,48 @@ describe('a 10,000-household roster imported through the chat on Workers', () =>
     );
   }, 180_000);
 });
+
+describe('a department list imported through the chat on Workers', () => {
+  // DEPT_ROWS=200000 for the county-size measurement in docs/BENCHMARKS.md (default 30,000)
+  const N = Number(process.env.DEPT_ROWS ?? 30_000);
+  it('is staged in pieces and becomes the active list on 确认导入', async () => {
+    const villages = exampleJson().villages.map((v) => ({ name: v.name, poor: false, identifiers: ['王磊'], households: Math.ceil(N / 7 / 2.9) }));
+    const ids = generateRoster({ seed: 23, villages }).flatMap((h) => h.members.map((m) => m.idCard));
+    const rows = ids.slice(0, N).map((id, i) => [id, `某${i}`, i % 3 ? '汽车' : '户籍', i % 3 ? '小型轿车' : '']);
+    expect(rows).toHaveLength(N);
+    const bytes = new TextEncoder().encode(csvText([['身份证号', '姓名', '记录类型', '详情'], ...rows]));
+    const p2p = 'oc_p2p_office';
+    w.fake.files.set('om_dept_file', { fileKey: 'file_dept', name: '公安.csv', bytes, chatId: p2p });
+    const before = pieces().length;
+    const t0 = performance.now();
+    const file = { file_key: 'file_dept', file_name: '公安.csv' };
+    await w.post(messageEnvelope({ text: '', openId: EX.office, chatId: p2p, chatType: 'p2p', messageType: 'file', content: JSON.stringify(file), messageId: 'om_dept_file' }));
+    await w.post(messageEnvelope({ text: '导入 公安', openId: EX.office, chatId: p2p, chatType: 'p2p', parentId: 'om_dept_file', messageId: 'om_dept_cmd' }));
+    let preview: (typeof w.fake.messages)[number] | undefined;
+    for (let i = 0; i < 12_000 && !preview; i++) {
+      await sleep(50);
+      preview = w.fake.messages.find((m) => m.content.includes('公安名单导入预览'));
+    }
+    const stagedMs = performance.now() - t0;
+    expect(preview).toBeDefined();
+    expect(preview!.content).toContain(`有效记录 ${N.toLocaleString('en-US')} 行`);
+    expect(await count('department_records')).toBe(0);
+    expect(await count('department_stage_rows')).toBe(N);
+    const staging = pieces().slice(before);
+    expect(staging.length).toBeGreaterThan(1);
+    const confirm = /"value":(\{"a":"import\.confirm","id":"[^"]+"\})/.exec(preview!.content)?.[1];
+    const id = (JSON.parse(confirm!) as { id: string }).id;
+    const t1 = performance.now();
+    await w.post(cardEnvelope({ openId: EX.office, chatId: p2p, value: JSON.parse(confirm!) }), '/feishu/card');
+    for (let i = 0; i < 1200 && (await getChatImport(w.d, id))?.state !== 'done'; i++) await sleep(50);
+    const commitMs = performance.now() - t1;
+    expect(await count('department_records')).toBe(N);
+    expect(await count('department_stage_rows')).toBe(0);
+    expect(await count("department_lists where department = '公安' and active = 1")).toBe(1);
+    // biome-ignore lint/suspicious/noConsole: the figures for docs/BENCHMARKS.md
+    console.log(
+      `department list on workerd: ${N} rows, ${(bytes.length / 1024 / 1024).toFixed(1)} MiB CSV; stage ${(stagedMs / 1000).toFixed(1)} s in ${staging.length} invocations ` +
+        `(${statementsOf(staging)} statements); commit ${(commitMs / 1000).toFixed(1)} s`,
+    );
+  }, 900_000);
+});
