@@ -90,6 +90,8 @@ export async function startNodeServer(
   // Retries and leftovers go through the same yielding loop; the sweep never blocks acks.
   const sweepTimer = setInterval(() => {
     loop?.kick();
+    // a chat import waiting to retry its download (src/chat-import/run.ts) goes on when its wait is over
+    services.deps.imports?.kick();
     void pruneInbox(d, Date.now(), config.DEDUP_RETENTION_HOURS * 3600_000).catch((e: Error) => log.error('prune failed', { error: e.message }));
   }, 5000);
 
