@@ -2,8 +2,8 @@
 // five-batches classification, and the coverage of those duties per village (for the progress
 // card and the digest) and per helper (for 帮扶情况 and the year-end export).
 import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
-import { exitPlans, helpCards, helperAssignments, helperVisits, households, members, outbox, people, villages } from '../../db/schema/index';
-import { CHUNK, chunks, type Database } from './database';
+import { exitPlans, helpCards, helperAssignments, helperVisits, households, members, outbox, people, roles, villages } from '../../db/schema/index';
+import { CHUNK, chunks, type Database, type Statement } from './database';
 import { personNames } from './jobs';
 import type { PersonRow, TownshipRow, VillageRow } from './township';
 import { INCLUDED_STATUSES, isIncludedStatus, planSnapshots, villageHouseholds } from './progress';
@@ -303,4 +303,56 @@ export async function helperActivity(d: Database, township: TownshipRow, today: 
   });
   const firstVillage = (r: HelperActivity) => r.households[0]?.village ?? '';
   return rows.sort((a, b) => firstVillage(a).localeCompare(firstVillage(b), 'zh') || a.helper.name.localeCompare(b.helper.name, 'zh'));
+}
+
+/** A household's exit plan, created or replaced. */
+export function saveExitPlan(
+  d: Database,
+  householdId: number,
+  townshipId: string,
+  row: { measures: string; owner: string; startDate: CalendarDate | null; endDate: CalendarDate | null; updatedBy: string; updatedAt: number },
+): Statement {
+  return d.db.insert(exitPlans).values({ householdId, townshipId, ...row }).onConflictDoUpdate({ target: exitPlans.householdId, set: row });
+}
+
+/** Changes to one household row (helper, classification, help card steps). */
+export const updateHousehold = (d: Database, id: number, set: Partial<typeof households.$inferInsert>): Statement => d.db.update(households).set(set).where(eq(households.id, id));
+export const updateMember = (d: Database, id: number, set: Partial<typeof members.$inferInsert>): Statement => d.db.update(members).set(set).where(eq(members.id, id));
+
+/** A help card's content, created or replaced. */
+export function saveHelpCard(d: Database, row: typeof helpCards.$inferInsert): Statement {
+  const { householdId: _id, ...set } = row;
+  return d.db.insert(helpCards).values(row).onConflictDoUpdate({ target: helpCards.householdId, set });
+}
+
+/** Ends the household's open helper assignment. */
+export const endAssignment = (d: Database, householdId: number, at: number): Statement =>
+  d.db.update(helperAssignments).set({ endedAt: at }).where(and(eq(helperAssignments.householdId, householdId), isNull(helperAssignments.endedAt)));
+export const addAssignment = (d: Database, row: typeof helperAssignments.$inferInsert): Statement => d.db.insert(helperAssignments).values(row);
+
+export const addVisit = (d: Database, row: typeof helperVisits.$inferInsert): Statement => d.db.insert(helperVisits).values(row);
+export const setVisitEvidence = (d: Database, id: number, evidence: string[]): Statement => d.db.update(helperVisits).set({ evidence }).where(eq(helperVisits.id, id));
+
+/** The roles these people hold in one village. */
+export async function villageRolesOf(d: Database, personIds: number[], villageId: number) {
+  if (personIds.length === 0) return [];
+  return d.db
+    .select({ personId: roles.personId, role: roles.role })
+    .from(roles)
+    .where(and(inArray(roles.personId, personIds), eq(roles.villageId, villageId)));
+}
+
+/** Party members with an open_id (who may be helpers), and every role of the township. */
+export async function helperPool(d: Database, townshipId: string) {
+  const ps = (await d.db.select().from(people).where(and(eq(people.townshipId, townshipId), eq(people.partyMember, true)))).filter((p) => p.openId);
+  const rs = await d.db.select({ personId: roles.personId, role: roles.role, villageId: roles.villageId }).from(roles).where(eq(roles.townshipId, townshipId));
+  return { people: ps, roles: rs };
+}
+
+/** The village's households with their helper and help card steps. */
+export async function helpCardSteps(d: Database, villageId: number) {
+  return d.db
+    .select({ id: households.id, helperId: households.helperId, status: households.status, helpCardFilledAt: households.helpCardFilledAt, helpCardReturnedAt: households.helpCardReturnedAt, helpCardReceivedAt: households.helpCardReceivedAt })
+    .from(households)
+    .where(eq(households.villageId, villageId));
 }

@@ -1,7 +1,7 @@
 // 政策宣讲 and contacts with all-away households (全家外出), per village, for the digest.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { contacts, households, publicity } from '../../db/schema/index';
-import type { Database } from './database';
+import { chunks, type Database, type Statement } from './database';
 
 export interface VillageOutreach {
   /** method (群众会/入户/资料/专栏) → activities and people reached */
@@ -38,4 +38,41 @@ export async function readOutreach(d: Database, townshipId: string): Promise<Rec
     if (contacted.has(h.id)) v.contacted++;
   }
   return out;
+}
+
+export interface PublicityRow {
+  townshipId: string;
+  villageId: number;
+  method: string;
+  reached: number;
+  recordedBy: string;
+  at: number;
+}
+export const addPublicity = (d: Database, row: PublicityRow): Statement => d.db.insert(publicity).values(row);
+
+export const addContact = (d: Database, row: { townshipId: string; householdId: number; method: string; note: string | null; recordedBy: string; at: number }): Statement =>
+  d.db.insert(contacts).values(row);
+
+/** The village's all-away households (全家外出). */
+export async function allAwayHouseholds(d: Database, villageId: number): Promise<{ id: number; headName: string; number: string }[]> {
+  return d.db
+    .select({ id: households.id, headName: households.headName, number: households.number })
+    .from(households)
+    .where(and(eq(households.villageId, villageId), eq(households.allAway, true)));
+}
+
+/** Publicity totals and the all-away households reached / not reached, for the progress card. */
+export async function outreachOf(d: Database, villageId: number, away: { id: number; headName: string; number: string }[]) {
+  const acts = await d.db.select().from(publicity).where(eq(publicity.villageId, villageId));
+  const reached = new Set<number>();
+  for (const ids of chunks(away.map((h) => h.id))) {
+    // in chunks: D1 binds at most 100 parameters a statement
+    for (const r of await d.db.select({ id: contacts.householdId }).from(contacts).where(inArray(contacts.householdId, ids))) reached.add(r.id);
+  }
+  return {
+    activities: acts.length,
+    reachedPeople: acts.reduce((n, a) => n + a.reached, 0),
+    away: away.length,
+    notContacted: away.filter((h) => !reached.has(h.id)),
+  };
 }

@@ -1,13 +1,9 @@
-// 分类 (DESIGN §4): the five batches and the two more, per household and per member, stacked.
-// `分类 <户>` shows a card with what the roster suggests and why; the person chooses.
-// A member's labels are also the household's: the household is counted under each of them.
-import { eq } from 'drizzle-orm';
-import { households, members } from '../../../db/schema/index';
+
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import type { VillageRow } from '../../store/township';
 import { getVillage } from '../../store/township';
-import { helperCoverage, isCurrentHousehold, membersOf, type HouseholdRow, type MemberRow } from '../../store/helpers';
+import { helperCoverage, updateHousehold, updateMember, isCurrentHousehold, membersOf, type HouseholdRow, type MemberRow } from '../../store/helpers';
 import { householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { batchesCard } from '../cards/helpers';
 import {
@@ -75,9 +71,9 @@ function classify(ctx: BotContext, h: HouseholdRow, v: VillageRow, ms: MemberRow
     return `${householdLabel(h, v)} 的分类没有变化：${batchShortNames(union)}。`;
   }
   if (!same(h.batches, union)) {
-    ctx.write(ctx.d.db.update(households).set({ batches: union, updatedAt: now }).where(eq(households.id, h.id)));
+    ctx.write(updateHousehold(ctx.d, h.id, { batches: union, updatedAt: now }));
   }
-  for (const m of changedMembers) ctx.write(ctx.d.db.update(members).set({ batches: memberAfter.get(m.id)! }).where(eq(members.id, m.id)));
+  for (const m of changedMembers) ctx.write(updateMember(ctx.d, m.id, { batches: memberAfter.get(m.id)! }));
   ctx.audit({
     action: 'classify',
     entity: 'household_batches',

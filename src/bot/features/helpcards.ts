@@ -1,15 +1,9 @@
-// 帮扶卡 (DESIGN §5), three recorded steps, each with who and when (audited):
-// 1. the helper fills it in (a form: situation, causes, agreed measures, contact; or a photo of the paper card),
-// 2. the village collects it (村两委回收: village cadres, the office),
-// 3. the office records it as received (交乡扶贫办存档).
-// `帮扶卡 <户>` shows the card and what the sender may do next; `帮扶卡` alone lists the village's cards not yet collected.
-import { eq } from 'drizzle-orm';
-import { helpCards, households } from '../../../db/schema/index';
+
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import type { TownshipContext } from '../action';
 import type { VillageRow } from '../../store/township';
-import { getPerson, helpCardOf, helpCardStepOf, helperCoverage, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
+import { getPerson, helpCardSteps, saveHelpCard, updateHousehold, helpCardOf, helpCardStepOf, helperCoverage, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
 import { actorLabel, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { helpCardCard, helpCardsCard } from '../cards/helpers';
 import { roleList } from '../../core/roles';
@@ -53,9 +47,8 @@ async function fill(ctx: BotContext, h: HouseholdRow, v: VillageRow, c: { situat
     filledBy: by,
     filledAt: at,
   };
-  const { householdId: _id, ...set } = row;
-  ctx.write(ctx.d.db.insert(helpCards).values(row).onConflictDoUpdate({ target: helpCards.householdId, set }));
-  ctx.write(ctx.d.db.update(households).set({ helpCardFilledAt: at, helpCardFilledBy: by, updatedAt: at }).where(eq(households.id, h.id)));
+  ctx.write(saveHelpCard(ctx.d, row));
+  ctx.write(updateHousehold(ctx.d, h.id, { helpCardFilledAt: at, helpCardFilledBy: by, updatedAt: at }));
   ctx.audit({
     action: 'fill',
     entity: 'help_card',
@@ -84,7 +77,7 @@ async function setReturned(ctx: TownshipContext, h: HouseholdRow, v: VillageRow,
   }
   const at = returned ? ctx.now.getTime() : null;
   const by = returned ? actorLabel(ctx) : null;
-  ctx.write(ctx.d.db.update(households).set({ helpCardReturnedAt: at, helpCardReturnedBy: by, updatedAt: ctx.now.getTime() }).where(eq(households.id, h.id)));
+  ctx.write(updateHousehold(ctx.d, h.id, { helpCardReturnedAt: at, helpCardReturnedBy: by, updatedAt: ctx.now.getTime() }));
   ctx.audit({
     action: returned ? 'return' : 'unreturn',
     entity: 'help_card',
@@ -114,7 +107,7 @@ function setReceived(ctx: BotContext, h: HouseholdRow, v: VillageRow): [boolean,
   if (h.helpCardReturnedAt === null) return [false, `${label} 的帮扶卡村两委还没有回收（${HELP_CARD_STEP_NAMES[stepOf(h)]}），不能存档。`];
   const at = ctx.now.getTime();
   const by = actorLabel(ctx);
-  ctx.write(ctx.d.db.update(households).set({ helpCardReceivedAt: at, helpCardReceivedBy: by, updatedAt: at }).where(eq(households.id, h.id)));
+  ctx.write(updateHousehold(ctx.d, h.id, { helpCardReceivedAt: at, helpCardReceivedBy: by, updatedAt: at }));
   ctx.audit({ action: 'receive', entity: 'help_card', entityId: h.number, villageId: v.id, before: { receivedAt: null }, after: { receivedAt: at, by } });
   return [true, `已登记 ${label} 的帮扶卡交乡扶贫办存档。`];
 }
@@ -144,10 +137,7 @@ async function detailCard(ctx: BotContext, h: HouseholdRow, v: VillageRow) {
 
 async function listCard(ctx: TownshipContext, v: VillageRow) {
   const cov = (await helperCoverage(ctx.d, ctx.township, [v.id])).get(v.id)!;
-  const rows = await ctx.d.db
-    .select({ id: households.id, helperId: households.helperId, status: households.status, helpCardFilledAt: households.helpCardFilledAt, helpCardReturnedAt: households.helpCardReturnedAt, helpCardReceivedAt: households.helpCardReceivedAt })
-    .from(households)
-    .where(eq(households.villageId, v.id));
+  const rows = await helpCardSteps(ctx.d, v.id);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const names = new Map<number, string>();
   for (const id of new Set(rows.map((r) => r.helperId).filter((x): x is number => x !== null))) {

@@ -1,9 +1,4 @@
-// 帮扶, 我的帮扶, 帮扶情况 (DESIGN §5): one helper per included household, a party member, at most
-// helper_max_households households (only the office may exceed it, with a recorded reason); in
-// poor villages a helper from outside the assisting department and the village cadres is
-// flagged. The helper is told privately; a reassignment ends the old row and tells both.
-import { and, eq, inArray, isNull } from 'drizzle-orm';
-import { helperAssignments, households, people, roles } from '../../../db/schema/index';
+
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
 import type { TownshipContext } from '../action';
@@ -23,7 +18,13 @@ import {
   personByOpenId,
   visitsOf,
   type HouseholdRow,
+  addAssignment,
+  endAssignment,
+  helperPool,
+  updateHousehold,
+  villageRolesOf,
 } from '../../store/helpers';
+import { grantRoleFromChat } from '../../store/chats';
 import { actorLabel, actorName, householdFromValue, householdLabel, householdSummary, householdWithVillage, mayActIn } from '../household-info';
 import { assignCard, helperActivityCard, unassignedCard, type HelperCandidate } from '../cards/helpers';
 import { allows, roleList } from '../../core/roles';
@@ -46,19 +47,11 @@ export function sameDepartment(a: string | null | undefined, b: string | null | 
   return x === y || (x.length >= 2 && y.includes(x)) || (y.length >= 2 && x.includes(y));
 }
 
-async function villageRolesOf(ctx: BotContext, personIds: number[], villageId: number) {
-  if (personIds.length === 0) return [];
-  return ctx.d.db
-    .select({ personId: roles.personId, role: roles.role })
-    .from(roles)
-    .where(and(inArray(roles.personId, personIds), eq(roles.villageId, villageId)));
-}
-
 /** In a poor village, the flag for a helper from outside the assisting department and the village cadres. */
 async function flagFor(ctx: BotContext, v: VillageRow, helper: PersonRow): Promise<string | null> {
   if (!v.poor) return null;
   if (sameDepartment(helper.department, v.assistingDepartment)) return null;
-  const rs = await villageRolesOf(ctx, [helper.id], v.id);
+  const rs = await villageRolesOf(ctx.d, [helper.id], v.id);
   if (rs.some((r) => VILLAGE_CADRE_ROLES.includes(r.role))) return null;
   return `非帮扶部门（${v.assistingDepartment ?? '未登记'}）或本村干部`;
 }
@@ -106,9 +99,9 @@ export async function assignHelper(ctx: TownshipContext, h: HouseholdRow, v: Vil
   const open = await currentAssignment(ctx.d, h.id);
   const now = ctx.now.getTime();
 
-  if (open) ctx.write(ctx.d.db.update(helperAssignments).set({ endedAt: now }).where(and(eq(helperAssignments.householdId, h.id), isNull(helperAssignments.endedAt))));
+  if (open) ctx.write(endAssignment(ctx.d, h.id, now));
   ctx.write(
-    ctx.d.db.insert(helperAssignments).values({
+    addAssignment(ctx.d, {
       townshipId: t.id,
       householdId: h.id,
       helperId: helper.id,
@@ -119,7 +112,7 @@ export async function assignHelper(ctx: TownshipContext, h: HouseholdRow, v: Vil
       source: ctx.source,
     }),
   );
-  ctx.write(ctx.d.db.update(households).set({ helperId: helper.id, updatedAt: now }).where(eq(households.id, h.id)));
+  ctx.write(updateHousehold(ctx.d, h.id, { helperId: helper.id, updatedAt: now }));
   ctx.audit({
     action: previous ? 'reassign' : 'assign',
     entity: 'household_helper',
@@ -129,9 +122,9 @@ export async function assignHelper(ctx: TownshipContext, h: HouseholdRow, v: Vil
     after: { helperId: helper.id, helper: helper.name, load: load + 1, overrideReason, flag },
   });
   // The helper role for the village, so 走访 / 分类 / 我的帮扶 are open to them.
-  const grants = await villageRolesOf(ctx, [helper.id], v.id);
+  const grants = await villageRolesOf(ctx.d, [helper.id], v.id);
   if (!grants.some((g) => g.role === 'helper')) {
-    ctx.write(ctx.d.db.insert(roles).values({ townshipId: t.id, personId: helper.id, role: 'helper', villageId: v.id, source: 'chat' }).onConflictDoNothing());
+    ctx.write(grantRoleFromChat(ctx.d, t.id, helper.id, 'helper', v.id));
     ctx.audit({ action: 'grant', entity: 'role', entityId: `${helper.name}|helper|${v.id}`, villageId: v.id, after: { role: 'helper', villageId: v.id } });
   }
 
@@ -163,8 +156,7 @@ export async function assignHelper(ctx: TownshipContext, h: HouseholdRow, v: Vil
 async function candidatesFor(ctx: TownshipContext, v: VillageRow): Promise<HelperCandidate[]> {
   const t = ctx.township;
   const max = helperMaxOf(t);
-  const ps = (await ctx.d.db.select().from(people).where(and(eq(people.townshipId, t.id), eq(people.partyMember, true)))).filter((p) => p.openId);
-  const rs = await ctx.d.db.select({ personId: roles.personId, role: roles.role, villageId: roles.villageId }).from(roles).where(eq(roles.townshipId, t.id));
+  const { people: ps, roles: rs } = await helperPool(ctx.d, t.id);
   const loads = await helperLoads(ctx.d, t.id);
   const out: (HelperCandidate & { here: boolean })[] = [];
   for (const p of ps) {

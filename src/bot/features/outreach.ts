@@ -1,8 +1,6 @@
 // 政策宣讲: publicity activities per village, and contact with households whose members are all
 // away (全家外出). The progress card shows who was reached and who was not.
-import { eq, inArray } from 'drizzle-orm';
-import { chunks, type Database } from '../../store/database';
-import { contacts, publicity } from '../../../db/schema/index';
+import { addContact, addPublicity } from '../../store/outreach';
 import type { Bot } from '../bot';
 import { findHousehold } from '../households';
 import { tooLong } from '../../core/limits';
@@ -26,7 +24,7 @@ export const outreach = (bot: Bot) =>
         }
         const v = ctx.village;
         const row = { townshipId: v.townshipId, villageId: v.id, method, reached, recordedBy: ctx.actor.person?.name ?? ctx.actor.openId, at: ctx.now.getTime() };
-        ctx.write(ctx.d.db.insert(publicity).values(row));
+        ctx.write(addPublicity(ctx.d, row));
         ctx.audit({ action: 'record', entity: 'publicity', entityId: `${v.name}/${method}`, after: { method, reached } });
         ctx.reply(`已登记：${v.name}${method}宣讲，覆盖 ${reached} 人。`);
       },
@@ -45,24 +43,8 @@ export const outreach = (bot: Bot) =>
         const found = await findHousehold(ctx, ref);
         if (!found.ok) return ctx.reply(found.message);
         const h = found.household;
-        ctx.write(ctx.d.db.insert(contacts).values({ townshipId: h.townshipId, householdId: h.id, method, note: note.join(' ') || null, recordedBy: ctx.actor.person?.name ?? ctx.actor.openId, at: ctx.now.getTime() }));
+        ctx.write(addContact(ctx.d, { townshipId: h.townshipId, householdId: h.id, method, note: note.join(' ') || null, recordedBy: ctx.actor.person?.name ?? ctx.actor.openId, at: ctx.now.getTime() }));
         ctx.audit({ action: 'contact', entity: 'household', entityId: h.number, after: { method, note: note.join(' ') } });
         ctx.reply(`已登记：通过${method}联系了 ${h.number} ${h.headName}${h.allAway ? '（全家外出户）' : ''}。`);
       },
     });
-
-/** Publicity totals and the all-away households reached / not reached, for the progress card. */
-export async function outreachOf(d: Database, villageId: number, away: { id: number; headName: string; number: string }[]) {
-  const acts = await d.db.select().from(publicity).where(eq(publicity.villageId, villageId));
-  const reached = new Set<number>();
-  for (const ids of chunks(away.map((h) => h.id))) {
-    // in chunks: D1 binds at most 100 parameters a statement
-    for (const r of await d.db.select({ id: contacts.householdId }).from(contacts).where(inArray(contacts.householdId, ids))) reached.add(r.id);
-  }
-  return {
-    activities: acts.length,
-    reachedPeople: acts.reduce((n, a) => n + a.reached, 0),
-    away: away.length,
-    notContacted: away.filter((h) => !reached.has(h.id)),
-  };
-}

@@ -1,9 +1,8 @@
 // 规划 (DESIGN §4): each included household's poverty-exit plan (脱贫措施/规划): measures, the
 // person responsible, start and end dates. `规划 <户>` shows it with a form; submitting saves it.
-import { exitPlans } from '../../../db/schema/index';
 import type { Bot } from '../bot';
 import type { BotContext } from '../context';
-import { exitPlanOf, getPerson, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
+import { exitPlanOf, getPerson, saveExitPlan, isCurrentHousehold, type HouseholdRow } from '../../store/helpers';
 import type { VillageRow } from '../../store/township';
 import { actorLabel, actorName, formText, householdFromValue, householdLabel, householdWithVillage, isHelperOf, mayActIn } from '../household-info';
 import { planCard } from '../cards/helpers';
@@ -66,12 +65,7 @@ export const plans = (bot: Bot) =>
         if (start && end && end < start) return ctx.toast('error', `完成日期 ${formatCn(end)} 早于开始日期 ${formatCn(start)}，请更正。`);
         const before = await exitPlanOf(ctx.d, h.id);
         const row = { measures, owner, startDate: start, endDate: end, updatedBy: actorLabel(ctx), updatedAt: ctx.now.getTime() };
-        ctx.write(
-          ctx.d.db
-            .insert(exitPlans)
-            .values({ householdId: h.id, townshipId: v.townshipId, ...row })
-            .onConflictDoUpdate({ target: exitPlans.householdId, set: row }),
-        );
+        ctx.write(saveExitPlan(ctx.d, h.id, v.townshipId, row));
         ctx.audit({
           action: before ? 'update' : 'create',
           entity: 'exit_plan',

@@ -8,9 +8,7 @@ import { getVillage } from '../../store/township';
 import { villageProgressCard, townshipProgressCard } from '../cards/progress';
 import { cstDate } from '../../core/dates';
 import type { Card } from '../../feishu/card';
-import { and, eq } from 'drizzle-orm';
-import { households } from '../../../db/schema/index';
-import { outreachOf } from './outreach';
+import { allAwayHouseholds, outreachOf } from '../../store/outreach';
 import { progressRefresh } from '../actions/progress';
 
 /** The progress card for where the person is, or a Chinese explanation. */
@@ -28,10 +26,7 @@ export async function progressCardFor(ctx: BotContext): Promise<Card | string> {
   }
   if (village) {
     const [snap] = await villageSnapshots(ctx.d, t, [village]);
-    const away = await ctx.d.db
-      .select({ id: households.id, headName: households.headName, number: households.number })
-      .from(households)
-      .where(and(eq(households.villageId, village.id), eq(households.allAway, true)));
+    const away = await allAwayHouseholds(ctx.d, village.id);
     return villageProgressCard(snap!, config, today, { outreach: await outreachOf(ctx.d, village.id, away) });
   }
   // The township card needs each village's stages only: the lean read the scheduler uses.

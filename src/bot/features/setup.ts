@@ -1,13 +1,10 @@
-// 绑定 and 角色: the office binds chats and gives roles from the chat itself.
-// Binding happens only in a group. A bind that would move a chat away from what it serves, or
-// take a village (or the leaders' / inspectors' chat) away from the chat it has, is shown first
-// as a card of what would change; nothing changes until the office presses 确认.
-import { and, eq, inArray, ne, sql } from 'drizzle-orm';
-import { chats, people, roles, townships, villages } from '../../../db/schema/index';
+
+import { addPersonFromChat, bindChat, chatsBoundTo, grantRoleFromChat, personIdByOpenId, pointTargetAt, unbindChats } from '../../store/chats';
+import { personByOpenId } from '../../store/helpers';
 import { findVillageByName, getChat, getVillage, listVillages, type ChatRow, type TownshipRow } from '../../store/township';
 import { parseRole, ROLE_NAMES, VILLAGE_ROLES, ROLES } from '../../core/roles';
 import { card, md, buttons, type Card } from '../../feishu/card';
-import type { Database, Statement } from '../../store/database';
+import type { Database, } from '../../store/database';
 import type { BotContext } from '../context';
 import { esc } from '../../feishu/escape';
 import { own } from '../../core/lookup';
@@ -42,20 +39,9 @@ async function labelOf(d: Database, t: Target): Promise<string> {
 }
 
 async function planBind(d: Database, t: TownshipRow, chatId: string, existing: ChatRow | null, target: Target): Promise<BindPlan> {
-  const rows = await d.db
-    .select({ chatId: chats.chatId })
-    .from(chats)
-    .where(
-      and(
-        eq(chats.townshipId, t.id),
-        eq(chats.kind, target.kind),
-        target.villageId === null ? undefined : eq(chats.villageId, target.villageId),
-        ne(chats.chatId, chatId),
-      ),
-    );
-  const displaced = new Set(rows.map((r) => r.chatId));
-  if (target.kind === 'village') {
-    const v = await getVillage(d, target.villageId!);
+  const displaced = new Set(await chatsBoundTo(d, t.id, target, chatId));
+  if (target.kind === 'village' && target.villageId !== null) {
+    const v = await getVillage(d, target.villageId);
     if (v?.chatId && v.chatId !== chatId) displaced.add(v.chatId);
   } else {
     const current = target.kind === 'leaders' ? t.leadersChatId : t.inspectorsChatId;
@@ -65,32 +51,18 @@ async function planBind(d: Database, t: TownshipRow, chatId: string, existing: C
   return { ...target, chatId, townshipId: t.id, from, displaced: [...displaced].sort() };
 }
 
-function pointer(d: Database, tid: string, t: Target, chatId: string | null, onlyIf?: string): Statement {
-  if (t.kind === 'village') {
-    return d.db
-      .update(villages)
-      .set({ chatId })
-      .where(and(eq(villages.id, t.villageId!), onlyIf ? eq(villages.chatId, onlyIf) : undefined));
-  }
-  const col = t.kind === 'leaders' ? townships.leadersChatId : townships.inspectorsChatId;
-  return d.db
-    .update(townships)
-    .set(t.kind === 'leaders' ? { leadersChatId: chatId } : { inspectorsChatId: chatId })
-    .where(and(eq(townships.id, tid), onlyIf ? eq(col, onlyIf) : undefined));
-}
-
 /** Queues the bind and its audit entries on ctx. */
 async function applyBind(ctx: BotContext, plan: BindPlan) {
   const d = ctx.d;
   const now = ctx.now.getTime();
   const target: Target = { kind: plan.kind, villageId: plan.villageId };
   // the old target of this chat loses it
-  if (plan.from && !sameTarget(plan.from, target)) ctx.write(pointer(d, plan.townshipId, plan.from, null, plan.chatId));
+  if (plan.from && !sameTarget(plan.from, target)) ctx.write(pointTargetAt(d, plan.townshipId, plan.from, null, plan.chatId));
   // the chats the target had lose their binding
-  if (plan.displaced.length) ctx.write(d.db.delete(chats).where(inArray(chats.chatId, plan.displaced)));
-  ctx.write(pointer(d, plan.townshipId, target, plan.chatId));
+  if (plan.displaced.length) ctx.write(unbindChats(d, plan.displaced));
+  ctx.write(pointTargetAt(d, plan.townshipId, target, plan.chatId));
   const set = { townshipId: plan.townshipId, kind: plan.kind, villageId: plan.villageId, boundBy: ctx.actor.openId, boundAt: now };
-  ctx.write(d.db.insert(chats).values({ chatId: plan.chatId, ...set }).onConflictDoUpdate({ target: chats.chatId, set }));
+  ctx.write(bindChat(d, plan.chatId, set));
   for (const y of plan.displaced) {
     ctx.audit({ action: 'unbind', entity: 'chat', entityId: y, villageId: plan.villageId, before: target, after: null });
   }
@@ -220,21 +192,13 @@ export const setup = (bot: Bot) =>
           if (!v && VILLAGE_ROLES.has(role)) return ctx.reply(`${ROLE_NAMES[role]}要指定村：角色 @某人 ${ROLE_NAMES[role]} <村名>`);
           villageId = v?.id ?? 0;
         }
-        const [existing] = await ctx.d.db
-          .select()
-          .from(people)
-          .where(and(eq(people.townshipId, t.id), eq(people.openId, mention.openId)));
+        const existing = await personByOpenId(ctx.d, t.id, mention.openId);
         const name = existing?.name ?? (mention.name || mention.openId);
         if (!existing) {
-          ctx.write(ctx.d.db.insert(people).values({ townshipId: t.id, name, openId: mention.openId }).onConflictDoNothing());
+          ctx.write(addPersonFromChat(ctx.d, t.id, name, mention.openId));
           ctx.audit({ action: 'create', entity: 'person', entityId: name, villageId, after: { openId: mention.openId } });
         }
-        const personId = existing
-          ? existing.id
-          : sql`(select id from people where township_id = ${t.id} and open_id = ${mention.openId})`;
-        ctx.write(
-          ctx.d.db.insert(roles).values({ townshipId: t.id, personId, role, villageId, source: 'chat' }).onConflictDoNothing(),
-        );
+        ctx.write(grantRoleFromChat(ctx.d, t.id, existing ? existing.id : personIdByOpenId(t.id, mention.openId), role, villageId));
         ctx.audit({ action: 'grant', entity: 'role', entityId: `${name}|${role}|${villageId}`, villageId, after: { role, villageId } });
         const where = villageId ? `（${villageName ?? ctx.village?.name}）` : '';
         ctx.reply(`已设置 ${name} 为${ROLE_NAMES[role]}${where}。`);

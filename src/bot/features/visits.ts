@@ -1,10 +1,7 @@
-// 走访 (帮扶记录): the helper logs a visit or help given, dated today (CST). A photo or file sent
-// in reply to the 走访 message or to the bot's answer is attached to that visit as evidence.
-import { eq } from 'drizzle-orm';
-import { helperVisits } from '../../../db/schema/index';
+
 import type { Bot } from '../bot';
 import { householdLabel, householdWithVillage, isHelperOf } from '../household-info';
-import { getHousehold, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
+import { addVisit, getHousehold, setVisitEvidence, getPerson, isCurrentHousehold, visitForMessage } from '../../store/helpers';
 import { getVillage } from '../../store/township';
 import { cstDate, formatCn } from '../../core/dates';
 import { addEvidence, evidenceEntries, evidenceNoun } from '../evidence';
@@ -51,7 +48,7 @@ export const visits = (bot: Bot) =>
           messageId: ctx.replyTo,
           at: ctx.now.getTime(),
         };
-        ctx.write(ctx.d.db.insert(helperVisits).values(row));
+        ctx.write(addVisit(ctx.d, row));
         ctx.audit({ action: 'visit', entity: 'helper_visit', entityId: h.number, villageId: v.id, after: { date: today, content, messageId: ctx.replyTo } });
         ctx.reply(
           attached.length
@@ -76,7 +73,7 @@ export const visits = (bot: Bot) =>
         }
         const add = addEvidence(ctx, media, visit.evidence);
         if (!add) return true;
-        ctx.write(ctx.d.db.update(helperVisits).set({ evidence: add.evidence }).where(eq(helperVisits.id, visit.id)));
+        ctx.write(setVisitEvidence(ctx.d, visit.id, add.evidence));
         for (const ref of add.refs) ctx.audit({ action: 'attach', entity: 'helper_visit', entityId: String(visit.id), villageId: h?.villageId ?? null, after: { evidence: ref } });
         ctx.reply(`已将${add.noun}附到 ${formatCn(visit.date)} 对 ${label} 的走访记录（共 ${add.evidence.length} 份佐证）。`);
         return true;
