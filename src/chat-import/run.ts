@@ -26,6 +26,7 @@ import {
   dropDepartmentStage,
   dropFileChunks,
   fileChunkWrites,
+  importsPending,
   readFileChunks,
   releaseChatImport,
   stageDepartmentRows,
@@ -157,6 +158,8 @@ class Piece {
 export async function runChatImports(deps: ImportRunDeps, opts: ImportRunOptions = {}): Promise<ImportRunResult> {
   const budget = opts.statementBudget ?? Number.POSITIVE_INFINITY;
   const res: ImportRunResult = { pieces: 0, statements: 0, more: false };
+  // the common case, a wake-up with nothing to do: one read, no write
+  if (!(await importsPending(deps.d))) return res;
   for (;;) {
     if (res.statements >= budget) {
       res.more = true;

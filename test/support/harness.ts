@@ -83,7 +83,7 @@ export async function startHarness(
       while (Date.now() - idleSince < 4000) {
         await server.sweep();
         // chat imports run after the acknowledgement, in pieces (src/chat-import/run.ts)
-        const imported = await server.imports();
+        const imported = (await importsPending(server.d)) ? await server.imports() : { statements: 0 };
         await server.sender.drainAll();
         const inbox = await countInbox(server.d);
         const out = await outboxCounts(server.d);
@@ -97,7 +97,7 @@ export async function startHarness(
         }
         await new Promise((r) => setTimeout(r, 20));
       }
-      const stuck = server.d.sqlite.prepare("select receive_id, attempts, last_error, next_attempt_at from outbox where status = 'pending' limit 3").all();
+      const stuck = server.d.sqlite.prepare("select receive_id, attempts, last_error, next_attempt_at, lease_until, ? - created_at age from outbox where status = 'pending' limit 3").all(Date.now());
       const imports = server.d.sqlite.prepare("select state, cursor, attempts, lease_until, error from chat_imports where state in ('downloading', 'validating', 'importing', 'cancelling') limit 3").all();
       throw new Error(`harness did not settle: ${JSON.stringify(stuck)} ${imports.length ? `chat imports: ${JSON.stringify(imports)}` : ''}`);
     },
