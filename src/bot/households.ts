@@ -1,13 +1,13 @@
 // Finding the household a cadre means by <户>: its roster number (户编号), or the head's name
 // when that is unique in the village. Shared by every feature that takes <户>.
-import { and, eq, or } from 'drizzle-orm';
-import { households } from '../../db/schema/index';
+import { householdsByRef, moveAllRows, moveHouseholdRow } from '../store/review';
+import type { HouseholdRow } from '../store/helpers';
 import type { BotContext } from './context';
 import type { TownshipContext } from './action';
 import { tooLong } from '../core/limits';
 import { move, singleSource, type FlowEvent, type HouseholdStatus } from '../core/household-flow';
 
-export type HouseholdRow = typeof households.$inferSelect;
+export type { HouseholdRow } from '../store/helpers';
 
 export type HouseholdLookup = { ok: true; household: HouseholdRow } | { ok: false; message: string; ambiguous?: boolean };
 
@@ -23,17 +23,11 @@ export async function findHousehold(ctx: BotContext, ref: string | undefined, in
   const t = ctx.township;
   if (!t) return { ok: false, message: '本群还没有绑定乡镇。' };
   const village = inVillage ?? ctx.village;
-  const scope = village
-    ? and(eq(households.townshipId, t.id), eq(households.villageId, village.id))
-    : eq(households.townshipId, t.id);
-  const rows = await ctx.d.db
-    .select()
-    .from(households)
-    .where(and(scope, or(eq(households.number, ref), eq(households.headName, ref))))
-    .limit(20);
+  const rows = await householdsByRef(ctx.d, t.id, village ? village.id : null, ref);
   const byNumber = rows.find((r) => r.number === ref);
   if (byNumber) return { ok: true, household: byNumber };
-  if (rows.length === 1) return { ok: true, household: rows[0]! };
+  const [only] = rows;
+  if (only && rows.length === 1) return { ok: true, household: only };
   const where = village ? village.name : '本乡';
   if (rows.length === 0) return { ok: false, message: `${where}没有户编号或户主为“${ref}”的户。发送“进度”可查看本村情况。` };
   return {
@@ -57,13 +51,12 @@ export function moveHousehold(
   const to = move(h.status, event);
   if (!to) return null;
   const set = { ...extra, status: to, ...(to === 'rejected' ? {} : { rejectedStep: null, rejection: null }), updatedAt: ctx.now.getTime() };
-  ctx.write(ctx.d.db.update(households).set(set).where(and(eq(households.id, h.id), eq(households.status, h.status))));
+  ctx.write(moveHouseholdRow(ctx.d, h, set));
   return to;
 }
 
 /** Moves every household of a village (or, with villageId 0, the township) that `event` moves. */
 export function moveAll(ctx: TownshipContext, villageId: number, event: 'assembly_pass' | 'representatives_pass' | 'two_committees_pass' | 'notice_start' | 'village_done' | 'township_done') {
   const { from, to } = singleSource(event);
-  const scope = villageId ? eq(households.villageId, villageId) : eq(households.townshipId, ctx.township.id);
-  ctx.write(ctx.d.db.update(households).set({ status: to, updatedAt: ctx.now.getTime() }).where(and(scope, eq(households.status, from))));
+  ctx.write(moveAllRows(ctx.d, ctx.township.id, villageId, from, to, ctx.now.getTime()));
 }

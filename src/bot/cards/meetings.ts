@@ -4,10 +4,10 @@ import { botMention, esc } from '../../feishu/escape';
 import { INCOMPLETE, MEETING_NAMES, householdVotes, tallyText, type MeetingValidation } from '../../core/meetings';
 import { cstDate, formatCn } from '../../core/dates';
 import { backfillMark } from '../../core/procedure';
-import type { meetings } from '../../../db/schema/index';
+import type { MeetingRow } from '../../store/meetings';
 import { meetingConfirm, meetingTownshipSign } from '../actions/review';
 
-export type MeetingRow = typeof meetings.$inferSelect;
+export type { MeetingRow } from '../../store/meetings';
 
 export function meetingCard(m: MeetingRow, villageName: string, firstSecretaryRequired: boolean, validity: MeetingValidation): Card {
   const kind = m.kind;

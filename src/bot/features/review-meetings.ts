@@ -3,8 +3,7 @@
 // those present), and a household voted down leaves as 未通过 with the meeting named. A meeting counts only after both overseers
 // confirmed their presence from their own Feishu accounts (and, for the two-committees meeting,
 // the package cadre signed). A photo or file sent in reply to the meeting card is its evidence.
-import { and, desc, eq } from 'drizzle-orm';
-import { households, meetings, outbox, villages } from '../../../db/schema/index';
+import { addMeeting, applicantsIn, latestMeeting, meetingByCard, outboxUuidOf, updateMeeting, validMeetingKinds, villageName } from '../../store/meetings';
 import type { Bot } from '../bot';
 import { inTownship, type VillageContext, type TownshipContext } from '../action';
 import {
@@ -171,11 +170,7 @@ type Awaiting = { id: number; number: string; headName: string };
 export async function awaitingVote(ctx: TownshipContext, villageId: number, kind: MeetingKind): Promise<Awaiting[]> {
   const step = VOTE_STEP[kind];
   if (!step) return [];
-  return ctx.d.db
-    .select({ id: households.id, number: households.number, headName: households.headName })
-    .from(households)
-    .where(and(eq(households.villageId, villageId), eq(households.applicant, true), eq(households.status, step.from)))
-    .orderBy(households.number);
+  return applicantsIn(ctx.d, villageId, step.from);
 }
 
 const listOf = (hs: Awaiting[]) => {
@@ -274,9 +269,9 @@ async function saveMeeting(ctx: TownshipContext, m: MeetingRow, changes: Partial
   const o = await overseerState(ctx, m.villageId);
   const next = { ...m, ...changes };
   const validity = meetingValidity(next, o.firstSecretaryRequired, rulesOf(ctx));
-  ctx.write(ctx.d.db.update(meetings).set({ ...changes, valid: validity.ok }).where(eq(meetings.id, m.id)));
+  ctx.write(updateMeeting(ctx.d, m.id, { ...changes, valid: validity.ok }));
   if (validity.ok && !m.valid) await advanceIfAllValid(ctx, m.villageId, m.kind);
-  const village = ctx.village?.id === m.villageId ? ctx.village.name : ((await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '');
+  const village = ctx.village?.id === m.villageId ? ctx.village.name : await villageName(ctx.d, m.villageId);
   const row = { ...next, valid: validity.ok };
   return { row, validity, card: meetingCard(row, village, o.firstSecretaryRequired, validity) };
 }
@@ -372,7 +367,7 @@ async function recordMeeting(ctx: VillageContext, draft: MeetingDraft, attached:
   row.valid = validity.ok;
   // The card's outbox uuid names the meeting on its buttons and links photo replies to it.
   const uuid = ctx.newUuid();
-  ctx.write(ctx.d.db.insert(meetings).values({ ...row, cardMessageId: uuid }));
+  ctx.write(addMeeting(ctx.d, { ...row, cardMessageId: uuid }));
   ctx.audit({ action: 'record', entity: 'meeting', entityId: `${v.name}/${draft.kind}/${draft.date}`, after: { ...row, ...(backfilled ? { 后补登记: true, enteredOn: today } : {}) } });
   // Each applicant's outcome, recorded with the household: a pass moves it on, a household voted
   // down leaves the procedure as 未通过 with the meeting named (never carried forward).
@@ -402,15 +397,14 @@ async function recordMeeting(ctx: VillageContext, draft: MeetingDraft, attached:
 
 /** When all three meetings of a village are valid, the applicants voted through both become 'evaluated'. */
 async function advanceIfAllValid(ctx: TownshipContext, villageId: number, justValid: MeetingKind) {
-  const rows = await ctx.d.db.select({ kind: meetings.kind }).from(meetings).where(and(eq(meetings.villageId, villageId), eq(meetings.valid, true)));
-  const valid = new Set([...rows.map((r) => r.kind), justValid]);
+  const valid = new Set([...(await validMeetingKinds(ctx.d, villageId)), justValid]);
   if (!MEETING_KINDS.every((k) => valid.has(k))) return;
   moveAll(ctx, villageId, 'two_committees_pass');
 }
 
 async function loadMeeting(ctx: TownshipContext, key: string): Promise<MeetingRow | null> {
-  const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, key));
-  return m && m.townshipId === ctx.township?.id ? m : null;
+  const m = await meetingByCard(ctx.d, key);
+  return m && m.townshipId === ctx.township.id ? m : null;
 }
 
 export const reviewMeetings = (bot: Bot) =>
@@ -441,12 +435,7 @@ export const reviewMeetings = (bot: Bot) =>
         if (!text) return ctx.reply('用法：缺席意见 <内容>，如：缺席意见 外出3户电话表示同意；无人缺席的发送：缺席意见 无缺席');
         const long = tooLong('absentees', '缺席人员意见', text);
         if (long) return ctx.reply(long);
-        const [m] = await ctx.d.db
-          .select()
-          .from(meetings)
-          .where(and(eq(meetings.villageId, ctx.village.id), eq(meetings.kind, 'villagers_assembly')))
-          .orderBy(desc(meetings.id))
-          .limit(1);
+        const m = await latestMeeting(ctx.d, ctx.village.id, 'villagers_assembly');
         if (!m) return ctx.reply('本村还没有登记村民大会。请先登记：会议 村民大会 应到N 实到N <户> 同意N 反对N …');
         const saved = await saveMeeting(ctx, m, { absenteeOpinions: text });
         ctx.audit({ action: 'absentees', entity: 'meeting', entityId: String(m.id), before: { absenteeOpinions: m.absenteeOpinions }, after: { absenteeOpinions: text } });
@@ -521,7 +510,7 @@ export const reviewMeetings = (bot: Bot) =>
         const key = `township_sign:${ctx.actor.openId}`;
         if (m.confirmations[key]) {
           const o = await overseerState(ctx, m.villageId);
-          const village = (await ctx.d.db.select({ name: villages.name }).from(villages).where(eq(villages.id, m.villageId)))[0]?.name ?? '';
+          const village = await villageName(ctx.d, m.villageId);
           ctx.answer.card = meetingCard(m, village, o.firstSecretaryRequired, meetingValidity(m, o.firstSecretaryRequired, rulesOf(ctx)));
           return ctx.toast('info', '已签过字。');
         }
@@ -535,9 +524,9 @@ export const reviewMeetings = (bot: Bot) =>
       name: 'meeting.evidence',
       async run(ctx, media) {
         // The photo replies to the meeting card the bot sent: find the card by Feishu message id.
-        const [card] = await ctx.d.db.select({ uuid: outbox.uuid }).from(outbox).where(eq(outbox.feishuMessageId, media.parentId));
+        const card = await outboxUuidOf(ctx.d, media.parentId);
         if (!card) return false;
-        const [m] = await ctx.d.db.select().from(meetings).where(eq(meetings.cardMessageId, card.uuid));
+        const m = await meetingByCard(ctx.d, card);
         if (!m || !inTownship(ctx)) return false;
         const add = addEvidence(ctx, media, m.evidence);
         if (!add) return true;

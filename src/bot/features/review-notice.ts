@@ -2,8 +2,8 @@
 // leaders' chat or privately). The minimum period counts CST calendar days including the start
 // day; a late start is warned about with the latest start day. Objections are numbered and must
 // be resolved before the stage can complete.
-import { and, eq, sql } from 'drizzle-orm';
-import { notices, objections, type townships } from '../../../db/schema/index';
+import { addNotice, addObjection, nextObjectionNo, noticeOf, objectionOf, resolveObjectionRow } from '../../store/review';
+import type { TownshipRow } from '../../store/township';
 import type { Bot } from '../bot';
 import type { TownshipContext } from '../action';
 import { cstDate, formatCn, parseCalendarDate } from '../../core/dates';
@@ -28,12 +28,11 @@ function scope(ctx: TownshipContext): { villageId: number; label: string; stage:
 }
 
 async function currentNotice(ctx: TownshipContext, villageId: number) {
-  const [n] = await ctx.d.db.select().from(notices).where(and(eq(notices.townshipId, ctx.township.id), eq(notices.villageId, villageId)));
-  return n ?? null;
+  return noticeOf(ctx.d, ctx.township.id, villageId);
 }
 
 /** The township notice follows the township meeting (DESIGN §3.4). */
-function townshipNoticeOrder(t: typeof townships.$inferSelect): OrderVerdict {
+function townshipNoticeOrder(t: TownshipRow): OrderVerdict {
   if (!t.townshipMeetingAt) return { refusal: '还不能开始乡级公示：上一步“乡政府办公会审核”尚未登记。请先发送：乡会议 <日期>', after: null };
   const date = t.townshipMeetingDate ?? cstDate(new Date(t.townshipMeetingAt));
   return { refusal: null, after: { date, label: `乡政府办公会（${formatCn(date)}）` } };
@@ -71,7 +70,7 @@ export async function startNotice(ctx: TownshipContext, dateWord: string | undef
     evidence: photos.map((e) => e.entry),
     createdAt: ctx.now.getTime(),
   };
-  ctx.write(ctx.d.db.insert(notices).values(row));
+  ctx.write(addNotice(ctx.d, row));
   if (s.villageId) moveAll(ctx, s.villageId, 'notice_start');
   ctx.audit({ action: 'start', entity: 'notice', entityId: s.label, villageId: s.villageId || null, after: { ...row, ...(backfilled ? { 后补登记: true, enteredOn: today } : {}) } });
   const lines = [`${s.label}从 ${formatCn(start)} 开始，须满 ${min} 天，至 ${formatCn(end)} 期满。${backfilled ? `（后补登记，已附 ${photos.length} 份佐证）` : ''}`];
@@ -91,10 +90,10 @@ export async function resolveObjection(ctx: TownshipContext, no: number, result:
   if (typeof s === 'string') return s;
   const notice = await currentNotice(ctx, s.villageId);
   if (!notice) return `${s.label}还没有开始。`;
-  const [o] = await ctx.d.db.select().from(objections).where(and(eq(objections.noticeId, notice.id), eq(objections.no, no)));
+  const o = await objectionOf(ctx.d, notice.id, no);
   if (!o) return `没有第 ${no} 号异议。`;
   if (o.resolvedAt) return `第 ${no} 号异议已于此前处理：${o.resolution}`;
-  ctx.write(ctx.d.db.update(objections).set({ resolution: result, resolvedBy: ctx.actor.person?.name ?? ctx.actor.openId, resolvedAt: ctx.now.getTime() }).where(eq(objections.id, o.id)));
+  ctx.write(resolveObjectionRow(ctx.d, o.id, { resolution: result, resolvedBy: ctx.actor.person?.name ?? ctx.actor.openId, resolvedAt: ctx.now.getTime() }));
   ctx.audit({ action: 'resolve', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, before: { resolution: null }, after: { resolution: result } });
   return `第 ${no} 号异议已处理：${result}`;
 }
@@ -122,9 +121,8 @@ export const reviewNotice = (bot: Bot) =>
           const found = await findHousehold(ctx, ref);
           const household = found.ok ? `${found.household.number} ${found.household.headName}` : ref;
           if (!found.ok && found.message.includes('请改用户编号')) return ctx.reply(found.message);
-          const [{ n }] = (await ctx.d.db.select({ n: sql<number>`coalesce(max(${objections.no}), 0)` }).from(objections).where(eq(objections.noticeId, notice.id))) as [{ n: number }];
-          const no = Number(n) + 1;
-          ctx.write(ctx.d.db.insert(objections).values({ noticeId: notice.id, no, household, content, raisedBy: ctx.actor.person?.name ?? ctx.actor.openId, raisedAt: ctx.now.getTime() }));
+          const no = await nextObjectionNo(ctx.d, notice.id);
+          ctx.write(addObjection(ctx.d, { noticeId: notice.id, no, household, content, raisedBy: ctx.actor.person?.name ?? ctx.actor.openId, raisedAt: ctx.now.getTime() }));
           ctx.audit({ action: 'object', entity: 'objection', entityId: `${s.label}#${no}`, villageId: s.villageId || null, after: { household, content } });
           return ctx.reply(`已登记第 ${no} 号异议（${household}）：${content}\n核实后请发送：公示 处理 ${no} <处理结果>`);
         }

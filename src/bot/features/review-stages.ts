@@ -1,8 +1,7 @@
 // 完成 <阶段> and the card's 标记完成: refused with the list of unmet conditions, or recorded,
 // announced in the chat, and the households moved along the status flow. Also the facts the
 // stages need that no other command records: 资料 已填报, 乡会议, 上报 已提交.
-import { eq } from 'drizzle-orm';
-import { stageProgress, townships, villages } from '../../../db/schema/index';
+import { addStageDone, fileVillageData, stageDoneTimes, updateTownship } from '../../store/review';
 import type { Bot } from '../bot';
 import type { VillageContext, TownshipContext } from '../action';
 import { STAGES, parseStageKey, isVillageStage, type StageKey } from '../../core/campaign';
@@ -62,7 +61,7 @@ export async function completeStage(ctx: TownshipContext, stage: StageKey): Prom
   const by = ctx.actor.person?.name ?? ctx.actor.openId;
   const deadline = config.deadlines[stage];
   const daysLate = daysLateOf(deadline, today);
-  ctx.write(ctx.d.db.insert(stageProgress).values({ townshipId: t.id, villageId, stage, doneAt: ctx.now.getTime(), doneBy: by, source: ctx.source, daysLate }));
+  ctx.write(addStageDone(ctx.d, { townshipId: t.id, villageId, stage, doneAt: ctx.now.getTime(), doneBy: by, source: ctx.source, daysLate }));
   const adv = ADVANCE[stage];
   if (adv) moveAll(ctx, villageId, adv);
   ctx.audit({ action: 'complete', entity: 'stage', entityId: `${label}/${stage}`, villageId: villageId || null, after: { stage, by, date: today, deadline, daysLate } });
@@ -75,7 +74,7 @@ function fileData(ctx: VillageContext): string {
   const v = ctx.village;
   if (v.dataFiledAt) return `${v.name}复核资料已于 ${formatCn(cstDate(new Date(v.dataFiledAt)))} 登记填报。`;
   const by = ctx.actor.person?.name ?? ctx.actor.openId;
-  ctx.write(ctx.d.db.update(villages).set({ dataFiledAt: ctx.now.getTime(), dataFiledBy: by }).where(eq(villages.id, v.id)));
+  ctx.write(fileVillageData(ctx.d, v.id, ctx.now.getTime(), by));
   ctx.audit({ action: 'file_data', entity: 'village', entityId: v.name, after: { dataFiledBy: by } });
   return `已登记：${v.name}复核资料已填报（${by}）。`;
 }
@@ -103,15 +102,14 @@ async function recordTownshipMeeting(ctx: TownshipContext, dateWord: string | un
   const photos = ctx.replyTo ? evidenceEntries({ items: attachments, messageId: ctx.replyTo, parentId: '' }) : [];
   if (backfilled && photos.length === 0) return `乡政府办公会审核未登记：${backfillNeedsPhoto('乡政府办公会', date, today, backfillDays)}`;
   const set = { townshipMeetingAt: ctx.now.getTime(), townshipMeetingDate: date, townshipMeetingBackfilled: backfilled, townshipMeetingEvidence: photos.map((e) => e.entry) };
-  ctx.write(ctx.d.db.update(townships).set(set).where(eq(townships.id, t.id)));
+  ctx.write(updateTownship(ctx.d, t.id, set));
   ctx.audit({ action: 'record', entity: 'township_meeting', entityId: t.id, after: { date, ...(backfilled ? { 后补登记: true, enteredOn: today, evidence: set.townshipMeetingEvidence } : {}) } });
   return `已登记乡政府办公会审核（${formatCn(date)}）${backfilled ? `，后补登记，已附 ${photos.length} 份佐证` : ''}。下一步：公示 开始（乡级公示）。`;
 }
 
 /** The CST date the last village completed 村评议公示. */
 async function lastVillageDone(ctx: TownshipContext): Promise<string | null> {
-  const rows = await ctx.d.db.select({ doneAt: stageProgress.doneAt, stage: stageProgress.stage, townshipId: stageProgress.townshipId }).from(stageProgress).where(eq(stageProgress.townshipId, ctx.township.id));
-  const times = rows.filter((r) => r.stage === 'village_evaluation').map((r) => r.doneAt);
+  const times = await stageDoneTimes(ctx.d, ctx.township.id, 'village_evaluation');
   return times.length ? cstDate(new Date(Math.max(...times))) : null;
 }
 
@@ -172,7 +170,7 @@ export const reviewStages = (bot: Bot) =>
         const t = ctx.township;
         if (p.args[0] !== '已提交') return ctx.reply('用法：上报 已提交');
         if (!t.reportExportedAt) return ctx.reply('报表还没有导出。请先运行：npm run cli -- export report <文件.xlsx>，或点进度卡片上的“导出报表”。');
-        ctx.write(ctx.d.db.update(townships).set({ reportSubmittedAt: ctx.now.getTime() }).where(eq(townships.id, t.id)));
+        ctx.write(updateTownship(ctx.d, t.id, { reportSubmittedAt: ctx.now.getTime() }));
         ctx.audit({ action: 'submit', entity: 'report', entityId: t.id, after: { submittedBy: ctx.actor.person?.name } });
         ctx.reply('已登记：复核结果已报县扶贫移民局。存档后即可完成“上报存档”阶段。');
       },
