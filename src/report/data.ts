@@ -592,7 +592,7 @@ export function buildCountyReport(rows: CountyReportRows, now: Date): CountyRepo
     summary,
     accountability: accountabilityLines(rows.accountability),
     inspections: inspectionLines(rows.inspections),
-    record: buildRecordLines(rows, { now, household: (id) => { const l = lineById.get(id); return l && { village: l.village, number: l.number, head: l.head, categoryName: l.categoryName, helper: l.helper }; }, batchTotal }),
+    record: buildRecordLines(rows, { now, household: (id) => lineById.get(id), batchTotal }),
   };
 }
 
