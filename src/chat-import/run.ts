@@ -204,7 +204,11 @@ async function runPiece(p: Piece, opts: ImportRunOptions): Promise<boolean> {
       return p.row.kind === 'roster' ? commitRoster(p) : commitDepartment(p);
     case 'cancelling':
       await dropStage(p);
-      await p.write([p.set(['cancelling'], { state: 'cancelled' }), dropFileChunks(p.d, p.row.id)]);
+      await p.write([
+        p.set(['cancelling'], { state: 'cancelled' }),
+        dropFileChunks(p.d, p.row.id),
+        auditImport(p, { cancelled: true }, 'cancel'),
+      ]);
       return false;
     default:
       return false;
@@ -405,18 +409,18 @@ async function validateDepartmentPiece(p: Piece): Promise<boolean> {
   return ready(p, preview);
 }
 
-function auditImport(p: Piece, after: Record<string, unknown>): Statement {
+function auditImport(p: Piece, after: Record<string, unknown>, action: 'import' | 'cancel' = 'import'): Statement {
   const row = p.row;
   return p.d.db.insert(auditLog).values({
     townshipId: row.townshipId,
     villageId: null,
     at: Date.now(),
     actor: row.decidedBy ?? row.actor,
-    action: 'import',
+    action,
     entity: row.kind === 'roster' ? 'roster' : 'department_list',
     entityId: row.kind === 'roster' ? row.id : `${row.department}:${row.id}`,
     before: null,
-    after: { via: 'chat', file: row.fileName, fileMessage: row.fileMessageId, command: row.commandMessageId, sentBy: row.actor, confirmedBy: row.decidedBy, sha256: row.sha256, ...after },
+    after: { via: '飞书聊天', file: row.fileName, fileMessage: row.fileMessageId, command: row.commandMessageId, sentBy: row.actor, confirmedBy: row.decidedBy, sha256: row.sha256, ...after },
     source: `message:${row.commandMessageId}`,
   });
 }

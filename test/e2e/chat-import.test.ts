@@ -116,7 +116,7 @@ describe('导入 花名册 from the chat', () => {
     expect(audit.actor).toContain(EX.office);
     expect(audit.source).toBe(`message:${out[0]!.replyTo}`);
     const after = JSON.parse(audit.after) as Record<string, unknown>;
-    expect(after).toMatchObject({ via: 'chat', file: '花名册.xlsx', fileMessage: file.messageId, households: HOUSEHOLDS, members: MEMBERS });
+    expect(after).toMatchObject({ via: '飞书聊天', file: '花名册.xlsx', fileMessage: file.messageId, households: HOUSEHOLDS, members: MEMBERS });
     expect(chat.n("select count(*) n from audit_log where entity = 'household' and action = 'create'")).toBe(HOUSEHOLDS);
 
     // pressed again (or the same press delivered twice): a toast, nothing else
@@ -155,6 +155,7 @@ describe('导入 花名册 from the chat', () => {
     expect(staged()).toBe(0);
     expect(live()).toBe(base);
     expect(causes()).toBe(causesBefore);
+    expect(chat.n("select count(*) n from audit_log where entity = 'roster' and action = 'cancel'")).toBe(1);
     // confirming the cancelled card: a toast, nothing written
     const late = await chat.press(EX.office, buttonValue(cardOf(preview), '确认导入'));
     expect(late.toast?.content).toContain('已取消');

@@ -16,7 +16,7 @@ const ACTIONS = new Map<string, string>([
   ['return', '帮扶卡回收'], ['unreturn', '撤销回收'], ['classify', '分类'], ['visit', '走访'], ['contact', '联系'],
   ['inspect', '督查'], ['acknowledge', '已督办'], ['file_data', '资料归档'], ['crosscheck', '比对'],
   ['bot_removed', '机器人被移出群'], ['chat_disbanded', '群已解散'], ['confirm_hit', '确认线索'], ['dismiss', '排除线索'],
-  ['add_member', '登记成员'], ['set_owner', '更改识别责任人'],
+  ['add_member', '登记成员'], ['set_owner', '更改识别责任人'], ['cancel', '取消导入'],
 ]);
 
 const ENTITIES = new Map<string, string>([
@@ -24,7 +24,7 @@ const ENTITIES = new Map<string, string>([
   ['household_batches', '五个一批分类'], ['household_helper', '帮扶责任人'], ['help_card', '帮扶卡'],
   ['helper_visit', '走访'], ['exit_plan', '脱贫计划'], ['meeting', '会议'], ['township_meeting', '乡会议'],
   ['notice', '公示'], ['objection', '异议'], ['stage', '阶段'], ['alert', '督办'], ['inspection', '督查'],
-  ['exclusion_hit', '比对线索'], ['department_list', '部门名单'], ['publicity', '宣传'], ['report', '报表'], ['archive', '存档'],
+  ['exclusion_hit', '比对线索'], ['department_list', '部门名单'], ['roster', '花名册'], ['publicity', '宣传'], ['report', '报表'], ['archive', '存档'],
 ]);
 
 const FIELDS = new Map<string, string>([
@@ -37,6 +37,8 @@ const FIELDS = new Map<string, string>([
   ['povertyCause', '致贫原因'], ['housing', '住房'], ['zone', '居住区域'], ['allAway', '全家外出'], ['phone', '电话'],
   ['identificationOwner', '识别责任人'], ['relation', '与户主关系'], ['labor', '劳动能力'], ['health', '健康状况'],
   ['idCard', '身份证号'], ['members', '成员'], ['applicant', '新申请'], ['mobile', '手机号'], ['email', '邮箱'],
+  ['via', '途径'], ['file', '文件'], ['fileMessage', '文件消息'], ['command', '命令消息'], ['sentBy', '发送人'],
+  ['confirmedBy', '确认人'], ['households', '户数'], ['byKind', '按记录类型'], ['replaced', '替换的名单'], ['cancelled', '已取消'],
   ['rejectedStep', '未通过环节'], ['rejection', '未通过原因'], ['objection', '异议演说'], ['meeting', '会议'], ['passed', '通过'],
   ['abstain', '弃权'], ['absenteeOpinions', '缺席意见'], ['evidence', '佐证'], ['note', '说明'],
   ['labour', '劳动能力'], ['disability', '残疾情况'], ['disabilityCert', '残疾证号'], ['schooling', '在校情况'], ['skill', '技能'],
