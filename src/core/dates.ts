@@ -16,7 +16,8 @@ function isLeapYear(y: number): boolean {
   return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 }
 
-function daysInMonth(y: number, m: number): number {
+/** Days in month `m` (1–12) of year `y`, Gregorian. */
+export function daysInMonth(y: number, m: number): number {
   if (m === 2) return isLeapYear(y) ? 29 : 28;
   return [4, 6, 9, 11].includes(m) ? 30 : 31;
 }
@@ -57,6 +58,11 @@ function cstShifted(now: Date): Date {
 export function cstDateTime(ms: number | null | undefined): string {
   if (ms === null || ms === undefined) return '';
   return cstShifted(new Date(ms)).toISOString().replace('T', ' ').slice(0, 16);
+}
+
+/** 'YYYYMMDD-HHMMSS' in China Standard Time, for file names. */
+export function cstStamp(now: Date): string {
+  return cstShifted(now).toISOString().slice(0, 19).replace(/-|:/g, '').replace('T', '-');
 }
 
 /** The CST calendar date of an instant (23:30 UTC is already the next day in China). */

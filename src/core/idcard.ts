@@ -11,6 +11,8 @@
  * reasons only mention the parts that are wrong (date, region, check digit).
  */
 
+import { cstDate, daysInMonth } from './dates';
+
 const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2] as const;
 const CHECK_CHARS = '10X98765432';
 
@@ -96,21 +98,12 @@ export function idCardCheckChar(first17: string): string {
 /** True when y-m-d is a real Gregorian calendar date. */
 function isRealDate(y: number, m: number, d: number): boolean {
   if (m < 1 || m > 12 || d < 1) return false;
-  const dim = [31, isLeap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1];
-  return d <= dim;
-}
-
-function isLeap(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return d <= daysInMonth(y, m);
 }
 
 /** 'YYYYMMDD' of the given moment in China Standard Time (UTC+8, no DST). */
 function cstDayKey(d: Date): string {
-  const shifted = new Date(d.getTime() + 8 * 3600 * 1000);
-  const y = shifted.getUTCFullYear();
-  const m = shifted.getUTCMonth() + 1;
-  const day = shifted.getUTCDate();
-  return `${y}${String(m).padStart(2, '0')}${String(day).padStart(2, '0')}`;
+  return cstDate(d).replace(/-/g, '');
 }
 
 function todayKey(today: Date | string | undefined): string {

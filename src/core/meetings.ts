@@ -187,10 +187,10 @@ export function validateMeeting(input: MeetingInput, rules: MeetingRules = DEFAU
     problems.push(`缺少第一书记监督：本村有第一书记，${name}须由第一书记到场监督，请第一书记确认后再登记。`);
   }
   if (!o.packageCadreConfirmed) {
-    problems.push(`缺少包村干部监督：${name}须由乡包村干部到场监督，请包村干部确认后再登记。`);
+    problems.push(`缺少驻村干部监督：${name}须由驻村干部到场监督，请驻村干部确认后再登记。`);
   }
   if (input.kind === 'two_committees' && input.signatures?.packageCadre !== true) {
-    problems.push('两委会议记录缺少包村干部签署意见：按规定包村干部须在会议记录上签署意见，请签字后再登记。');
+    problems.push('两委会议记录缺少驻村干部签署意见：按规定驻村干部须在会议记录上签署意见，请签字后再登记。');
   }
   const e = input.evidence;
   if (e && input.kind === 'villagers_assembly') {

@@ -35,7 +35,7 @@ import {
 } from '../core/exclusions';
 import { maskIdCard, maskIdsInText } from '../core/idcard';
 import { tooLong } from '../core/limits';
-import { formatCn } from '../core/dates';
+import { addDays, cstDateTime, cstMidnightUtc, formatCn } from '../core/dates';
 import { move, type HouseholdStatus } from '../core/household-flow';
 
 /** Household statuses the cross-check leaves alone. */
@@ -127,8 +127,7 @@ export interface CrosscheckPlan {
 }
 
 /** Epoch ms of 00:00 CST on the day after `date`. */
-const dayAfterCst = (date: string) =>
-  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + 1) - 8 * 3600_000;
+const dayAfterCst = (date: string) => cstMidnightUtc(addDays(date, 1)).getTime();
 
 interface FlagRow {
   household_id: number;
@@ -462,7 +461,7 @@ export function decideHit(
   const reason = reasonText.replace(/\s+/g, ' ').trim();
   if (hit.status !== 'open') {
     const what = hit.status === 'confirmed' ? '确认清退' : '排除';
-    const when = hit.decidedAt ? `于 ${new Date(hit.decidedAt + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ')} ` : '';
+    const when = hit.decidedAt ? `于 ${cstDateTime(hit.decidedAt)} ` : '';
     return `线索 #${hit.id} 已${when}由 ${hit.decidedBy ?? '他人'}${what}（理由：${hit.reason ?? ''}），不能重复处理。`;
   }
   if (reason === '') return decision === 'confirm' ? '请填写清退理由（如：经核实有小型汽车一辆）。' : '请填写排除理由（如：同名同号系登记错误，已由公安更正）。';

@@ -135,12 +135,12 @@ describe('validateMeeting: overseers and signatures', () => {
     const p = problemsOf(
       assembly({ overseers: { firstSecretaryRequired: false, firstSecretaryConfirmed: false, packageCadreConfirmed: false } }),
     );
-    expect(p).toEqual(['缺少包村干部监督：村民大会须由乡包村干部到场监督，请包村干部确认后再登记。']);
+    expect(p).toEqual(['缺少驻村干部监督：村民大会须由驻村干部到场监督，请驻村干部确认后再登记。']);
   });
 
   it('requires the package cadre to sign the two-committees minutes', () => {
     const base: MeetingInput = { kind: 'two_committees', eligibleAtHome: 7, present: 7, overseers: overseen };
-    expect(problemsOf(base)).toEqual(['两委会议记录缺少包村干部签署意见：按规定包村干部须在会议记录上签署意见，请签字后再登记。']);
+    expect(problemsOf(base)).toEqual(['两委会议记录缺少驻村干部签署意见：按规定驻村干部须在会议记录上签署意见，请签字后再登记。']);
     expect(problemsOf({ ...base, signatures: { packageCadre: false } })).toHaveLength(1);
     expect(validateMeeting({ ...base, signatures: { packageCadre: true } })).toEqual({ ok: true });
   });
@@ -159,7 +159,7 @@ describe('validateMeeting: all problems at once', () => {
     expect(p[0]).toMatch(/^到会率 60%（60\/100）低于 70%/);
     expect(p[1]).toMatch(/^表决未过半数：同意 30 票未超过实到 60 人的半数/);
     expect(p[2]).toMatch(/^缺少第一书记监督/);
-    expect(p[3]).toMatch(/^缺少包村干部监督/);
+    expect(p[3]).toMatch(/^缺少驻村干部监督/);
   });
 
   it('a 村民大会 without the absentees’ opinions or the resolution photo is 记录不完整, saying what is missing', () => {

@@ -9,7 +9,7 @@ import { listTownships } from '../../store/township';
 import { countTownshipRows, isSeededExample, removeTownshipRows } from '../../store/remove-township';
 import { backupSqlite } from '../../store/backup';
 import { EXAMPLES_DIR } from '../../township/seed';
-import { cstDate } from '../../core/dates';
+import { cstStamp } from '../../core/dates';
 import { CliError, type CliContext } from '../context';
 
 export async function initCommand(cli: CliContext, file: string | undefined) {
@@ -73,7 +73,7 @@ export async function townshipRemoveCommand(
   if (!t) throw new CliError(`没有代码为 ${code} 的乡镇，未删除任何数据。已有：${all.map((x) => x.id).join('、') || '（无）'}`, 2);
   const counts = countTownshipRows(cli.d.sqlite, code);
   const now = opts.now ?? new Date();
-  const stamp = `${cstDate(now).replace(/-/g, '')}-${new Date(now.getTime() + 8 * 3600_000).toISOString().slice(11, 19).replace(/:/g, '')}`;
+  const stamp = cstStamp(now);
   const backup = opts.backup ?? resolve(dirname(resolve(cli.config.DATABASE_PATH)), `删除前备份-${code}-${stamp}.sqlite`);
   if (existsSync(backup)) throw new CliError(`${backup} 已存在：请用 --backup 换一个文件名（备份不覆盖已有文件），未删除任何数据。`, 2);
   if (!existsSync(dirname(resolve(backup)))) throw new CliError(`备份文件所在的目录不存在：${dirname(resolve(backup))}，未删除任何数据。`, 2);

@@ -5,7 +5,7 @@
 // each hit still open at the close (recording the finding with its card). Handlers that record a
 // finding run this kind at once after their write (src/bot/accountability.ts); the regular runs
 // catch up on anything left (the committee's chat bound later, a crash in between).
-import { cstDate } from '../../core/dates';
+import { addDays, cstDate, cstMidnightUtc } from '../../core/dates';
 import { jobsDue, type MessageBase } from '../../core/planner';
 import { campaignClosingDate } from '../../core/exclusions';
 import { SOURCE_NAMES } from '../../core/accountability';
@@ -24,8 +24,7 @@ interface Extra {
 }
 
 /** Epoch ms of 00:00 CST on the day after `date`. */
-const dayAfterCst = (date: string) =>
-  Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10)) + 1) - 8 * 3600_000;
+const dayAfterCst = (date: string) => cstMidnightUtc(addDays(date, 1)).getTime();
 
 export const accountabilityJob = defineJob<AccountabilityMessage, Extra>({
   kind: 'accountability',
